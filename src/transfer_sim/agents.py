@@ -1,0 +1,123 @@
+"""Mesa agents: firms and regions as views on the model's arrays.
+
+The model decides for all firms at once with numpy; these agents let a user inspect any
+firm or region through ``model.agents`` without holding state of their own.
+"""
+
+from __future__ import annotations
+
+import mesa
+
+
+class Firm(mesa.Agent):
+    """One firm: a view on its slot in the model's :class:`FirmPopulation`."""
+
+    def __init__(self, model, slot: int):
+        super().__init__(model)
+        self.slot = slot
+
+    def _get(self, column: str):
+        return getattr(self.model.firms, column)[self.slot]
+
+    @property
+    def sector(self) -> str:
+        return self.model.sectors.names[self._get("sector")]
+
+    @property
+    def region(self) -> str:
+        return self.model.geography.names[self._get("region")]
+
+    @property
+    def origin(self) -> str:
+        """Region where the firm was born."""
+        return self.model.geography.names[self._get("origin")]
+
+    @property
+    def productivity(self) -> float:
+        """a^(sigma-1): scales the firm's revenue at given market access."""
+        return float(self._get("size"))
+
+    @property
+    def employment(self) -> float:
+        return float(self._get("labour"))
+
+    @property
+    def land(self) -> float:
+        """Industrial land in hectares."""
+        return float(self._get("land"))
+
+    @property
+    def age(self) -> int:
+        return int(self.model.year - self._get("birth_year"))
+
+    @property
+    def profit(self) -> float:
+        """Last year's operating profit, bn CNY."""
+        return float(self._get("profit"))
+
+    @property
+    def output(self) -> float:
+        """Last year's revenue, bn CNY."""
+        return float(self._get("revenue"))
+
+    @property
+    def relocations(self) -> list[tuple[int, str, str]]:
+        """The firm's moves as (year, from region, to region)."""
+        log = self.model.firms.relocation_log()
+        names = self.model.geography.names
+        return [(int(y), names[a], names[b]) for y, s, a, b in log if s == self.slot]
+
+    def __repr__(self) -> str:
+        return f"Firm({self.unique_id}, {self.sector}, {self.region})"
+
+
+class Region(mesa.Agent):
+    """One region (a province): a view on the model's region arrays."""
+
+    def __init__(self, model, index: int):
+        super().__init__(model)
+        self.index = index
+
+    @property
+    def name(self) -> str:
+        return self.model.geography.names[self.index]
+
+    @property
+    def code(self) -> str:
+        return self.model.geography.codes[self.index]
+
+    @property
+    def macro_region(self) -> str:
+        return str(self.model.geography.macro_region[self.index])
+
+    @property
+    def population(self) -> float:
+        return float(self.model.regions.population[self.index])
+
+    @property
+    def wage(self) -> float:
+        """CNY per worker and year."""
+        return float(self.model.regions.wage[self.index])
+
+    @property
+    def rent(self) -> float:
+        """Land rent, CNY per hectare and year."""
+        return float(self.model.regions.rent[self.index])
+
+    @property
+    def land_cap(self) -> float:
+        return float(self.model.regions.land_cap[self.index])
+
+    @property
+    def innovation(self) -> float:
+        """Innovation capacity relative to the national average."""
+        return float(self.model.regions.innovation[self.index])
+
+    @property
+    def firm_count(self) -> int:
+        firms = self.model.firms
+        live = firms.live
+        return int((firms.region[live] == self.index).sum())
+
+    def __repr__(self) -> str:
+        return f"Region({self.name})"

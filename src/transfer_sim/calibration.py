@@ -1,0 +1,188 @@
+"""The start year: drawing the firm population and calibrating what is not observed.
+
+1. Firms per province are proportional to the province's GDP (largest remainders, at
+   least one firm each); each firm's sector is drawn from the national demand shares
+   tilted by a stylised macro-regional location quotient and, for innovative sectors, by
+   the province's innovation capacity; its size (a^(sigma-1)) is lognormal with mean 1.
+2. Region productivity A_r is solved so that every province's share of national value
+   added equals its GDP share in the data; total demand is scaled so that national
+   value added equals national GDP (bn CNY).
+3. Foreign competitors are sized so that China holds a fixed share of each external market.
+4. Labour and land requirements per unit of size are set from sector cost shares.
+5. Location constants (one per sector and region) are solved so that the start-year
+   distribution is the stationary distribution of relocation, entry and exit under the
+   status-quo policy: the baseline is calm and every change comes from a lever or an
+   endogenous force. Migration constants do the same for people.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .economics import logit_probabilities, market_access, price_index, relocation_hazard, stationary_shares, transition_matrix
+from .geography import EXTERNAL_MARKETS, Geography
+from .params import EconomyParams
+from .sectors import MACRO_REGIONS, SectorTable
+
+CNY_PER_BN = 1e9
+BASE_LAND_RENT = 300_000.0  # CNY per hectare and year at the national mean density
+
+
+def apportion(total: int, weights: np.ndarray, minimum: int = 1) -> np.ndarray:
+    """Integer counts summing to ``total`` in proportion to weights (largest remainders)."""
+    if total < minimum * len(weights):
+        raise ValueError(f"need at least {minimum * len(weights)} firms for {len(weights)} regions, got {total}")
+    spare = total - minimum * len(weights)
+    exact = weights / weights.sum() * spare
+    counts = np.floor(exact).astype(int)
+    short = spare - counts.sum()
+    counts[np.argsort(counts - exact)[:short]] += 1
+    return counts + minimum
+
+
+def innovation_capacity(geography: Geography) -> np.ndarray:
+    """GDP per head relative to the national figure: where innovation factors concentrate."""
+    per_head = geography.gdp / geography.population
+    national = geography.gdp.sum() / geography.population.sum()
+    return per_head / national
+
+
+def sector_weights(geography: Geography, sectors: SectorTable, innovation: np.ndarray) -> np.ndarray:
+    """(K, R) probabilities of a firm's sector given its region."""
+    lq = np.ones((sectors.count, geography.n))
+    for j, macro in enumerate(MACRO_REGIONS):
+        lq[:, geography.macro_region == macro] = sectors.location_quotient[:, [j]]
+    w = sectors.demand_share[:, None] * lq * innovation[None, :] ** sectors.innovation_intensity[:, None]
+    return w / w.sum(axis=0, keepdims=True)
+
+
+def draw_firms(rng: np.random.Generator, geography: Geography, sectors: SectorTable, n_firms: int,
+               innovation: np.ndarray, params: EconomyParams):
+    """Initial (sector, region, size) of every firm; see the module docstring, step 1."""
+    counts = apportion(n_firms, geography.gdp)
+    region = np.repeat(np.arange(geography.n), counts)
+    cdf = np.cumsum(sector_weights(geography, sectors, innovation), axis=0)[:, region]
+    u = rng.random(n_firms)
+    sector = np.minimum((cdf < u[None, :]).sum(axis=0), sectors.count - 1)
+    return sector, region, draw_sizes(rng, n_firms, params.size_dispersion)
+
+
+def draw_sizes(rng: np.random.Generator, n: int, dispersion: float) -> np.ndarray:
+    """Lognormal firm sizes with mean 1."""
+    return rng.lognormal(-0.5 * dispersion**2, dispersion, n)
+
+
+def cell_sums(values, sector, region, n_sectors, n_regions) -> np.ndarray:
+    """Sum of ``values`` per (sector, region) cell as a (K, R) array."""
+    flat = np.bincount(sector * n_regions + region, weights=values, minlength=n_sectors * n_regions)
+    return flat.reshape(n_sectors, n_regions)
+
+
+@dataclass
+class Markets:
+    """Start-year spending and foreign competition in every market (regions, then abroad)."""
+
+    domestic_total: float  # bn CNY of domestic spending
+    external: np.ndarray  # (K, M) bn CNY of foreign spending on the sector
+    foreign_supply: np.ndarray  # (K, M) competitors' a^(sigma-1) in each foreign market
+
+
+def spending(sectors: SectorTable, domestic_total: float, demand_share: np.ndarray,
+             external: np.ndarray) -> np.ndarray:
+    """E[k, s] over the regions then the external markets."""
+    domestic = domestic_total * sectors.demand_share[:, None] * demand_share[None, :]
+    return np.hstack([domestic, external])
+
+
+def export_spending(sectors: SectorTable, params: EconomyParams, domestic_total: float) -> np.ndarray:
+    """(K, M) foreign spending such that China's exports to m are export_share[m] of domestic
+    spending, split over sectors by export orientation, when China holds its market share."""
+    tilt = sectors.demand_share * sectors.export_orientation
+    tilt = tilt / tilt.sum()
+    shares = np.array([params.export_share[m] for m in EXTERNAL_MARKETS])
+    return domestic_total * tilt[:, None] * shares[None, :] / params.china_share_abroad
+
+
+def calibrate_productivity(geography: Geography, sectors: SectorTable, size_sums: np.ndarray,
+                           sector_factor: np.ndarray, phi: np.ndarray, phi_ext: np.ndarray,
+                           params: EconomyParams, tolerance: float = 1e-10, max_iterations: int = 2000):
+    """Solve A_r so value-added shares equal GDP shares (module docstring, steps 2-3).
+
+    Returns (A, Markets).
+    """
+    n = geography.n
+    target = geography.gdp_share
+    phi_all = np.hstack([phi, phi_ext])
+    external = export_spending(sectors, params, 1.0)
+    cs = params.china_share_abroad
+    productivity = np.ones(n)
+    for _ in range(max_iterations):
+        supply = size_sums * sector_factor * productivity[None, :]
+        china_abroad = supply @ phi_ext
+        foreign = china_abroad * (1 - cs) / cs
+        prices = price_index(supply, phi_all, np.hstack([np.zeros_like(supply @ phi), foreign]))
+        access = market_access(spending(sectors, 1.0, target, external), prices, phi_all)
+        value_added = (sectors.value_added_ratio[:, None] * supply * access).sum(axis=0)
+        share = value_added / value_added.sum()
+        if np.max(np.abs(share - target)) < tolerance:
+            break
+        productivity *= target / share
+    productivity /= np.exp(np.mean(np.log(productivity)))  # normalise: geometric mean 1
+    # the normalisation scales supply, so recompute the competitors at the new scale
+    supply = size_sums * sector_factor * productivity[None, :]
+    foreign = (supply @ phi_ext) * (1 - cs) / cs
+    prices = price_index(supply, phi_all, np.hstack([np.zeros_like(supply @ phi), foreign]))
+    access = market_access(spending(sectors, 1.0, target, external), prices, phi_all)
+    value_added = (sectors.value_added_ratio[:, None] * supply * access).sum()
+    scale = geography.gdp.sum() / value_added
+    return productivity, Markets(domestic_total=scale, external=external * scale, foreign_supply=foreign)
+
+
+def factor_requirements(unit_revenue: np.ndarray, wage: np.ndarray, rent: np.ndarray,
+                        sectors: SectorTable, params: EconomyParams) -> tuple[np.ndarray, np.ndarray]:
+    """Labour (workers) and land (ha) per unit of size^scale_elasticity, by sector and region.
+
+    Each region's technique fits its start-year prices: in every region a sector's
+    expected wage bill and land rent are its cost shares of revenue. A firm keeps its
+    technique when it moves, so leaving a high-wage region saves on wages.
+    """
+    s2, a = params.size_dispersion**2, params.scale_elasticity
+    size_ratio = 1.0 / np.exp(a * (a - 1.0) * s2 / 2.0)  # E[size] / E[size^a], lognormal mean 1
+    per_unit = unit_revenue * size_ratio * CNY_PER_BN
+    labour = sectors.labour_cost_share[:, None] * per_unit / wage[None, :]
+    land = sectors.land_cost_share[:, None] * per_unit / rent[None, :]
+    return labour, land
+
+
+def land_rent(geography: Geography) -> np.ndarray:
+    """Start-year rent per hectare: higher where output per km2 is dense."""
+    density = geography.gdp / geography.area_km2
+    return BASE_LAND_RENT * np.sqrt(density / density.mean())
+
+
+def stationary_constants(utility: np.ndarray, entry_utility: np.ndarray, target: np.ndarray, *,
+                         base_rate: float, gap_rate: float, exit_rate: float,
+                         tolerance: float = 1e-9, max_iterations: int = 500) -> np.ndarray:
+    """xi[k, r] such that each group's stationary location shares equal ``target[k]``.
+
+    Agents of group k (a sector of firms, or people) in o look for a new location with
+    the hazard of :func:`relocation_hazard` and choose d by logit on
+    ``utility[k, o, d] + xi[k, d]`` (moving costs included, staying on the diagonal);
+    they exit at ``exit_rate`` and entrants choose by logit on ``entry_utility + xi``.
+    """
+    xi = np.log(target) - entry_utility
+    for _ in range(max_iterations):
+        worst = 0.0
+        for k in range(utility.shape[0]):
+            choice = logit_probabilities(utility[k] + xi[k][None, :])
+            hazard = relocation_hazard(base_rate, gap_rate, np.diag(choice))
+            entry = logit_probabilities(entry_utility[k] + xi[k])
+            s = stationary_shares(transition_matrix(choice, hazard), entry, exit_rate)
+            step = np.log(target[k] / s)
+            worst = max(worst, np.max(np.abs(step)))
+            xi[k] += step
+        if worst < tolerance:
+            break
+    return xi

@@ -1,0 +1,126 @@
+"""Pure numpy kernels of the model's economics: no Mesa, no pandas, no state.
+
+Notation (footloose-capital model with Dixit-Stiglitz competition): sectors k, producing
+regions r, markets s (the regions, then the external markets); phi[r, s] trade freeness;
+E[k, s] spending; a firm's effective productivity enters as a^(sigma-1).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def freeness_from_cost(tau: np.ndarray, sigma: float) -> np.ndarray:
+    """phi = tau^(1 - sigma): the share of a sale that survives an iceberg cost tau."""
+    return tau ** (1.0 - sigma)
+
+
+def cost_from_freeness(phi: np.ndarray, sigma: float) -> np.ndarray:
+    """tau = phi^(1 / (1 - sigma)), the inverse of :func:`freeness_from_cost`."""
+    return phi ** (1.0 / (1.0 - sigma))
+
+
+def price_index(supply: np.ndarray, phi: np.ndarray, foreign: np.ndarray | float = 0.0) -> np.ndarray:
+    """P[k, s] = sum_r supply[k, r] phi[r, s] + foreign[k, s].
+
+    ``supply[k, r]`` sums a^(sigma-1) over the firms of sector k in region r; ``foreign``
+    is the same sum for competitors abroad (zero in domestic markets).
+    """
+    return supply @ phi + foreign
+
+
+def market_access(expenditure: np.ndarray, price: np.ndarray, phi: np.ndarray) -> np.ndarray:
+    """M[k, r] = sum_s phi[r, s] E[k, s] / P[k, s]: revenue per unit of a^(sigma-1) in r.
+
+    Markets without spending or supply contribute nothing.
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(price > 0, expenditure / price, 0.0)
+    return ratio @ phi.T
+
+
+def logit_probabilities(utility: np.ndarray) -> np.ndarray:
+    """Multinomial logit P_j = exp(u_j) / sum_l exp(u_l) along the last axis.
+
+    Alternatives with utility -inf are never chosen; rows with no finite alternative
+    get all-zero probabilities.
+    """
+    top = np.max(utility, axis=-1, keepdims=True)
+    top = np.where(np.isfinite(top), top, 0.0)
+    weights = np.exp(utility - top)
+    total = weights.sum(axis=-1, keepdims=True)
+    return np.divide(weights, total, out=np.zeros_like(weights), where=total > 0)
+
+
+def draw_choices(cdf_rows: np.ndarray, uniforms: np.ndarray) -> np.ndarray:
+    """Inverse-CDF draw: for each chooser, the first alternative whose CDF exceeds u."""
+    choice = (cdf_rows < uniforms[:, None]).sum(axis=1)
+    return np.minimum(choice, cdf_rows.shape[1] - 1)
+
+
+def relocation_hazard(base_rate: float, gap_rate: float, stay_probability: np.ndarray) -> np.ndarray:
+    """Chance to reconsider the location this year: base + gap_rate * P(a search ends in a move).
+
+    1 - P(stay) rises with the utility gap to the best alternatives, so firms far from
+    their best location look more often; at the logit equilibrium the flows balance.
+    """
+    return np.clip(base_rate + gap_rate * (1.0 - stay_probability), 0.0, 1.0)
+
+
+def transition_matrix(choice: np.ndarray, hazard: np.ndarray) -> np.ndarray:
+    """Yearly location transition T[o, d] of a firm in o: it looks with chance hazard[o]."""
+    n = choice.shape[-1]
+    return (1.0 - hazard)[..., :, None] * np.eye(n) + hazard[..., :, None] * choice
+
+
+def stationary_shares(transition: np.ndarray, entry: np.ndarray, exit_rate: float) -> np.ndarray:
+    """Long-run location shares s = (1 - d) s T + d entry of firms that move by T, exit at rate d
+    and enter with location probabilities ``entry`` (one sector: 2-D T, 1-D entry)."""
+    n = transition.shape[0]
+    if exit_rate > 0:
+        a = np.eye(n) - (1.0 - exit_rate) * transition
+        s = np.linalg.solve(a.T, exit_rate * entry)
+    else:  # no turnover: the left eigenvector of T for eigenvalue 1
+        a = (transition - np.eye(n)).T
+        a[-1, :] = 1.0
+        b = np.zeros(n)
+        b[-1] = 1.0
+        s = np.linalg.solve(a, b)
+    s = np.clip(s, 0.0, None)
+    return s / s.sum()
+
+
+def wage_level(base_wage, growth_index, labour_demand, labour_supply, elasticity) -> np.ndarray:
+    """w = w0 * G * (demand / supply)^eta: wages rise where firms want more workers than live there."""
+    ratio = np.divide(labour_demand, labour_supply, out=np.ones_like(labour_demand), where=labour_supply > 0)
+    return base_wage * growth_index * np.maximum(ratio, 1e-6) ** elasticity
+
+
+def rent_level(base_rent, growth_index, land_used, base_land_used, elasticity) -> np.ndarray:
+    """rent = r0 * G * (land used / start-year land used)^rho."""
+    ratio = np.divide(land_used, base_land_used, out=np.ones_like(land_used), where=base_land_used > 0)
+    return base_rent * growth_index * np.maximum(ratio, 1e-6) ** elasticity
+
+
+def home_market_share(expenditure_share: float, phi: float) -> float:
+    """Footloose-capital equilibrium firm share of the larger region, clipped to [0, 1]:
+    s_n = 1/2 + ((1 + phi) / (1 - phi)) (s_E - 1/2)."""
+    return float(np.clip(0.5 + (1.0 + phi) / (1.0 - phi) * (expenditure_share - 0.5), 0.0, 1.0))
+
+
+def ration_by_capacity(destination: np.ndarray, demand: np.ndarray, free: np.ndarray,
+                       priority: np.ndarray) -> np.ndarray:
+    """Accept claims on each destination in priority order while the running total fits.
+
+    Returns a boolean mask over the claims; accepted claims never exceed ``free[d]``.
+    """
+    if destination.size == 0:
+        return np.zeros(0, dtype=bool)
+    order = np.lexsort((priority, destination))
+    dest, need = destination[order], demand[order]
+    running = np.cumsum(need)
+    first = np.searchsorted(dest, dest, side="left")
+    within = running - (running[first] - need[first])
+    accepted = np.empty(destination.size, dtype=bool)
+    accepted[order] = within <= free[dest]
+    return accepted

@@ -1,0 +1,56 @@
+"""Regional indicators: inequality, concentration and resilience (pure functions)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+
+def theil_decomposition(output: np.ndarray, population: np.ndarray, groups: np.ndarray) -> tuple[float, float, float]:
+    """Population-weighted Theil index of output per head, split (total, within, between).
+
+    T = sum_r y_r ln(y_r / p_r) with y, p the regions' shares of output and people;
+    between = the same over groups; within = sum_g Y_g T_g; total = within + between.
+    """
+    y = output / output.sum()
+    p = population / population.sum()
+    keep = y > 0
+    total = float(np.sum(y[keep] * np.log(y[keep] / p[keep])))
+    between = 0.0
+    for g in np.unique(groups):
+        in_g = groups == g
+        yg, pg = y[in_g].sum(), p[in_g].sum()
+        if yg > 0:
+            between += yg * np.log(yg / pg)
+    return total, total - between, float(between)
+
+
+def coefficient_of_variation(values: np.ndarray) -> float:
+    """Standard deviation over mean, unweighted across regions."""
+    mean = values.mean()
+    return float(values.std() / mean) if mean > 0 else 0.0
+
+
+def concentration(sectors: pd.DataFrame) -> pd.DataFrame:
+    """Herfindahl index of each sector's output over regions, per year (1/n even … 1 all in one)."""
+    out = sectors.assign(share=sectors["output"] / sectors.groupby(["year", "sector"])["output"].transform("sum"))
+    out = out.assign(hhi=out["share"] ** 2).groupby(["year", "sector"], as_index=False)["hhi"].sum()
+    return out
+
+
+def resilience(shocked: pd.DataFrame, reference: pd.DataFrame, shock_year: int,
+               metric: str = "output", tolerance: float = 0.01) -> dict:
+    """Loss after a shock against a run without it (same seed), and the years to recover.
+
+    ``loss`` is the largest shortfall 1 - shocked / reference from the shock year on;
+    ``years_to_recover`` counts years from the shock until the shortfall is back under
+    ``tolerance`` after its worst point, None when that does not happen within the run.
+    """
+    gap = 1.0 - shocked.set_index("year")[metric] / reference.set_index("year")[metric]
+    after = gap[gap.index >= shock_year]
+    if after.empty:
+        raise ValueError(f"the runs end before the shock year {shock_year}")
+    worst_year = after.idxmax()
+    healed = after[(after.index > worst_year) & (after < tolerance)]
+    years = int(healed.index[0] - shock_year) if len(healed) else None
+    return {"loss": float(after.max()), "years_to_recover": years}

@@ -1,0 +1,598 @@
+"""TransferModel: firms and regions reacting to the levers of the 15th Five-Year Plan.
+
+One step is one year, in the order of the design:
+regions update -> firms earn -> some reconsider and relocate (multinomial logit) ->
+firms enter, exit and upgrade -> workers migrate, wages and rents adjust -> record.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+
+import mesa
+import numpy as np
+import pandas as pd
+from tqdm.auto import tqdm
+
+from . import calibration as cal
+from .agents import Firm, Region
+from .economics import (
+    draw_choices, logit_probabilities, market_access, price_index, ration_by_capacity,
+    relocation_hazard, rent_level, wage_level,
+)
+from .geography import Geography
+from .levers import PolicyArrays, resolve
+from .metrics import coefficient_of_variation, theil_decomposition
+from .params import SIGMA, EconomyParams
+from .policy import Policy
+from .population import FirmPopulation
+from .results import Results, YearRecord
+from .sectors import footloose_sector, sector_table
+from .trade import domestic_freeness, external_freeness
+
+ECONOMIES = ("full", "footloose_capital")
+DEFAULT_LOGIT_BETA = 10.0
+# independent random streams per year, so that one process's draws never shift another's
+_HAZARD, _DESTINATION, _EXIT, _ENTRY, _UPGRADE = range(5)
+
+
+@dataclass
+class RegionState:
+    """Region-level state as arrays over regions (the Region agents are views on it)."""
+
+    population: np.ndarray
+    wage: np.ndarray  # CNY per worker and year
+    rent: np.ndarray  # CNY per hectare and year
+    land_cap: np.ndarray  # hectares
+    innovation: np.ndarray  # relative to the national average
+    productivity: np.ndarray  # calibrated A_r
+    demand_share: np.ndarray  # share of domestic spending
+    infrastructure: np.ndarray  # matured nest-building cut of trade-cost margins, 0..gain
+
+
+@dataclass
+class Environment:
+    """What firms face this year: freeness, spending, competitors abroad, productivity."""
+
+    phi: np.ndarray  # (R, R + M)
+    spending: np.ndarray  # (K, R + M)
+    foreign: np.ndarray  # (K, R + M)
+    efficiency: np.ndarray  # (K, R) multiplier of a firm's size
+    barrier: float
+    policy: PolicyArrays
+
+
+@dataclass
+class Earnings:
+    """The outcome of one year's production, per firm and per (sector, region)."""
+
+    live: np.ndarray
+    revenue: np.ndarray
+    profit: np.ndarray
+    value_added: np.ndarray
+    unit_revenue: np.ndarray  # (K, R) revenue per unit of size
+    move_value: np.ndarray  # (K, from, to) profit of a unit firm relative to its sector's mean
+    entry_value: np.ndarray  # (K, R) the same for an entrant with the local technique
+    fiscal: dict[str, float]
+
+
+class TransferModel(mesa.Model):
+    """Agent-based model of interregional industrial transfer.
+
+    Parameters
+    ----------
+    geography : Geography, default ``Geography.china()``
+    policy : Policy, default ``Policy()`` (the status quo)
+    n_firms : number of firm agents at the start
+    seed : random seed; the same seed gives identical results
+    start_year : calendar year of the initial state (the data describe 2023-2025)
+    economy : ``"full"`` or ``"footloose_capital"`` (the textbook FC economy for validation)
+    logit_beta : sharpness of the location logit on profits relative to the sector mean
+    relocation_rate : yearly chance that a firm looks for a new location (default from params)
+    params : behavioural parameters (:class:`EconomyParams`)
+    """
+
+    def __init__(self, geography: Geography | None = None, policy: Policy | None = None,
+                 n_firms: int = 20_000, seed: int | None = None, start_year: int = 2025,
+                 economy: str = "full", logit_beta: float = DEFAULT_LOGIT_BETA,
+                 relocation_rate: float | None = None, params: EconomyParams | None = None):
+        _check_arguments(geography, policy, n_firms, seed, start_year, economy, logit_beta, relocation_rate)
+        super().__init__(rng=seed)
+        self.geography = geography if geography is not None else Geography.china()
+        self.policy = policy if policy is not None else Policy()
+        self.economy = economy
+        self.full = economy == "full"
+        self.logit_beta = float(logit_beta)
+        params = params or EconomyParams()
+        if relocation_rate is not None:
+            params = replace(params, relocation_rate=relocation_rate)
+        self.params = params if self.full else _footloose(params)
+        self.sectors = sector_table() if self.full else footloose_sector()
+        self.start_year = self.year = int(start_year)
+        self.levers = resolve(self.policy, self.geography, self.sectors)
+        self._status_quo = resolve(Policy(), self.geography, self.sectors)
+        self._entropy = int(self.rng.integers(2**63))
+        self.firms = FirmPopulation(capacity=int(n_firms * 1.5))
+        if self.full:
+            self._initialise_full(n_firms)
+        else:
+            self._initialise_footloose(n_firms)
+        self.region_agents = [Region(self, i) for i in range(self.geography.n)]
+        self._firm_agents: list[Firm | None] = [Firm(self, s) for s in range(self.firms.count)]
+        self.results = Results(
+            region_names=self.geography.names, region_codes=self.geography.codes,
+            macro_regions=tuple(self.geography.macro_region), sector_names=self.sectors.names,
+        )
+        self.environment = self._environment()
+        earnings = self._earn()
+        self._margin0 = self._sector_margins(earnings)
+        self._record(earnings, np.empty((0, 3)), np.zeros(self.geography.n), np.zeros(self.geography.n), 0)
+
+    # ------------------------------------------------------------------ set-up
+    def _initialise_footloose(self, n_firms: int) -> None:
+        """Even start, one sector, no costs: only market access and competition matter."""
+        geo = self.geography
+        region = np.repeat(np.arange(geo.n), cal.apportion(n_firms, np.ones(geo.n), minimum=0))
+        self.firms.add(self.year, np.zeros(n_firms, int), region, np.ones(n_firms), np.zeros(n_firms), np.zeros(n_firms))
+        self.regions = RegionState(
+            population=geo.population.copy(), wage=np.zeros(geo.n), rent=np.zeros(geo.n),
+            land_cap=np.full(geo.n, np.inf), innovation=np.ones(geo.n), productivity=np.ones(geo.n),
+            demand_share=geo.gdp_share.copy(), infrastructure=np.zeros(geo.n),
+        )
+        self._markets = cal.Markets(domestic_total=1.0, external=np.zeros((1, 4)), foreign_supply=np.zeros((1, 4)))
+        self._labour_unit = self._land_unit = np.zeros((1, geo.n))
+        self._location_constants = np.zeros((1, geo.n))
+
+    def _initialise_full(self, n_firms: int) -> None:
+        """Draw firms and calibrate the start year (see :mod:`transfer_sim.calibration`)."""
+        geo, sectors, p = self.geography, self.sectors, self.params
+        innovation = cal.innovation_capacity(geo)
+        sector, region, size = cal.draw_firms(self.rng, geo, sectors, n_firms, innovation, p)
+        size_sums = cal.cell_sums(size, sector, region, sectors.count, geo.n)
+        sector_factor = innovation[None, :] ** sectors.innovation_intensity[:, None]
+        status_quo = self._status_quo
+        phi = domestic_freeness(geo.freeness, status_quo.barrier, np.zeros(geo.n), 0.0)
+        phi_ext = self._external_phi(status_quo, np.zeros(geo.n), corridors_running=True)
+        productivity, self._markets = cal.calibrate_productivity(
+            geo, sectors, size_sums, sector_factor, phi, phi_ext, p)
+        rent = cal.land_rent(geo)
+        self.regions = RegionState(
+            population=geo.population.copy(), wage=geo.wage.copy(), rent=rent, land_cap=np.zeros(geo.n),
+            innovation=innovation, productivity=productivity, demand_share=geo.gdp_share.copy(),
+            infrastructure=np.zeros(geo.n),
+        )
+        # revenue at the start, to size each region's technique
+        self.firms.add(self.year, sector, region, size, np.zeros(n_firms), np.zeros(n_firms))
+        self._location_constants = np.zeros((sectors.count, geo.n))
+        self._labour_unit = self._land_unit = np.zeros((sectors.count, geo.n))
+        self.environment = self._environment()
+        self._labour_unit, self._land_unit = cal.factor_requirements(
+            self._earn().unit_revenue, geo.wage, rent, sectors, p)
+        scaled = size**p.scale_elasticity
+        self.firms.labour[:n_firms] = self._labour_unit[sector, region] * scaled
+        self.firms.land[:n_firms] = self._land_unit[sector, region] * scaled
+        land_used = np.bincount(region, weights=self.firms.land[:n_firms], minlength=geo.n)
+        self._base = {
+            "population": geo.population.copy(), "wage": geo.wage.copy(), "rent": rent,
+            "land_used": land_used, "demand_share": geo.gdp_share.copy(),
+            "labour_demand": np.bincount(region, weights=self.firms.labour[:n_firms], minlength=geo.n),
+        }
+        self.regions.land_cap = land_used * (1.0 + self.policy.land_headroom)
+        # location constants: the start is the stationary state under the status quo
+        move_utility, entry_utility = self._location_utility(self._earn())
+        counts = cal.cell_sums(np.ones(n_firms), sector, region, sectors.count, geo.n) + 0.5
+        self._location_constants = cal.stationary_constants(
+            move_utility, entry_utility, counts / counts.sum(axis=1, keepdims=True),
+            base_rate=p.relocation_rate, gap_rate=p.hazard_gap, exit_rate=p.death_rate,
+        )
+        people = self._migration_utility()
+        self._migration_constants = cal.stationary_constants(
+            (people[None, :] - self._migration_cost())[None], people[None, :],
+            (geo.population / geo.population.sum())[None, :],
+            base_rate=p.migration_rate, gap_rate=0.0, exit_rate=0.0,
+        )[0]
+
+    # ------------------------------------------------------------------ the year
+    def step(self) -> None:
+        """One year: regions update, firms earn, relocate, enter and exit, prices adjust."""
+        self.year += 1
+        self._update_regions()
+        earnings = self._earn()
+        moves = self._relocate(earnings)
+        entries, exits = self._enter_and_exit(earnings)
+        upgrades = self._upgrade()
+        self._migrate_and_adjust_prices(earnings)
+        self._record(earnings, moves, entries, exits, upgrades)
+
+    def run(self, years: int, progress: bool = False) -> TransferModel:
+        """Simulate ``years`` more years; ``progress=True`` shows a progress bar."""
+        if isinstance(years, bool) or not isinstance(years, int | np.integer) or years < 0:
+            raise ValueError(f"years must be a whole number >= 0, got {years!r}")
+        for _ in tqdm(range(int(years)), desc="Simulating", unit="yr", disable=not progress):
+            self.step()
+        return self
+
+    @property
+    def elapsed(self) -> int:
+        return self.year - self.start_year
+
+    def _stream(self, process: int) -> np.random.Generator:
+        """The random stream of one process in the current year (common random numbers)."""
+        seq = np.random.SeedSequence(self._entropy, spawn_key=(self.year, process))
+        return np.random.default_rng(seq)
+
+    # regions update ----------------------------------------------------------------
+    def _update_regions(self) -> None:
+        """Policy timeline: investments mature, barriers fall, shocks hit; trade costs follow."""
+        if self.full:
+            p, policy = self.params, self.policy
+            matured = policy.nest_investment * max(0, self.elapsed - policy.nest_build_lag)
+            invested = np.where(self.levers.nest_regions, matured, 0.0)
+            self.regions.land_cap = self._base["land_used"] * (1.0 + policy.land_headroom) + invested * p.park_land_ha_per_bn
+            self.regions.infrastructure = p.infrastructure_gain * (1.0 - np.exp(-invested / p.infrastructure_scale_bn))
+        self.environment = self._environment()
+
+    def _active_shocks(self, kind: str):
+        return [s for s in self.policy.shocks if s.kind == kind and s.year <= self.year < s.year + s.duration]
+
+    def _external_phi(self, levers: PolicyArrays, infrastructure, corridors_running: bool) -> np.ndarray:
+        policy = levers.policy
+        open_corridors = set()
+        if corridors_running and policy.china_europe_express:
+            open_corridors.add("China-Europe Railway Express")
+        if corridors_running and policy.land_sea_corridor:
+            open_corridors.add("Western Land-Sea New Corridor")
+        return external_freeness(
+            self.geography.routes, self.geography.n, self.params.trade_costs,
+            open_corridors=open_corridors, corridor_capacity=policy.corridor_capacity,
+            corridor_discount=policy.corridor_discount,
+            ftz_cut=levers.ftz_regions * policy.ftz_trade_cost_cut,
+            infrastructure=infrastructure, digital=policy.digital_infrastructure,
+        )
+
+    def _environment(self) -> Environment:
+        """Trade freeness, spending and competition this year (status quo in the start year)."""
+        levers = self.levers if self.elapsed > 0 else self._status_quo
+        policy, geo, regions = levers.policy, self.geography, self.regions
+        barrier = levers.barrier_in(self.elapsed)
+        phi = domestic_freeness(geo.freeness, barrier, regions.infrastructure, policy.digital_infrastructure)
+        disrupted = bool(self._active_shocks("corridor_disruption"))
+        phi_ext = self._external_phi(levers, regions.infrastructure, corridors_running=not disrupted)
+        growth = (1.0 + self.params.growth) ** self.elapsed if self.full else 1.0
+        external = self._markets.external * growth
+        for shock in self._active_shocks("coastal_demand"):
+            external[:, 0] *= 1.0 - shock.size
+        efficiency = regions.productivity[None, :] * regions.innovation[None, :] ** self.sectors.innovation_intensity[:, None]
+        for shock in self._active_shocks("regional_disaster"):
+            efficiency = efficiency * np.where(geo.mask(shock.regions), 1.0 - shock.size, 1.0)[None, :]
+        spending = cal.spending(self.sectors, self._markets.domestic_total * growth, regions.demand_share, external)
+        foreign = np.hstack([np.zeros((self.sectors.count, geo.n)), self._markets.foreign_supply])
+        return Environment(np.hstack([phi, phi_ext]), spending, foreign, efficiency, barrier, levers)
+
+    # firms earn ------------------------------------------------------------------------
+    def _earn(self) -> Earnings:
+        """Revenue and operating profit of every firm, and what each location would pay."""
+        env, firms, sectors, regions = self.environment, self.firms, self.sectors, self.regions
+        policy, levers = env.policy.policy, env.policy
+        n = self.geography.n
+        live = firms.live
+        k, r, size = firms.sector[live].astype(np.intp), firms.region[live].astype(np.intp), firms.size[live]
+        size_sums = cal.cell_sums(size, k, r, sectors.count, n)
+        supply = size_sums * env.efficiency
+        prices = price_index(supply, env.phi, env.foreign)
+        unit_revenue = env.efficiency * market_access(env.spending, prices, env.phi)
+        abroad = env.efficiency * market_access(env.spending[:, n:], prices[:, n:], env.phi[:, n:])
+        export_share = np.divide(abroad, unit_revenue, out=np.zeros_like(abroad), where=unit_revenue > 0)
+
+        markdown = self._redundancy(supply, policy)
+        unit_variable = unit_revenue * (1.0 - markdown)[:, None] / SIGMA
+        fee_rate = policy.cage_fee * np.outer(levers.cage_sectors, levers.cage_regions)
+        ftz_rate = policy.ftz_export_subsidy * export_share * levers.ftz_regions[None, :]
+        unit_gross = unit_variable + (ftz_rate - fee_rate) * unit_revenue
+        lever_rates = self._subsidy_rates(levers)
+        subsidy_rate = sum(lever_rates.values())
+        newcomer_rate = policy.nest_subsidy * levers.nest_regions
+
+        # per firm
+        revenue = size * unit_revenue[k, r]
+        fixed = (regions.wage[r] * firms.labour[live] + regions.rent[r] * firms.land[live]) / cal.CNY_PER_BN
+        before_subsidy = size * unit_gross[k, r] - fixed
+        newcomer = (self.year - firms.arrival_year[live]) < self.params.newcomer_years
+        rate = subsidy_rate[k, r] + newcomer * newcomer_rate[r]
+        paid = rate * np.maximum(before_subsidy, 0.0)
+        profit = before_subsidy + paid
+        firms.revenue[live] = revenue
+        firms.profit[live] = profit
+
+        # a unit firm's profit with the technique of region o in region d, relative to its
+        # sector's mean variable profit
+        unit_fixed = (self._labour_unit[:, :, None] * regions.wage[None, None, :]
+                      + self._land_unit[:, :, None] * regions.rent[None, None, :]) / cal.CNY_PER_BN
+        unit_profit = unit_gross[:, None, :] - unit_fixed
+        weight = size_sums.sum(axis=1)
+        mean_variable = np.where(weight > 0, (size_sums * unit_variable).sum(axis=1) / np.maximum(weight, 1e-300),
+                                 unit_variable.mean(axis=1))
+        scale = np.maximum(mean_variable, 1e-300)[:, None, None]
+        positive = np.maximum(unit_profit, 0.0)
+        stay_value = (unit_profit + subsidy_rate[:, None, :] * positive) / scale
+        arrive_value = stay_value + newcomer_rate[None, None, :] * positive / scale
+        diagonal = np.arange(self.geography.n)
+        move_value = arrive_value.copy()
+        move_value[:, diagonal, diagonal] = stay_value[:, diagonal, diagonal]
+        entry_value = arrive_value[:, diagonal, diagonal]
+
+        positive_firm = np.maximum(before_subsidy, 0.0)
+        fiscal = {lever: float((rate[k, r] * positive_firm).sum()) for lever, rate in lever_rates.items()}
+        fiscal["nest_subsidy"] = float((newcomer * newcomer_rate[r] * positive_firm).sum())
+        fiscal["ftz_export_subsidy"] = float((ftz_rate[k, r] * revenue).sum())
+        fiscal["cage_fee"] = -float((fee_rate[k, r] * revenue).sum())
+        if self.elapsed > 0:
+            fiscal["nest_investment"] = policy.nest_investment * float(levers.nest_regions.sum())
+        value_added = revenue * sectors.value_added_ratio[k]
+        return Earnings(live, revenue, profit, value_added, unit_revenue, move_value, entry_value, fiscal)
+
+    def _redundancy(self, supply: np.ndarray, policy: Policy) -> np.ndarray:
+        """Share of variable profit emerging sectors lose to homogeneous competition.
+
+        Without national coordination it grows with the effective number of regions that
+        host the sector (1 / Herfindahl), up to ``redundancy_penalty`` when spread evenly.
+        """
+        if not self.full or policy.national_coordination or self.geography.n < 2:
+            return np.zeros(self.sectors.count)
+        total = supply.sum(axis=1, keepdims=True)
+        shares = np.divide(supply, total, out=np.zeros_like(supply), where=total > 0)
+        hhi = (shares**2).sum(axis=1)
+        effective = np.divide(1.0, hhi, out=np.ones_like(hhi), where=hhi > 0)
+        spread = (effective - 1.0) / (self.geography.n - 1.0)
+        return self.params.redundancy_penalty * spread * self.sectors.emerging
+
+    def _subsidy_rates(self, levers: PolicyArrays) -> dict[str, np.ndarray]:
+        """(K, R) share of operating profit paid by each profit-subsidy lever."""
+        policy, sectors = levers.policy, self.sectors
+        frontier_regions = levers.frontier_regions
+        if policy.national_coordination:  # "according to local conditions"
+            frontier_regions = frontier_regions & (self.regions.innovation >= 1.0)
+        return {
+            "profit_subsidy": np.broadcast_to(levers.profit_subsidy, (sectors.count, self.geography.n)),
+            "hinterland_subsidy": policy.hinterland_subsidy * np.outer(sectors.strategic, levers.hinterland_regions),
+            "frontier_subsidy": policy.frontier_subsidy * np.outer(sectors.emerging, frontier_regions),
+        }
+
+    # relocation ------------------------------------------------------------------------
+    def _move_cost(self, barrier: float) -> np.ndarray:
+        """Utility cost of moving from o to d: sunk cost, distance, administrative barrier."""
+        p, geo = self.params, self.geography
+        cross = ~np.eye(geo.n, dtype=bool)
+        cost = (p.move_cost_fixed + p.move_cost_per_1000km * geo.distance_km / 1000.0
+                + p.barrier_move_cost * barrier) * cross
+        return cost
+
+    def _allowed(self) -> np.ndarray:
+        """(K, R) where a firm may newly locate: ecological zones and cage rules close some."""
+        levers = self.environment.policy
+        banned = np.outer(self.sectors.pollution_class >= 2, levers.ecological_zones)
+        if levers.policy.cage_fee > 0:
+            banned |= np.outer(levers.cage_sectors, levers.cage_regions)
+        return ~banned
+
+    def _location_utility(self, earnings: Earnings) -> tuple[np.ndarray, np.ndarray]:
+        """Logit utilities of a move (K, from, to; staying on the diagonal) and of entry (K, R).
+
+        Location constants are added by the caller's choice of ``self._location_constants``.
+        """
+        n = self.geography.n
+        allowed = self._allowed()
+        move = self.logit_beta * earnings.move_value - self._move_cost(self.environment.barrier)[None, :, :]
+        closed = ~allowed[:, None, :] & ~np.eye(n, dtype=bool)[None, :, :]
+        move = np.where(closed, -np.inf, move)
+        entry = np.where(allowed, self.logit_beta * earnings.entry_value, -np.inf)
+        return move, entry
+
+    def _land_free(self) -> np.ndarray:
+        live = self.firms.live
+        used = np.bincount(self.firms.region[live], weights=self.firms.land[live], minlength=self.geography.n)
+        return np.maximum(self.regions.land_cap - used, 0.0)
+
+    def _relocate(self, earnings: Earnings) -> np.ndarray:
+        """Who reconsiders (hazard), where to (logit), who gets land (caps). Rows (from, to, jobs)."""
+        firms, n = self.firms, self.geography.n
+        move, _ = self._location_utility(earnings)
+        choice = logit_probabilities(move + self._location_constants[:, None, :])  # (K, from, to)
+        diagonal = np.arange(n)
+        hazard = relocation_hazard(self.params.relocation_rate, self.params.hazard_gap,
+                                   choice[:, diagonal, diagonal])
+        live = earnings.live
+        k, r = firms.sector[live].astype(np.intp), firms.region[live].astype(np.intp)
+        draws = self._stream(_HAZARD).random(firms.count)[live]
+        searching = np.flatnonzero(draws < hazard[k, r])
+        cdf = np.cumsum(choice, axis=2)
+        picks = self._stream(_DESTINATION).random(firms.count)[live[searching]]
+        destination = draw_choices(cdf[k[searching], r[searching]], picks)
+        moving = destination != r[searching]
+        slots, destination = live[searching][moving], destination[moving]
+        accepted = ration_by_capacity(destination, firms.land[slots], self._land_free(), picks[moving])
+        slots, destination = slots[accepted], destination[accepted]
+        origins = firms.region[slots].astype(np.intp)
+        firms.relocate(self.year, slots, destination)
+        return np.column_stack([origins, destination, firms.labour[slots]])
+
+    # entry, exit, upgrading -----------------------------------------------------------
+    def _sector_margins(self, earnings: Earnings) -> np.ndarray:
+        k = self.firms.sector[earnings.live]
+        profit = np.bincount(k, weights=earnings.profit, minlength=self.sectors.count)
+        revenue = np.bincount(k, weights=earnings.revenue, minlength=self.sectors.count)
+        return np.divide(profit, revenue, out=np.zeros_like(profit), where=revenue > 0)
+
+    def _enter_and_exit(self, earnings: Earnings) -> tuple[np.ndarray, np.ndarray]:
+        """Exits after sustained losses or by chance; entry where sector profits are high.
+
+        Returns entries and exits per region.
+        """
+        n = self.geography.n
+        if not self.full:
+            return np.zeros(n), np.zeros(n)
+        firms, p, sectors = self.firms, self.params, self.sectors
+        live = firms.live
+        firms.loss_years[live] = np.where(firms.profit[live] < 0, firms.loss_years[live] + 1, 0)
+        chance = self._stream(_EXIT).random(firms.count)[live]
+        leaving = live[(chance < p.death_rate) | (firms.loss_years[live] >= p.exit_after_losses)]
+        exits = np.bincount(firms.region[leaving], minlength=n).astype(float)
+        firms.remove(leaving)
+        for slot in leaving:
+            self._firm_agents[slot].remove()
+            self._firm_agents[slot] = None
+
+        rng = self._stream(_ENTRY)
+        margin = self._sector_margins(earnings)
+        change = (margin - self._margin0) / np.maximum(np.abs(self._margin0), 1e-9)
+        rate = np.clip(p.entry_rate * np.exp(p.entry_elasticity * change), 0.0, 1.0)
+        incumbents = np.bincount(firms.sector[firms.live], minlength=sectors.count)
+        born = rng.binomial(incumbents, rate)
+        _, entry = self._location_utility(earnings)
+        where = np.cumsum(logit_probabilities(entry + self._location_constants), axis=1)
+        sector = np.repeat(np.arange(sectors.count), born)
+        region = draw_choices(where[sector], rng.random(sector.size))
+        size = cal.draw_sizes(rng, sector.size, p.size_dispersion)
+        scaled = size**p.scale_elasticity
+        labour, land = self._labour_unit[sector, region] * scaled, self._land_unit[sector, region] * scaled
+        ok = ration_by_capacity(region, land, self._land_free(), rng.random(sector.size))
+        slots = firms.add(self.year, sector[ok], region[ok], size[ok], labour[ok], land[ok])
+        self._firm_agents.extend(Firm(self, int(s)) for s in slots)
+        entries = np.bincount(region[ok], minlength=n).astype(float)
+        return entries, exits
+
+    def _upgrade(self) -> int:
+        """"Old trees grow new branches": low-end firms move up, faster with innovation and subsidy."""
+        if not self.full:
+            return 0
+        firms, sectors, levers = self.firms, self.sectors, self.environment.policy
+        live = firms.live
+        k, r = firms.sector[live], firms.region[live]
+        boost = 1.0 + 4.0 * levers.policy.upgrade_subsidy * levers.cage_regions[r]
+        chance = self.params.upgrade_rate * self.regions.innovation[r] * boost * (sectors.upgrade_to[k] >= 0)
+        up = live[self._stream(_UPGRADE).random(firms.count)[live] < chance]
+        firms.sector[up] = sectors.upgrade_to[firms.sector[up]]
+        return int(up.size)
+
+    # workers, wages, rents ------------------------------------------------------------
+    def _migration_utility(self) -> np.ndarray:
+        wage = self.regions.wage
+        return self.params.migration_beta * np.log(wage / np.average(wage, weights=self.regions.population))
+
+    def _migration_cost(self) -> np.ndarray:
+        p, geo = self.params, self.geography
+        cross = ~np.eye(geo.n, dtype=bool)
+        return (p.hukou_friction + p.migration_cost_per_1000km * geo.distance_km / 1000.0) * cross
+
+    def _migrate_and_adjust_prices(self, earnings: Earnings) -> None:
+        """Workers move toward higher wages (hukou friction); wages, rents and demand follow."""
+        if not self.full:
+            return
+        regions, firms, p, base, n = self.regions, self.firms, self.params, self._base, self.geography.n
+        utility = self._migration_utility() + self._migration_constants
+        choice = logit_probabilities(utility[None, :] - self._migration_cost())
+        movers = p.migration_rate * regions.population
+        regions.population = regions.population - movers + movers @ choice
+        live = firms.live
+        r = firms.region[live]
+        labour_demand = np.bincount(r, weights=firms.labour[live], minlength=n)
+        labour_supply = base["labour_demand"] * regions.population / base["population"]
+        growth = (1.0 + p.growth) ** self.elapsed
+        regions.wage = wage_level(base["wage"], growth, labour_demand, labour_supply, p.wage_elasticity)
+        land_used = np.bincount(r, weights=firms.land[live], minlength=n)
+        regions.rent = rent_level(base["rent"], growth, land_used, base["land_used"], p.rent_elasticity)
+        income = np.bincount(firms.region[earnings.live], weights=earnings.value_added, minlength=n)
+        regions.demand_share = (1 - p.demand_linkage) * base["demand_share"] + p.demand_linkage * income / income.sum()
+
+    # recording -------------------------------------------------------------------------
+    def _record(self, earnings: Earnings, moves: np.ndarray, entries: np.ndarray, exits: np.ndarray,
+                upgrades: int) -> None:
+        firms, n, sectors = self.firms, self.geography.n, self.sectors
+        live = firms.live
+        r, k = firms.region[live].astype(np.intp), firms.sector[live].astype(np.intp)
+        produced_in = firms.region[earnings.live].astype(np.intp)
+        produced_k = firms.sector[earnings.live].astype(np.intp)
+        output = np.bincount(produced_in, weights=earnings.revenue, minlength=n)
+        value_added = np.bincount(produced_in, weights=earnings.value_added, minlength=n)
+        population = self.regions.population
+        origin, destination = moves[:, 0].astype(np.intp), moves[:, 1].astype(np.intp)
+        pair = origin * n + destination
+        flow_firms = np.bincount(pair, minlength=n * n)
+        flow_jobs = np.bincount(pair, weights=moves[:, 2], minlength=n * n)
+        nonzero = np.flatnonzero(flow_firms)
+        regions = {
+            "firms": np.bincount(r, minlength=n).astype(float),
+            "employment": np.bincount(r, weights=firms.labour[live], minlength=n),
+            "output": output,
+            "value_added": value_added,
+            "wage": self.regions.wage.copy(),
+            "land_used": np.bincount(r, weights=firms.land[live], minlength=n),
+            "land_cap": self.regions.land_cap.copy(),
+            "relocations_in": np.bincount(destination, minlength=n).astype(float),
+            "relocations_out": np.bincount(origin, minlength=n).astype(float),
+            "population": population.copy(),
+            "gdp_per_capita": value_added * cal.CNY_PER_BN / population,
+            "rent": self.regions.rent.copy(),
+            "entries": entries,
+            "exits": exits,
+        }
+        sector_table = {
+            "firms": cal.cell_sums(np.ones(live.size), k, r, sectors.count, n),
+            "employment": cal.cell_sums(firms.labour[live], k, r, sectors.count, n),
+            "output": cal.cell_sums(earnings.revenue, produced_k, produced_in, sectors.count, n),
+        }
+        total, within, between = theil_decomposition(value_added, population, self.geography.macro_region)
+        fiscal = earnings.fiscal
+        summary = {
+            "theil_total": total, "theil_within": within, "theil_between": between,
+            "cv_gdp_per_capita": coefficient_of_variation(regions["gdp_per_capita"]),
+            "relocations": int(len(moves)),
+            "cross_province_relocations": int((origin != destination).sum()),
+            "entries": int(entries.sum()), "exits": int(exits.sum()),
+            "fiscal_cost": float(sum(v for v in fiscal.values() if v > 0)),
+            "firms": int(live.size), "employment": float(regions["employment"].sum()),
+            "output": float(output.sum()), "value_added": float(value_added.sum()),
+            "upgrades": upgrades,
+        }
+        flows = np.column_stack([nonzero // n, nonzero % n, flow_firms[nonzero], flow_jobs[nonzero]])
+        self.results.append(YearRecord(self.year, regions, sector_table, flows, summary, fiscal))
+
+    # queries ---------------------------------------------------------------------------
+    def firm_shares(self) -> pd.Series:
+        """Share of all firms located in each region now."""
+        live = self.firms.live
+        counts = np.bincount(self.firms.region[live], minlength=self.geography.n)
+        return pd.Series(counts / max(live.size, 1), index=list(self.geography.names), name="firm_share")
+
+    def firm(self, slot: int) -> Firm | None:
+        """The Firm agent in a slot (None once it has exited)."""
+        return self._firm_agents[slot]
+
+
+def _footloose(params: EconomyParams) -> EconomyParams:
+    """The textbook economy: a constant relocation hazard and free moves, nothing else."""
+    return replace(params, hazard_gap=0.0, move_cost_fixed=0.0, move_cost_per_1000km=0.0,
+                    barrier_move_cost=0.0, death_rate=0.0, entry_rate=0.0, upgrade_rate=0.0,
+                    demand_linkage=0.0, redundancy_penalty=0.0)
+
+
+def _check_arguments(geography, policy, n_firms, seed, start_year, economy, logit_beta, relocation_rate) -> None:
+    """Readable errors for the arguments a user is most likely to get wrong."""
+    if geography is not None and not isinstance(geography, Geography):
+        raise TypeError(f"geography must be a transfer_sim.Geography, got {type(geography).__name__}")
+    if policy is not None and not isinstance(policy, Policy):
+        raise TypeError(f"policy must be a transfer_sim.Policy (e.g. Policy.preset('baseline')), got {type(policy).__name__}")
+    if economy not in ECONOMIES:
+        raise ValueError(f"economy must be one of {', '.join(ECONOMIES)}; got {economy!r}")
+    n_regions = geography.n if geography is not None else 31
+    if isinstance(n_firms, bool) or not isinstance(n_firms, int | np.integer) or n_firms < n_regions:
+        raise ValueError(f"n_firms must be a whole number >= {n_regions} (one firm per region), got {n_firms!r}")
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0):
+        raise ValueError(f"seed must be a whole number >= 0 or None, got {seed!r}")
+    if isinstance(start_year, bool) or not isinstance(start_year, int | np.integer) or not 1900 <= start_year <= 2200:
+        raise ValueError(f"start_year must be a calendar year between 1900 and 2200, got {start_year!r}")
+    if isinstance(logit_beta, bool) or not isinstance(logit_beta, int | float) or not (0 < logit_beta < math.inf):
+        raise ValueError(f"logit_beta must be a positive number, got {logit_beta!r}")
+    if relocation_rate is not None and not (isinstance(relocation_rate, int | float) and 0 <= relocation_rate <= 1):
+        raise ValueError(f"relocation_rate must be a share in [0, 1], got {relocation_rate!r}")

@@ -1,0 +1,63 @@
+"""Behavioural and technical parameters that are not policy levers.
+
+Policy levers live in :mod:`transfer_sim.policy`; the numbers here describe how firms,
+workers and markets behave. They are the parameters a calibration would estimate.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+#: Elasticity of substitution between varieties (Dixit-Stiglitz); markup sigma/(sigma-1).
+SIGMA = 5.0
+
+
+@dataclass(frozen=True)
+class TradeCostParams:
+    """Iceberg trade costs tau = 1 + per_1000km * (d / 1000 km) ** distance_elasticity."""
+
+    per_1000km: float = 0.30
+    distance_elasticity: float = 0.8
+    rail_leg_factor: float = 0.5  # corridor rail cost per km relative to ordinary freight
+
+
+@dataclass(frozen=True)
+class EconomyParams:
+    """How firms, workers and regions behave (defaults documented in docs/model.md)."""
+
+    # location choice and relocation (UrbanSim-style: who reconsiders, then where to)
+    relocation_rate: float = 0.02  # yearly chance that a firm looks at other regions at all
+    hazard_gap: float = 0.10  # extra chance rising with the odds that looking leads to a move
+    move_cost_fixed: float = 2.0  # sunk cost of any move, in logit utility units
+    move_cost_per_1000km: float = 0.5
+    barrier_move_cost: float = 8.0  # utility cost of a cross-province move per unit of barrier
+    # firm demography
+    size_dispersion: float = 0.7  # sd of log firm size (productivity^(sigma-1))
+    scale_elasticity: float = 0.8  # fixed labour and land grow with size^this (scale economies)
+    death_rate: float = 0.03  # exogenous yearly exit
+    entry_rate: float = 0.03  # entrants per incumbent at start-year profitability
+    entry_elasticity: float = 2.0  # response of entry to the sector's profit margin
+    exit_after_losses: int = 3  # consecutive loss years before a firm exits
+    upgrade_rate: float = 0.004  # yearly chance a low-end firm upgrades, at mean innovation
+    newcomer_years: int = 5  # years an arriving firm draws a nest-building subsidy
+    # regions: wages, rents, migration, demand
+    growth: float = 0.05  # nominal growth of demand, wages and rents per year
+    wage_elasticity: float = 0.3  # wage response to labour demand / supply
+    rent_elasticity: float = 0.5  # land rent response to land use
+    migration_rate: float = 0.02  # share of people who consider moving each year
+    migration_beta: float = 4.0  # logit sharpness of migration on log real wages
+    hukou_friction: float = 2.0  # household-registration cost of leaving one's province
+    migration_cost_per_1000km: float = 0.5
+    demand_linkage: float = 0.3  # share of regional demand that follows regional income
+    redundancy_penalty: float = 0.3  # returns lost by emerging sectors spread over every region
+    # external markets: China's export revenue as a share of domestic demand, and its
+    # share of each foreign market at the start
+    export_share: dict = field(
+        default_factory=lambda: {"world": 0.12, "europe": 0.02, "asean": 0.03, "russia": 0.01}
+    )
+    china_share_abroad: float = 0.3
+    # nest building: what one bn CNY of matured investment buys
+    park_land_ha_per_bn: float = 40.0
+    infrastructure_gain: float = 0.3  # largest cut of a region's trade-cost margin
+    infrastructure_scale_bn: float = 400.0
+    trade_costs: TradeCostParams = field(default_factory=TradeCostParams)

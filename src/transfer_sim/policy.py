@@ -1,0 +1,310 @@
+"""The policy levers of the 15th Five-Year Plan as one validated object.
+
+Every lever is a field of :class:`Policy` with the seed essay's phrase, the mechanism in
+the model, its unit and its default; ``Policy()`` is the status quo (no new measure).
+This module is the one source of truth for lever defaults: the dashboard, the CLI and
+the docs read them from here (:func:`lever_table`).
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Literal
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from .sectors import SECTORS
+
+MEASURES = {
+    "hinterland": "Strategic hinterland",
+    "productive_forces": "New quality productive forces",
+    "openness": "Regional openness",
+    "unified_market": "Unified national market",
+    "zones": "Zones and red lines",
+    "shocks": "Shocks",
+}
+
+
+def lever(default, *, measure: str, seed: str, mechanism: str, unit: str, **constraints):
+    """A policy field that carries its seed phrase, mechanism, unit and measure group."""
+    return Field(
+        default,
+        description=mechanism,
+        json_schema_extra={"measure": measure, "seed": seed, "unit": unit},
+        **constraints,
+    )
+
+
+class Shock(BaseModel):
+    """An exogenous event in a given calendar year, lasting ``duration`` years."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: Literal["coastal_demand", "corridor_disruption", "regional_disaster"] = Field(
+        description="coastal_demand: foreign demand shipped through the eastern ports falls; "
+        "corridor_disruption: the freight corridors stop running; regional_disaster: "
+        "productivity in the target regions falls"
+    )
+    year: int = Field(ge=1900, le=2200, description="calendar year the shock starts")
+    size: float = Field(0.3, gt=0, le=1, description="share of demand or productivity lost")
+    duration: int = Field(2, ge=1, le=50, description="years the shock lasts")
+    regions: list[str] = Field(default_factory=list, description="target regions of a regional disaster")
+
+
+class Policy(BaseModel):
+    """All policy levers; ``Policy()`` is the status quo. Regions are English province names."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+
+    # -- unified national market -------------------------------------------------------
+    admin_barrier: float | None = lever(
+        None, ge=0, le=1, measure="unified_market",
+        seed="Break down administrative barriers",
+        mechanism="tariff-equivalent mark-up on trade between provinces and a utility cost "
+        "on cross-province relocation; None keeps the geography's current level "
+        "(0.15 for China, 0 for an abstract geography)",
+        unit="share of the trade cost",
+    )
+    barrier_removal_rate: float = lever(
+        0.0, ge=0, le=1, measure="unified_market",
+        seed="deepening the construction of a unified national market",
+        mechanism="share of the remaining administrative barrier removed each year",
+        unit="share per year",
+    )
+    digital_infrastructure: float = lever(
+        0.0, ge=0, le=1, measure="unified_market",
+        seed="overcome spatial distance barriers through ... digitization, networking, and intelligence",
+        mechanism="weakens the distance decay of trade costs (up to 40 % of the distance mark-up)",
+        unit="level 0-1",
+    )
+    # -- cage for bird exchange / nest building -------------------------------------------
+    cage_fee: float = lever(
+        0.0, ge=0, le=0.1, measure="unified_market",
+        seed='"cage for bird exchange" in the eastern region',
+        mechanism="levy on the revenue of low-end sectors in the cage regions; while it is on, "
+        "land freed there goes to new industry only (low-end firms may not move in)",
+        unit="share of revenue",
+    )
+    cage_regions: list[str] | None = lever(
+        None, measure="unified_market", seed='"cage for bird exchange" in the eastern region',
+        mechanism="where the levy applies; None = the eastern provinces", unit="regions",
+    )
+    cage_sectors: list[str] | None = lever(
+        None, measure="unified_market", seed='"cage for bird exchange"',
+        mechanism="sectors charged; None = the low-end sectors (labour-intensive, resource processing)",
+        unit="sectors",
+    )
+    upgrade_subsidy: float = lever(
+        0.0, ge=0, le=1, measure="productive_forces",
+        seed='"old trees developing new branches"',
+        mechanism="share of the cost of upgrading a low-end firm paid by the state in the cage "
+        "regions; raises the yearly upgrading chance up to fivefold",
+        unit="share of upgrade cost",
+    )
+    nest_investment: float = lever(
+        0.0, ge=0, le=2000, measure="unified_market",
+        seed='"nest building and phoenix attraction" in the central, western, and northeastern regions',
+        mechanism="yearly investment in each target region; after the build lag it adds "
+        "industrial-park land to the zoning cap and lowers the region's trade costs",
+        unit="bn CNY per region per year",
+    )
+    nest_regions: list[str] | None = lever(
+        None, measure="unified_market", seed='"nest building and phoenix attraction"',
+        mechanism="target regions; None = the central, western and northeastern provinces",
+        unit="regions",
+    )
+    nest_build_lag: int = lever(
+        2, ge=0, le=10, measure="unified_market", seed='"nest building"',
+        mechanism="years before an investment is usable", unit="years",
+    )
+    nest_subsidy: float = lever(
+        0.0, ge=0, le=1, measure="unified_market", seed='"phoenix attraction"',
+        mechanism="share of operating profit paid to firms that arrive in a target region, "
+        "during their first five years there",
+        unit="share of operating profit",
+    )
+    # -- regional openness ------------------------------------------------------------------
+    china_europe_express: bool = lever(
+        True, measure="openness",
+        seed="Optimize and upgrade the operational networks of China Europe freight trains",
+        mechanism="rail routes from the hub provinces to the border exits towards Europe and Russia",
+        unit="on/off",
+    )
+    land_sea_corridor: bool = lever(
+        True, measure="openness", seed="the Western Land Sea New Corridor",
+        mechanism="rail-sea routes from the western hubs to the Beibu Gulf ports towards ASEAN",
+        unit="on/off",
+    )
+    corridor_capacity: float = lever(
+        1.0, ge=0.1, le=5, measure="openness",
+        seed="enhance the collection and distribution capacity of hub nodes",
+        mechanism="service capacity relative to 2023; the corridor leg cost falls with capacity^0.3",
+        unit="multiple of 2023",
+    )
+    corridor_discount: float = lever(
+        0.0, ge=0, le=0.9, measure="openness", seed='"freight train+industry" model',
+        mechanism="tariff discount on the corridor leg of the trade cost", unit="share of leg cost",
+    )
+    ftz_regions: list[str] | None = lever(
+        None, measure="openness", seed="Deepen the reform and innovation of the pilot free trade zone",
+        mechanism="provinces with a pilot free trade zone; None = the 22 in the data", unit="regions",
+    )
+    ftz_trade_cost_cut: float = lever(
+        0.0, ge=0, le=0.9, measure="openness", seed="expand the institutional opening pilot",
+        mechanism="cut of the trade-cost margin to external markets from FTZ provinces",
+        unit="share of the margin",
+    )
+    ftz_export_subsidy: float = lever(
+        0.0, ge=0, le=0.2, measure="openness", seed="improve the level of inland opening",
+        mechanism="subsidy on the export revenue of firms in FTZ provinces", unit="share of export revenue",
+    )
+    # -- strategic hinterland ------------------------------------------------------------------
+    hinterland_subsidy: float = lever(
+        0.0, ge=0, le=1, measure="hinterland",
+        seed="Strengthen the construction of national strategic hinterland",
+        mechanism="share of operating profit paid to firms of strategic sectors in the hinterland",
+        unit="share of operating profit",
+    )
+    hinterland_regions: list[str] | None = lever(
+        None, measure="hinterland", seed="deep regions such as the central and western regions",
+        mechanism="the hinterland; None = the central and western provinces", unit="regions",
+    )
+    # -- new quality productive forces ------------------------------------------------------
+    frontier_subsidy: float = lever(
+        0.0, ge=0, le=1, measure="productive_forces",
+        seed="develop new quality productivity according to local conditions",
+        mechanism="share of operating profit paid to emerging-sector firms (new energy, frontier "
+        "technology) in the frontier regions",
+        unit="share of operating profit",
+    )
+    frontier_regions: list[str] | None = lever(
+        None, measure="productive_forces", seed="Regions that lay out new quality productivity",
+        mechanism="where local governments subsidise emerging sectors; None = every region",
+        unit="regions",
+    )
+    national_coordination: bool = lever(
+        False, measure="productive_forces",
+        seed="avoid following the trend and redundant construction",
+        mechanism="off: emerging sectors spread over many regions lose returns to homogeneous "
+        "competition; on: no such loss, and frontier subsidies go only where innovation "
+        "capacity is at least the national average",
+        unit="on/off",
+    )
+    # -- zones and red lines -------------------------------------------------------------------
+    land_headroom: float = lever(
+        0.3, ge=0, le=3, measure="zones", seed='"three zones and three lines" ... a "ceiling"',
+        mechanism="zoning cap on industrial land as start-year use times (1 + headroom); "
+        "no region's industrial land may exceed it",
+        unit="share of start-year land",
+    )
+    ecological_zones: list[str] = lever(
+        [], measure="zones", seed="building a strong national ecological security barrier",
+        mechanism="regions closed to heavily polluting sectors (no entry, no relocation in)",
+        unit="regions",
+    )
+    # -- building block ------------------------------------------------------------------------
+    profit_subsidy: dict[str, float] = lever(
+        {}, measure="unified_market", seed="local governments compete for firms",
+        mechanism="share of operating profit paid to every firm located in the region",
+        unit="share of operating profit per region",
+    )
+    shocks: list[Shock] = lever(
+        [], measure="shocks", seed="calmly respond to the unprecedented changes in the world",
+        mechanism="external demand drops, corridor disruptions, regional disasters", unit="events",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _known_levers(cls, data):
+        if isinstance(data, dict):
+            for key in data:
+                if key not in cls.model_fields:
+                    close = difflib.get_close_matches(str(key), cls.model_fields, n=1)
+                    hint = f" (did you mean '{close[0]}'?)" if close else ""
+                    raise ValueError(
+                        f"unknown lever '{key}'{hint}; allowed levers: {', '.join(cls.model_fields)}"
+                    )
+        return data
+
+    @field_validator("profit_subsidy")
+    @classmethod
+    def _rates_are_shares(cls, value: dict[str, float]):
+        for region, rate in value.items():
+            if not 0 <= rate <= 1:
+                raise ValueError(f"rate for {region!r} is {rate}; a profit subsidy is a share in [0, 1]")
+        return value
+
+    @field_validator("cage_sectors")
+    @classmethod
+    def _known_sectors(cls, value):
+        for s in value or []:
+            if s not in SECTORS:
+                raise ValueError(f"unknown sector {s!r}; allowed sectors: {', '.join(SECTORS)}")
+        return value
+
+    def region_fields(self) -> dict[str, list[str]]:
+        """Every region named by this policy, by field, for checking against a geography."""
+        named = {
+            f: getattr(self, f)
+            for f in ("cage_regions", "nest_regions", "ftz_regions", "hinterland_regions",
+                      "frontier_regions", "ecological_zones")
+            if getattr(self, f)
+        }
+        if self.profit_subsidy:
+            named["profit_subsidy"] = list(self.profit_subsidy)
+        for i, shock in enumerate(self.shocks):
+            if shock.regions:
+                named[f"shocks[{i}].regions"] = shock.regions
+        return named
+
+    def with_changes(self, **changes) -> Policy:
+        """A copy with some levers changed, validated like a new policy."""
+        return Policy(**{**self.model_dump(exclude_unset=True), **changes})
+
+    @classmethod
+    def preset(cls, name: str) -> Policy:
+        """A named scenario: one of :data:`PRESETS`."""
+        try:
+            return cls(**PRESETS[name])
+        except KeyError:
+            raise ValueError(f"unknown preset {name!r}; allowed presets: {', '.join(PRESETS)}") from None
+
+
+COASTAL_SHOCK = {"kind": "coastal_demand", "year": 2028, "size": 0.3, "duration": 3}
+CAGE_AND_NEST = {"cage_fee": 0.02, "upgrade_subsidy": 0.3, "nest_investment": 60.0, "nest_subsidy": 0.2}
+CORRIDORS = {"corridor_capacity": 2.5, "corridor_discount": 0.3}
+UNIFIED_MARKET = {"barrier_removal_rate": 0.15, "digital_infrastructure": 0.5}
+HINTERLAND = {"hinterland_subsidy": 0.3}
+
+#: Named scenarios: lever settings on top of the status quo.
+PRESETS: dict[str, dict] = {
+    "baseline": {},
+    "cage_and_nest": CAGE_AND_NEST,
+    "corridors": CORRIDORS,
+    "unified_market": UNIFIED_MARKET,
+    "coastal_shock": {"shocks": [COASTAL_SHOCK]},
+    "hinterland_shock": {**HINTERLAND, "shocks": [COASTAL_SHOCK]},
+    "fifteenth_plan": {
+        **CAGE_AND_NEST, **CORRIDORS, **UNIFIED_MARKET, **HINTERLAND,
+        "frontier_subsidy": 0.2, "national_coordination": True, "ftz_trade_cost_cut": 0.2,
+        "ecological_zones": ["Tibet", "Qinghai"],
+    },
+}
+
+
+def lever_table() -> pd.DataFrame:
+    """One row per lever: name, measure, seed phrase, mechanism, unit and default."""
+    rows = []
+    for name, f in Policy.model_fields.items():
+        extra = f.json_schema_extra or {}
+        default = f.get_default(call_default_factory=True)
+        rows.append({
+            "lever": name,
+            "measure": MEASURES[extra["measure"]],
+            "seed": extra["seed"],
+            "mechanism": f.description,
+            "unit": extra["unit"],
+            "default": default,
+        })
+    return pd.DataFrame(rows)

@@ -1,0 +1,140 @@
+"""Per-year aggregates of a run, served as tidy pandas frames.
+
+The model appends O(regions x sectors) numbers a year; frames are built on demand and
+cached until the next year is recorded, so reading results never slows the simulation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+REGION_COLUMNS = (
+    "firms", "employment", "output", "value_added", "wage", "land_used", "land_cap",
+    "relocations_in", "relocations_out", "population", "gdp_per_capita", "rent", "entries", "exits",
+)
+SECTOR_COLUMNS = ("firms", "employment", "output")
+SUMMARY_COLUMNS = (
+    "theil_total", "theil_within", "theil_between", "cv_gdp_per_capita", "relocations",
+    "cross_province_relocations", "entries", "exits", "fiscal_cost", "firms", "employment",
+    "output", "value_added", "upgrades",
+)
+
+
+@dataclass
+class YearRecord:
+    year: int
+    regions: dict[str, np.ndarray]  # column -> (R,)
+    sectors: dict[str, np.ndarray]  # column -> (K, R)
+    flows: np.ndarray  # rows (origin, destination, firms, jobs)
+    summary: dict[str, float]
+    fiscal: dict[str, float]  # lever -> bn CNY (negative: revenue)
+
+
+@dataclass
+class Results:
+    """Everything a run reports, one frame per table; the start year is included."""
+
+    region_names: tuple[str, ...]
+    region_codes: tuple[str, ...]
+    macro_regions: tuple[str, ...]
+    sector_names: tuple[str, ...]
+    records: list[YearRecord] = field(default_factory=list)
+    _cache: dict = field(default_factory=dict, repr=False)
+
+    def append(self, record: YearRecord) -> None:
+        self.records.append(record)
+        self._cache.clear()
+
+    @property
+    def years(self) -> list[int]:
+        return [r.year for r in self.records]
+
+    def _cached(self, name, build):
+        if name not in self._cache:
+            self._cache[name] = build()
+        return self._cache[name]
+
+    @property
+    def regions(self) -> pd.DataFrame:
+        """year, region, region_code, macro_region and the per-region indicators."""
+        def build():
+            n = len(self.region_names)
+            frame = pd.DataFrame({
+                "year": np.repeat(self.years, n),
+                "region": np.tile(self.region_names, len(self.records)),
+                "region_code": np.tile(self.region_codes, len(self.records)),
+                "macro_region": np.tile(self.macro_regions, len(self.records)),
+            })
+            for col in REGION_COLUMNS:
+                frame[col] = np.concatenate([r.regions[col] for r in self.records])
+            return frame
+        return self._cached("regions", build)
+
+    @property
+    def sectors(self) -> pd.DataFrame:
+        """year, region, sector, firms, employment, output."""
+        def build():
+            k, n = len(self.sector_names), len(self.region_names)
+            frame = pd.DataFrame({
+                "year": np.repeat(self.years, k * n),
+                "region": np.tile(np.tile(self.region_names, k), len(self.records)),
+                "sector": np.tile(np.repeat(self.sector_names, n), len(self.records)),
+            })
+            for col in SECTOR_COLUMNS:
+                frame[col] = np.concatenate([r.sectors[col].ravel() for r in self.records])
+            return frame
+        return self._cached("sectors", build)
+
+    @property
+    def flows(self) -> pd.DataFrame:
+        """year, origin, destination, firms, jobs: relocations between regions (non-zero pairs)."""
+        def build():
+            names = np.array(self.region_names, dtype=object)
+            parts = [
+                pd.DataFrame({
+                    "year": r.year,
+                    "origin": names[r.flows[:, 0].astype(int)],
+                    "destination": names[r.flows[:, 1].astype(int)],
+                    "firms": r.flows[:, 2].astype(int),
+                    "jobs": r.flows[:, 3],
+                })
+                for r in self.records if len(r.flows)
+            ]
+            if not parts:
+                return pd.DataFrame({"year": pd.Series(dtype=int), "origin": pd.Series(dtype=object),
+                                     "destination": pd.Series(dtype=object), "firms": pd.Series(dtype=int),
+                                     "jobs": pd.Series(dtype=float)})
+            return pd.concat(parts, ignore_index=True)
+        return self._cached("flows", build)
+
+    @property
+    def summary(self) -> pd.DataFrame:
+        """One row per year: inequality, relocations, entries, exits, fiscal cost, totals."""
+        def build():
+            frame = pd.DataFrame([r.summary for r in self.records], columns=list(SUMMARY_COLUMNS))
+            frame.insert(0, "year", self.years)
+            return frame
+        return self._cached("summary", build)
+
+    @property
+    def fiscal(self) -> pd.DataFrame:
+        """year, lever, cost (bn CNY; negative = revenue such as the cage fee)."""
+        def build():
+            rows = [(r.year, lever, cost) for r in self.records for lever, cost in r.fiscal.items()]
+            return pd.DataFrame(rows, columns=["year", "lever", "cost"])
+        return self._cached("fiscal", build)
+
+    def to_csv(self, directory) -> list[Path]:
+        """Write every table as CSV into ``directory``; returns the paths."""
+        out = Path(directory)
+        out.mkdir(parents=True, exist_ok=True)
+        paths = []
+        for name in ("regions", "sectors", "flows", "summary", "fiscal"):
+            path = out / f"{name}.csv"
+            getattr(self, name).to_csv(path, index=False)
+            paths.append(path)
+        return paths
