@@ -198,6 +198,7 @@ _FOREIGN_COST = {
     ("europe", "port"): 0.60,
     ("asean", "port"): 0.35,
     ("russia", "port"): 0.65,
+    ("world", "corridor"): 0.35,
     ("europe", "corridor"): 0.40,
     ("russia", "corridor"): 0.25,
     ("asean", "corridor"): 0.25,
@@ -213,6 +214,8 @@ def _markets_of(text: str) -> list[str]:
         out.append("russia")
     if "ASEAN" in text:
         out.append("asean")
+    if "global" in text:
+        out.append("world")
     return out
 
 

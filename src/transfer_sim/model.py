@@ -236,7 +236,8 @@ class TransferModel(mesa.Model):
     def _active_shocks(self, kind: str):
         return [s for s in self.policy.shocks if s.kind == kind and s.year <= self.year < s.year + s.duration]
 
-    def _external_phi(self, levers: PolicyArrays, infrastructure, corridors_running: bool) -> np.ndarray:
+    def _external_phi(self, levers: PolicyArrays, infrastructure, corridors_running: bool,
+                      port_access: float = 1.0) -> np.ndarray:
         policy = levers.policy
         open_corridors = set()
         if corridors_running and policy.china_europe_express:
@@ -248,7 +249,7 @@ class TransferModel(mesa.Model):
             open_corridors=open_corridors, corridor_capacity=policy.corridor_capacity,
             corridor_discount=policy.corridor_discount,
             ftz_cut=levers.ftz_regions * policy.ftz_trade_cost_cut,
-            infrastructure=infrastructure, digital=policy.digital_infrastructure,
+            infrastructure=infrastructure, digital=policy.digital_infrastructure, port_access=port_access,
         )
 
     def _environment(self) -> Environment:
@@ -258,11 +259,10 @@ class TransferModel(mesa.Model):
         barrier = levers.barrier_in(self.elapsed)
         phi = domestic_freeness(geo.freeness, barrier, regions.infrastructure, policy.digital_infrastructure)
         disrupted = bool(self._active_shocks("corridor_disruption"))
-        phi_ext = self._external_phi(levers, regions.infrastructure, corridors_running=not disrupted)
+        port_access = math.prod(1.0 - s.size for s in self._active_shocks("coastal_demand"))
+        phi_ext = self._external_phi(levers, regions.infrastructure, not disrupted, port_access)
         growth = (1.0 + self.params.growth) ** self.elapsed if self.full else 1.0
         external = self._markets.external * growth
-        for shock in self._active_shocks("coastal_demand"):
-            external[:, 0] *= 1.0 - shock.size
         efficiency = regions.productivity[None, :] * regions.innovation[None, :] ** self.sectors.innovation_intensity[:, None]
         for shock in self._active_shocks("regional_disaster"):
             efficiency = efficiency * np.where(geo.mask(shock.regions), 1.0 - shock.size, 1.0)[None, :]
@@ -369,12 +369,9 @@ class TransferModel(mesa.Model):
         return cost
 
     def _allowed(self) -> np.ndarray:
-        """(K, R) where a firm may newly locate: ecological zones and cage rules close some."""
+        """(K, R) where a firm may newly locate: ecological zones close heavy polluters out."""
         levers = self.environment.policy
-        banned = np.outer(self.sectors.pollution_class >= 2, levers.ecological_zones)
-        if levers.policy.cage_fee > 0:
-            banned |= np.outer(levers.cage_sectors, levers.cage_regions)
-        return ~banned
+        return ~np.outer(self.sectors.pollution_class >= 2, levers.ecological_zones)
 
     def _location_utility(self, earnings: Earnings) -> tuple[np.ndarray, np.ndarray]:
         """Logit utilities of a move (K, from, to; staying on the diagonal) and of entry (K, R).

@@ -58,6 +58,6 @@ class EconomyParams:
     china_share_abroad: float = 0.3
     # nest building: what one bn CNY of matured investment buys
     park_land_ha_per_bn: float = 40.0
-    infrastructure_gain: float = 0.3  # largest cut of a region's trade-cost margin
-    infrastructure_scale_bn: float = 400.0
+    infrastructure_gain: float = 0.2  # largest cut of a region's trade-cost margin
+    infrastructure_scale_bn: float = 600.0
     trade_costs: TradeCostParams = field(default_factory=TradeCostParams)

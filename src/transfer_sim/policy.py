@@ -42,7 +42,7 @@ class Shock(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     kind: Literal["coastal_demand", "corridor_disruption", "regional_disaster"] = Field(
-        description="coastal_demand: foreign demand shipped through the eastern ports falls; "
+        description="coastal_demand: the foreign demand the eastern seaports can serve falls; "
         "corridor_disruption: the freight corridors stop running; regional_disaster: "
         "productivity in the target regions falls"
     )
@@ -82,8 +82,8 @@ class Policy(BaseModel):
     cage_fee: float = lever(
         0.0, ge=0, le=0.1, measure="unified_market",
         seed='"cage for bird exchange" in the eastern region',
-        mechanism="levy on the revenue of low-end sectors in the cage regions; while it is on, "
-        "land freed there goes to new industry only (low-end firms may not move in)",
+        mechanism="levy on the revenue of low-end sectors in the cage regions, paid by incumbents "
+        "and newcomers alike; the land low-end firms free there goes to whoever settles next",
         unit="share of revenue",
     )
     cage_regions: list[str] | None = lever(
@@ -272,10 +272,10 @@ class Policy(BaseModel):
 
 
 COASTAL_SHOCK = {"kind": "coastal_demand", "year": 2028, "size": 0.3, "duration": 3}
-CAGE_AND_NEST = {"cage_fee": 0.02, "upgrade_subsidy": 0.3, "nest_investment": 60.0, "nest_subsidy": 0.2}
-CORRIDORS = {"corridor_capacity": 2.5, "corridor_discount": 0.3}
-UNIFIED_MARKET = {"barrier_removal_rate": 0.15, "digital_infrastructure": 0.5}
-HINTERLAND = {"hinterland_subsidy": 0.3}
+CAGE_AND_NEST = {"cage_fee": 0.01, "upgrade_subsidy": 0.3, "nest_investment": 30.0, "nest_subsidy": 0.1}
+CORRIDORS = {"corridor_capacity": 2.0, "corridor_discount": 0.3}
+UNIFIED_MARKET = {"barrier_removal_rate": 0.1, "digital_infrastructure": 0.3}
+HINTERLAND = {"hinterland_subsidy": 0.2}
 
 #: Named scenarios: lever settings on top of the status quo.
 PRESETS: dict[str, dict] = {

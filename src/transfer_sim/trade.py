@@ -42,10 +42,12 @@ def external_freeness(
     ftz_cut: np.ndarray,
     infrastructure: np.ndarray,
     digital: float,
+    port_access: float = 1.0,
 ) -> np.ndarray:
     """phi[r, m] from each region to each external market over its best open route.
 
-    ``ftz_cut[r]`` is the share of the margin removed for exports from region r.
+    ``ftz_cut[r]`` is the share of the margin removed for exports from region r;
+    ``port_access`` scales what the eastern seaports can still carry (a coastal shock).
     """
     out = np.zeros((n_regions, len(EXTERNAL_MARKETS)))
     if routes is None:
@@ -61,6 +63,7 @@ def external_freeness(
     margin = (domestic + decay(routes.leg_km * leg_factor)[None, :]) * (1.0 - DIGITAL_DECAY_CUT * digital)
     margin = (margin + routes.foreign_cost[None, :]) * (1.0 - ftz_cut[:, None])
     phi = freeness_from_cost(1.0 + margin, SIGMA)
+    phi[:, routes.kind == "port"] *= port_access
     closed = is_corridor & ~np.isin(routes.corridor, list(open_corridors))
     phi[:, closed] = 0.0
     for m in range(len(EXTERNAL_MARKETS)):
