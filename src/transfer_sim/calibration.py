@@ -31,15 +31,19 @@ BASE_LAND_RENT = 300_000.0  # CNY per hectare and year at the national mean dens
 
 
 def apportion(total: int, weights: np.ndarray, minimum: int = 1) -> np.ndarray:
-    """Integer counts summing to ``total`` in proportion to weights (largest remainders)."""
+    """Integer counts summing to ``total`` in proportion to weights (largest remainders),
+    each at least ``minimum``: regions below it are topped up from the largest ones."""
     if total < minimum * len(weights):
         raise ValueError(f"need at least {minimum * len(weights)} firms for {len(weights)} regions, got {total}")
-    spare = total - minimum * len(weights)
-    exact = weights / weights.sum() * spare
+    exact = weights / weights.sum() * total
     counts = np.floor(exact).astype(int)
-    short = spare - counts.sum()
-    counts[np.argsort(counts - exact)[:short]] += 1
-    return counts + minimum
+    counts[np.argsort(counts - exact, kind="stable")[: total - counts.sum()]] += 1
+    while (short := np.flatnonzero(counts < minimum)).size:
+        counts[short] = minimum
+        excess = counts.sum() - total
+        donors = np.argsort(-counts, kind="stable")[:excess]
+        counts[donors] -= 1
+    return counts
 
 
 def innovation_capacity(geography: Geography) -> np.ndarray:
