@@ -307,4 +307,6 @@ def lever_table() -> pd.DataFrame:
             "unit": extra["unit"],
             "default": default,
         })
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows)
+    table["default"] = pd.Series([row["default"] for row in rows], dtype=object)  # keep None as None
+    return table
