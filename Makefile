@@ -22,7 +22,6 @@ $(STAMP): pyproject.toml constraints.txt
 	  echo "Creating $(VENV) with $$($$base --version)"; \
 	  $$base -m venv $(VENV); \
 	fi
-	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -c constraints.txt -e ".[dev]"
 	@touch $(STAMP)
 
