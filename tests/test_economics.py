@@ -94,5 +94,7 @@ def test_resilience_against_a_reference_run():
 
     reference = pd.DataFrame({"year": [1, 2, 3, 4, 5], "output": [100.0] * 5})
     shocked = pd.DataFrame({"year": [1, 2, 3, 4, 5], "output": [100.0, 90.0, 95.0, 99.5, 100.0]})
-    assert resilience(shocked, reference, 2) == {"loss": pytest.approx(0.10), "years_to_recover": 2}
+    assert resilience(shocked, reference, 2) == {"impact": pytest.approx(0.10), "loss": pytest.approx(0.10),
+                                                 "years_to_recover": 2}
+    assert resilience(shocked, reference, 3)["impact"] == pytest.approx(0.05)
     assert resilience(reference, reference, 2)["loss"] == 0.0

@@ -42,9 +42,10 @@ def resilience(shocked: pd.DataFrame, reference: pd.DataFrame, shock_year: int,
                metric: str = "output", tolerance: float = 0.01) -> dict:
     """Loss after a shock against a run without it (same seed), and the years to recover.
 
-    ``loss`` is the largest shortfall 1 - shocked / reference from the shock year on;
-    ``years_to_recover`` counts years from the shock until the shortfall is back under
-    ``tolerance`` after its worst point, None when that does not happen within the run.
+    ``impact`` is the shortfall 1 - shocked / reference in the shock year, before firms
+    react; ``loss`` the largest shortfall from the shock year on; ``years_to_recover``
+    counts years from the shock until the shortfall is back under ``tolerance`` after its
+    worst point, None when that does not happen within the run.
     """
     gap = 1.0 - shocked.set_index("year")[metric] / reference.set_index("year")[metric]
     after = gap[gap.index >= shock_year]
@@ -53,4 +54,4 @@ def resilience(shocked: pd.DataFrame, reference: pd.DataFrame, shock_year: int,
     worst_year = after.idxmax()
     healed = after[(after.index > worst_year) & (after < tolerance)]
     years = int(healed.index[0] - shock_year) if len(healed) else None
-    return {"loss": float(after.max()), "years_to_recover": years}
+    return {"impact": float(after.iloc[0]), "loss": float(after.max()), "years_to_recover": years}

@@ -217,9 +217,9 @@ class TransferModel(mesa.Model):
     def elapsed(self) -> int:
         return self.year - self.start_year
 
-    def _stream(self, process: int) -> np.random.Generator:
+    def _stream(self, process: int, *key: int) -> np.random.Generator:
         """The random stream of one process in the current year (common random numbers)."""
-        seq = np.random.SeedSequence(self._entropy, spawn_key=(self.year, process))
+        seq = np.random.SeedSequence(self._entropy, spawn_key=(self.year, process, *key))
         return np.random.default_rng(seq)
 
     # regions update ----------------------------------------------------------------
@@ -429,35 +429,50 @@ class TransferModel(mesa.Model):
         n = self.geography.n
         if not self.full:
             return np.zeros(n), np.zeros(n)
-        firms, p, sectors = self.firms, self.params, self.sectors
+        exits = self._exit()
+        sector, region, size, priority = self._entrants(earnings)
+        p = self.params
+        scaled = size**p.scale_elasticity
+        labour, land = self._labour_unit[sector, region] * scaled, self._land_unit[sector, region] * scaled
+        ok = ration_by_capacity(region, land, self._land_free(), priority)
+        slots = self.firms.add(self.year, sector[ok], region[ok], size[ok], labour[ok], land[ok])
+        self._firm_agents.extend(Firm(self, int(s)) for s in slots)
+        return np.bincount(region[ok], minlength=n).astype(float), exits
+
+    def _exit(self) -> np.ndarray:
+        """Remove firms that die by chance or after sustained losses; exits per region."""
+        firms, p = self.firms, self.params
         live = firms.live
         firms.loss_years[live] = np.where(firms.profit[live] < 0, firms.loss_years[live] + 1, 0)
         chance = self._stream(_EXIT).random(firms.count)[live]
         leaving = live[(chance < p.death_rate) | (firms.loss_years[live] >= p.exit_after_losses)]
-        exits = np.bincount(firms.region[leaving], minlength=n).astype(float)
         firms.remove(leaving)
         for slot in leaving:
             self._firm_agents[slot].remove()
             self._firm_agents[slot] = None
+        return np.bincount(firms.region[leaving], minlength=self.geography.n).astype(float)
 
-        rng = self._stream(_ENTRY)
+    def _entrants(self, earnings: Earnings):
+        """Would-be entrants per sector: (sector, region, size, land priority).
+
+        Each sector and each draw has its own stream, so the j-th entrant of a sector gets
+        the same draws in every scenario run with the same seed.
+        """
+        p, sectors = self.params, self.sectors
         margin = self._sector_margins(earnings)
         change = (margin - self._margin0) / np.maximum(np.abs(self._margin0), 1e-9)
         rate = np.clip(p.entry_rate * np.exp(p.entry_elasticity * change), 0.0, 1.0)
-        incumbents = np.bincount(firms.sector[firms.live], minlength=sectors.count)
-        born = rng.binomial(incumbents, rate)
+        incumbents = np.bincount(self.firms.sector[self.firms.live], minlength=sectors.count)
         _, entry = self._location_utility(earnings)
         where = np.cumsum(logit_probabilities(entry + self._location_constants), axis=1)
-        sector = np.repeat(np.arange(sectors.count), born)
-        region = draw_choices(where[sector], rng.random(sector.size))
-        size = cal.draw_sizes(rng, sector.size, p.size_dispersion)
-        scaled = size**p.scale_elasticity
-        labour, land = self._labour_unit[sector, region] * scaled, self._land_unit[sector, region] * scaled
-        ok = ration_by_capacity(region, land, self._land_free(), rng.random(sector.size))
-        slots = firms.add(self.year, sector[ok], region[ok], size[ok], labour[ok], land[ok])
-        self._firm_agents.extend(Firm(self, int(s)) for s in slots)
-        entries = np.bincount(region[ok], minlength=n).astype(float)
-        return entries, exits
+        parts = []
+        for k in range(sectors.count):
+            born = self._stream(_ENTRY, k, 0).binomial(incumbents[k], rate[k])
+            region = draw_choices(np.broadcast_to(where[k], (born, where.shape[1])),
+                                  self._stream(_ENTRY, k, 1).random(born))
+            size = cal.draw_sizes(self._stream(_ENTRY, k, 2), born, p.size_dispersion)
+            parts.append((np.full(born, k), region, size, self._stream(_ENTRY, k, 3).random(born)))
+        return tuple(np.concatenate(column) for column in zip(*parts))
 
     def _upgrade(self) -> int:
         """"Old trees grow new branches": low-end firms move up, faster with innovation and subsidy."""

@@ -1,0 +1,304 @@
+"""Accounting invariants that must hold for any seed, population size and lever setting.
+
+Every property draws a seed, a number of firms, a number of years and a handful of policy
+levers, runs the China model and checks books that have to balance:
+
+* firms are conserved: start + entries - exits = end, nationally and per region with
+  relocations in and out;
+* a relocation moves a firm with its jobs, it never copies or loses one: the relocation
+  log, the ``flows`` frame and the per-region columns tell the same story, and every job
+  change of a region is explained by moves, entries and exits;
+* the zoning cap on industrial land is never exceeded;
+* wages, rents and population stay positive and finite;
+* heavy polluters never newly settle in an ecological zone.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import transfer_sim as ts
+
+ECOLOGICAL = ["Tibet", "Qinghai", "Yunnan"]
+COASTAL_SHOCK = ts.Shock(kind="coastal_demand", year=2027, size=0.3)
+PROPERTY = settings(max_examples=12, deadline=None)
+
+shares = st.floats(0.0, 1.0, allow_nan=False)
+
+
+@st.composite
+def policies(draw) -> ts.Policy:
+    return ts.Policy(
+        cage_fee=draw(st.floats(0.0, 0.05, allow_nan=False)),
+        upgrade_subsidy=draw(shares),
+        nest_investment=draw(st.floats(0.0, 200.0, allow_nan=False)),
+        nest_build_lag=draw(st.integers(0, 3)),
+        nest_subsidy=draw(shares),
+        land_headroom=draw(st.floats(0.0, 0.5, allow_nan=False)),
+        barrier_removal_rate=draw(shares),
+        hinterland_subsidy=draw(shares),
+        ecological_zones=draw(st.lists(st.sampled_from(ECOLOGICAL), unique=True, max_size=3)),
+        shocks=draw(st.sampled_from([[], [COASTAL_SHOCK]])),
+    )
+
+
+@st.composite
+def runs(draw) -> tuple[ts.TransferModel, int]:
+    """A model after its run, and the number of years run."""
+    seed = draw(st.integers(0, 2**32 - 1))
+    n_firms = draw(st.integers(300, 1500))
+    years = draw(st.integers(3, 8))
+    model = ts.TransferModel(policy=draw(policies()), n_firms=n_firms, seed=seed)
+    return model.run(years), years
+
+
+def by_region(model: ts.TransferModel, column: str) -> pd.DataFrame:
+    """year x region table of one column of ``results.regions``, regions in model order."""
+    table = model.results.regions.pivot(index="year", columns="region", values=column)
+    return table[list(model.geography.names)]
+
+
+# conservation of firms ---------------------------------------------------------------------
+@PROPERTY
+@given(runs())
+def test_firms_are_conserved_nationally(run):
+    model, years = run
+    summary = model.results.summary
+    assert summary["year"].tolist() == list(range(model.start_year, model.start_year + years + 1))
+    start = summary.iloc[0]
+    assert start["entries"] == start["exits"] == start["relocations"] == 0  # the start year is a state, not a step
+    firms = summary["firms"].to_numpy()
+    assert firms[0] + summary["entries"].sum() - summary["exits"].sum() == firms[-1]
+    # and year by year, not only over the whole run
+    np.testing.assert_array_equal(np.diff(firms), (summary["entries"] - summary["exits"]).to_numpy()[1:])
+    assert firms[-1] == model.firms.live.size
+    # the regional table adds up to the national one
+    regions = model.results.regions.groupby("year")[["firms", "entries", "exits", "employment"]].sum()
+    np.testing.assert_array_equal(regions["firms"].to_numpy(), firms)
+    np.testing.assert_array_equal(regions["entries"].to_numpy(), summary["entries"].to_numpy())
+    np.testing.assert_array_equal(regions["exits"].to_numpy(), summary["exits"].to_numpy())
+    np.testing.assert_allclose(regions["employment"].to_numpy(), summary["employment"].to_numpy(), rtol=1e-9)
+
+
+@PROPERTY
+@given(runs())
+def test_firms_are_conserved_per_region(run):
+    model, _ = run
+    firms = by_region(model, "firms")
+    change = (by_region(model, "entries") + by_region(model, "relocations_in")
+              - by_region(model, "relocations_out") - by_region(model, "exits"))
+    expected = firms.shift(1) + change
+    pd.testing.assert_frame_equal(firms.iloc[1:], expected.iloc[1:], check_exact=True)
+    assert (firms.to_numpy() >= 0).all()
+
+
+# relocation moves a firm and its jobs --------------------------------------------------------
+@PROPERTY
+@given(runs())
+def test_relocation_log_flows_and_region_columns_agree(run):
+    model, _ = run
+    firms, names = model.firms, np.array(model.geography.names, dtype=object)
+    log = firms.relocation_log().astype(np.int64)
+    summary = model.results.summary.set_index("year")
+    flows = model.results.flows
+    regions = model.results.regions.set_index("year")
+    if len(log):
+        assert log[:, 0].min() > model.start_year and log[:, 0].max() <= model.year
+
+    for year in summary.index:
+        rows = log[log[:, 0] == year]
+        moved, origin, destination = rows[:, 1], rows[:, 2], rows[:, 3]
+        n_moves = int(summary.loc[year, "relocations"])
+        # every moved firm appears once a year and really changes region
+        assert len(rows) == n_moves
+        assert len(np.unique(moved)) == len(moved)
+        assert (origin != destination).all()
+        assert int(summary.loc[year, "cross_province_relocations"]) == n_moves
+        # only firms that existed before this year's entry can move
+        assert (firms.birth_year[moved] < year).all()
+
+        # the flows frame counts the same moves, pair by pair, with the movers' jobs
+        year_flows = flows[flows["year"] == year]
+        assert year_flows["firms"].sum() == n_moves
+        assert (year_flows["firms"] > 0).all()
+        assert (year_flows["origin"] != year_flows["destination"]).all()
+        logged = Counter(zip(names[origin], names[destination]))
+        recorded = dict(zip(zip(year_flows["origin"], year_flows["destination"]), year_flows["firms"]))
+        assert recorded == dict(logged)
+        np.testing.assert_allclose(year_flows["jobs"].sum(), firms.labour[moved].sum(), rtol=1e-9)
+
+        # relocations in and out per region: one out for every in
+        here = regions.loc[[year]]
+        assert here["relocations_in"].sum() == here["relocations_out"].sum() == n_moves
+        n = model.geography.n
+        np.testing.assert_array_equal(here["relocations_in"].to_numpy(), np.bincount(destination, minlength=n))
+        np.testing.assert_array_equal(here["relocations_out"].to_numpy(), np.bincount(origin, minlength=n))
+
+
+@PROPERTY
+@given(runs())
+def test_each_firm_history_is_a_chain_of_moves(run):
+    """A firm's moves start where it was born, each starts where the last ended, and the
+    last ends where the firm is now: no move is lost, doubled or invented."""
+    model, _ = run
+    firms = model.firms
+    log = firms.relocation_log().astype(np.int64)
+    log = log[np.lexsort((log[:, 0], log[:, 1]))]  # by slot, then year
+    counts = np.bincount(log[:, 1], minlength=firms.count)[: firms.count]
+    np.testing.assert_array_equal(counts, firms.moves[: firms.count])
+    for slot in np.unique(log[:, 1]):
+        history = log[log[:, 1] == slot]
+        assert len(np.unique(history[:, 0])) == len(history)  # at most one move a year
+        assert history[0, 2] == firms.origin[slot]
+        np.testing.assert_array_equal(history[1:, 2], history[:-1, 3])
+        assert history[-1, 3] == firms.region[slot]
+        assert firms.arrival_year[slot] == history[-1, 0]
+    unmoved = np.flatnonzero(counts == 0)
+    np.testing.assert_array_equal(firms.region[unmoved], firms.origin[unmoved])
+
+
+@PROPERTY
+@given(seed=st.integers(0, 2**32 - 1), n_firms=st.integers(300, 1500), years=st.integers(3, 8),
+       policy=policies())
+def test_jobs_change_only_by_moves_entries_and_exits(seed, n_firms, years, policy):
+    """Stepping year by year: each region's employment changes by the jobs that moved in,
+    minus those that moved out, plus the entrants' and minus the leavers' jobs."""
+    model = ts.TransferModel(policy=policy, n_firms=n_firms, seed=seed)
+    firms, n = model.firms, model.geography.n
+    for _ in range(years):
+        alive_before = firms.alive[: firms.count].copy()
+        count_before = firms.count
+        model.step()
+        year = model.year
+        alive_after = firms.alive[: count_before]
+        died = np.flatnonzero(alive_before & ~alive_after)
+        born = np.arange(count_before, firms.count)
+        assert firms.alive[born].all() and (firms.birth_year[born] == year).all()
+        assert not (~alive_before & alive_after).any()  # nobody comes back
+
+        frame = model.results.regions
+        now = frame[frame["year"] == year]
+        before = frame[frame["year"] == year - 1]
+        flows = model.results.flows
+        flows = flows[flows["year"] == year]
+        index = {name: i for i, name in enumerate(model.geography.names)}
+        jobs_in = np.bincount(flows["destination"].map(index).to_numpy(dtype=int),
+                              weights=flows["jobs"].to_numpy(), minlength=n)
+        jobs_out = np.bincount(flows["origin"].map(index).to_numpy(dtype=int),
+                               weights=flows["jobs"].to_numpy(), minlength=n)
+        # leavers are counted where they were when they left, after this year's moves
+        jobs_born = np.bincount(firms.region[born], weights=firms.labour[born], minlength=n)
+        jobs_died = np.bincount(firms.region[died], weights=firms.labour[died], minlength=n)
+        expected = before["employment"].to_numpy() + jobs_in - jobs_out + jobs_born - jobs_died
+        scale = before["employment"].sum()
+        np.testing.assert_allclose(now["employment"].to_numpy(), expected, rtol=0, atol=1e-9 * scale)
+        # the same for firm counts, from the firm arrays alone
+        np.testing.assert_array_equal(
+            now["firms"].to_numpy(), np.bincount(firms.region[firms.live], minlength=n))
+        np.testing.assert_array_equal(now["exits"].to_numpy(), np.bincount(firms.region[died], minlength=n))
+        np.testing.assert_array_equal(now["entries"].to_numpy(), np.bincount(firms.region[born], minlength=n))
+
+
+# caps and prices ------------------------------------------------------------------------------
+@PROPERTY
+@given(runs())
+def test_land_use_never_exceeds_the_zoning_cap(run):
+    model, _ = run
+    used, cap = by_region(model, "land_used").to_numpy(), by_region(model, "land_cap").to_numpy()
+    assert np.isfinite(used).all() and np.isfinite(cap).all()
+    assert (used >= 0).all()
+    over = used > cap * (1 + 1e-9)
+    assert not over.any(), f"land above the cap in {int(over.sum())} region-years, worst ratio {np.max(used / cap):.6f}"
+    # the cap itself never shrinks: zoning only adds land (nest building)
+    assert (np.diff(cap, axis=0) >= -1e-9 * cap[1:]).all()
+
+
+@PROPERTY
+@given(runs())
+def test_prices_and_population_stay_positive_and_finite(run):
+    model, _ = run
+    regions = model.results.regions
+    for column in ("wage", "rent", "population"):
+        values = regions[column].to_numpy()
+        assert np.isfinite(values).all(), column
+        assert (values > 0).all(), f"{column} not positive: min {values.min()}"
+    for column in ("employment", "output", "value_added", "gdp_per_capita"):
+        values = regions[column].to_numpy()
+        assert np.isfinite(values).all(), column
+        assert (values >= 0).all(), column
+    summary = model.results.summary
+    assert np.isfinite(summary.drop(columns="year").to_numpy(dtype=float)).all()
+    # people migrate between provinces; they are not created or destroyed
+    total = regions.groupby("year")["population"].sum().to_numpy()
+    np.testing.assert_allclose(total, total[0], rtol=1e-9)
+
+
+# zones ----------------------------------------------------------------------------------------
+@PROPERTY
+@given(runs())
+def test_heavy_polluters_never_settle_in_an_ecological_zone(run):
+    model, _ = run
+    sectors, firms = model.sectors, model.firms
+    polluting = sectors.pollution_class >= 2
+    # a firm's current sector tells whether it polluted heavily when it settled only if no
+    # upgrade leads into a heavily polluting sector
+    upgrades = sectors.upgrade_to[sectors.upgrade_to >= 0]
+    assert not polluting[upgrades].any()
+    zones = model.geography.mask(model.policy.ecological_zones)
+    slots = np.arange(firms.count)
+    settled_later = firms.arrival_year[slots] > model.start_year
+    offenders = polluting[firms.sector[slots]] & zones[firms.region[slots]] & settled_later
+    assert not offenders.any(), f"{int(offenders.sum())} heavy polluters settled in {model.policy.ecological_zones}"
+    log = firms.relocation_log().astype(np.int64)
+    if len(log):
+        into_zone = zones[log[:, 3]] & polluting[firms.sector[log[:, 1]]]
+        assert not into_zone.any()
+
+
+@pytest.mark.xfail(strict=True, reason="src bug: a sector closed out of every region still gets "
+                   "entrants, all placed in the last region (draw_choices on an all-zero CDF)")
+def test_a_sector_closed_everywhere_gets_no_entrants():
+    geography = ts.Geography.china()
+    model = ts.TransferModel(policy=ts.Policy(ecological_zones=list(geography.names)), n_firms=2000, seed=1)
+    model.run(5)
+    firms = model.firms
+    slots = np.arange(firms.count)
+    entrants = slots[firms.birth_year[slots] > model.start_year]
+    polluting = model.sectors.pollution_class >= 2
+    assert not polluting[firms.sector[entrants]].any(), (
+        "heavy polluters entered although every region is an ecological zone: "
+        f"{Counter(geography.names[r] for r in firms.region[entrants][polluting[firms.sector[entrants]]])}")
+
+
+@pytest.mark.xfail(strict=True, reason="src bug: the start-year calibration does not converge for small "
+                   "populations (n_firms=60, seed=4) and yields NaN output, employment and land")
+def test_a_small_accepted_population_gives_finite_results():
+    model = ts.TransferModel(n_firms=60, seed=4)  # accepted: n_firms >= 31
+    summary = model.results.summary
+    assert np.isfinite(summary[["employment", "output", "value_added"]].to_numpy()).all()
+
+
+# the textbook economy ------------------------------------------------------------------------
+@settings(max_examples=10, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), n_firms=st.integers(300, 1500), years=st.integers(3, 8),
+       s_e=st.floats(0.5, 0.8), phi=st.floats(0.05, 1.0))
+def test_footloose_economy_only_moves_firms(seed, n_firms, years, s_e, phi):
+    geography = ts.Geography.abstract([s_e, 1 - s_e], [[1, phi], [phi, 1]])
+    model = ts.TransferModel(geography=geography, economy="footloose_capital", n_firms=n_firms, seed=seed)
+    model.run(years)
+    summary = model.results.summary
+    assert (summary["firms"] == n_firms).all()
+    assert (summary["entries"] == 0).all() and (summary["exits"] == 0).all()
+    firms = by_region(model, "firms")
+    moved = by_region(model, "relocations_in") - by_region(model, "relocations_out")
+    pd.testing.assert_frame_equal(firms.iloc[1:], (firms.shift(1) + moved).iloc[1:], check_exact=True)
+    flows = model.results.flows
+    per_year = flows.groupby("year")["firms"].sum().reindex(summary["year"], fill_value=0)
+    np.testing.assert_array_equal(per_year.to_numpy(), summary["relocations"].to_numpy())
+    assert len(model.firms.relocation_log()) == summary["relocations"].sum()
