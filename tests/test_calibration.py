@@ -18,7 +18,7 @@ def start_shares(model):
     return start.assign(share=start["value_added"] / start["value_added"].sum())
 
 
-@pytest.mark.parametrize(("n_firms", "seed"), [(20_000, 1), (2_000, 7), (200, 3)])
+@pytest.mark.parametrize(("n_firms", "seed"), [(20_000, 1), (2_000, 7), (250, 3)])
 def test_province_value_added_matches_gdp_share(n_firms, seed):
     shares = start_shares(ts.TransferModel(n_firms=n_firms, seed=seed)).set_index("region_code")["share"]
     target = DATA.set_index("code")["gdp_2023_bn_cny"]

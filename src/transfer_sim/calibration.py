@@ -89,21 +89,23 @@ class Markets:
     """Start-year spending and foreign competition in every market (regions, then abroad)."""
 
     domestic_total: float  # bn CNY of domestic spending
+    sector_share: np.ndarray  # (K,) share of domestic spending on each sector
     external: np.ndarray  # (K, M) bn CNY of foreign spending on the sector
     foreign_supply: np.ndarray  # (K, M) competitors' a^(sigma-1) in each foreign market
 
 
-def spending(sectors: SectorTable, domestic_total: float, demand_share: np.ndarray,
+def spending(sector_share: np.ndarray, domestic_total: float, demand_share: np.ndarray,
              external: np.ndarray) -> np.ndarray:
     """E[k, s] over the regions then the external markets."""
-    domestic = domestic_total * sectors.demand_share[:, None] * demand_share[None, :]
+    domestic = domestic_total * sector_share[:, None] * demand_share[None, :]
     return np.hstack([domestic, external])
 
 
-def export_spending(sectors: SectorTable, params: EconomyParams, domestic_total: float) -> np.ndarray:
+def export_spending(sectors: SectorTable, sector_share: np.ndarray, params: EconomyParams,
+                    domestic_total: float) -> np.ndarray:
     """(K, M) foreign spending such that China's exports to m are export_share[m] of domestic
     spending, split over sectors by export orientation, when China holds its market share."""
-    tilt = sectors.demand_share * sectors.export_orientation
+    tilt = sector_share * sectors.export_orientation
     tilt = tilt / tilt.sum()
     shares = np.array([params.export_share[m] for m in EXTERNAL_MARKETS])
     return domestic_total * tilt[:, None] * shares[None, :] / params.china_share_abroad
@@ -114,34 +116,40 @@ def calibrate_productivity(geography: Geography, sectors: SectorTable, size_sums
                            params: EconomyParams, tolerance: float = 1e-10, max_iterations: int = 2000):
     """Solve A_r so value-added shares equal GDP shares (module docstring, steps 2-3).
 
-    Returns (A, Markets).
+    Spending on each sector is its share of the drawn firms' sizes, so that no sector's
+    market is larger than its firms can fill. Returns (A, Markets); raises ValueError when
+    the data cannot be met (too few firms: one region then holds too much of a sector).
     """
-    n = geography.n
     target = geography.gdp_share
     phi_all = np.hstack([phi, phi_ext])
-    external = export_spending(sectors, params, 1.0)
+    sector_share = size_sums.sum(axis=1) / size_sums.sum()
+    external = export_spending(sectors, sector_share, params, 1.0)
     cs = params.china_share_abroad
-    productivity = np.ones(n)
-    for _ in range(max_iterations):
+
+    def evaluate(productivity):
+        """Value added per region at unit domestic demand, and the competitors abroad."""
         supply = size_sums * sector_factor * productivity[None, :]
-        china_abroad = supply @ phi_ext
-        foreign = china_abroad * (1 - cs) / cs
-        prices = price_index(supply, phi_all, np.hstack([np.zeros_like(supply @ phi), foreign]))
-        access = market_access(spending(sectors, 1.0, target, external), prices, phi_all)
-        value_added = (sectors.value_added_ratio[:, None] * supply * access).sum(axis=0)
-        share = value_added / value_added.sum()
-        if np.max(np.abs(share - target)) < tolerance:
-            break
-        productivity *= target / share
-    productivity /= np.exp(np.mean(np.log(productivity)))  # normalise: geometric mean 1
-    # the normalisation scales supply, so recompute the competitors at the new scale
-    supply = size_sums * sector_factor * productivity[None, :]
-    foreign = (supply @ phi_ext) * (1 - cs) / cs
-    prices = price_index(supply, phi_all, np.hstack([np.zeros_like(supply @ phi), foreign]))
-    access = market_access(spending(sectors, 1.0, target, external), prices, phi_all)
-    value_added = (sectors.value_added_ratio[:, None] * supply * access).sum()
-    scale = geography.gdp.sum() / value_added
-    return productivity, Markets(domestic_total=scale, external=external * scale, foreign_supply=foreign)
+        foreign = (supply @ phi_ext) * (1 - cs) / cs
+        prices = price_index(supply, phi_all, np.hstack([np.zeros_like(supply), foreign]))
+        access = market_access(spending(sector_share, 1.0, target, external), prices, phi_all)
+        return (sectors.value_added_ratio[:, None] * supply * access).sum(axis=0), foreign
+
+    productivity = np.ones(geography.n)
+    with np.errstate(all="ignore"):  # an infeasible start shows up as non-finite shares
+        for _ in range(max_iterations):
+            share = evaluate(productivity)[0]
+            share = share / share.sum()
+            if not np.isfinite(share).all() or np.max(np.abs(share - target)) < tolerance:
+                break
+            productivity = productivity * target / share
+    if not (np.isfinite(share).all() and np.max(np.abs(share - target)) < tolerance):
+        raise ValueError(f"the start year cannot reproduce every province's GDP share with so few firms "
+                         f"({int(round(size_sums.sum()))} units of size); use more firms")
+    productivity = productivity / np.exp(np.mean(np.log(productivity)))  # geometric mean 1
+    value_added, foreign = evaluate(productivity)
+    scale = geography.gdp.sum() / value_added.sum()
+    return productivity, Markets(domestic_total=scale, sector_share=sector_share, external=external * scale,
+                                 foreign_supply=foreign)
 
 
 def factor_requirements(unit_revenue: np.ndarray, wage: np.ndarray, rent: np.ndarray,

@@ -168,8 +168,10 @@ class Geography:
             raise ValueError(f"expenditure shares must be positive numbers, got {expenditure!r}")
         if phi.shape != (n, n):
             raise ValueError(f"freeness must be a {n}x{n} matrix for {n} regions, got shape {phi.shape}")
-        if np.any(phi <= 0) or np.any(phi > 1) or not np.isfinite(phi).all():
-            raise ValueError("freeness values must lie in (0, 1]; phi = 1 means free trade")
+        bad = ~(np.isfinite(phi) & (phi > 0) & (phi <= 1))
+        if bad.any():
+            i, j = np.argwhere(bad)[0]
+            raise ValueError(f"freeness[{i}][{j}] is {phi[i, j]}; trade freeness must lie in (0, 1], 1 = free trade")
         names = tuple(names) if names is not None else tuple(f"Region {i + 1}" for i in range(n))
         if len(names) != n or len(set(names)) != n:
             raise ValueError(f"names must be {n} distinct region names, got {names!r}")

@@ -8,6 +8,9 @@ firms enter, exit and upgrade -> workers migrate, wages and rents adjust -> reco
 from __future__ import annotations
 
 import math
+import time
+from numbers import Real
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
 import mesa
@@ -33,6 +36,7 @@ from .trade import domestic_freeness, external_freeness
 
 ECONOMIES = ("full", "footloose_capital")
 DEFAULT_LOGIT_BETA = 10.0
+MIN_FIRMS_PER_REGION = 7  # fewer and the start year cannot match every region's GDP share
 # independent random streams per year, so that one process's draws never shift another's
 _HAZARD, _DESTINATION, _EXIT, _ENTRY, _UPGRADE = range(5)
 
@@ -98,7 +102,7 @@ class TransferModel(mesa.Model):
                  economy: str = "full", logit_beta: float = DEFAULT_LOGIT_BETA,
                  relocation_rate: float | None = None, params: EconomyParams | None = None):
         _check_arguments(geography, policy, n_firms, seed, start_year, economy, logit_beta, relocation_rate)
-        super().__init__(rng=seed)
+        super().__init__(rng=None if seed is None else int(seed))
         self.geography = geography if geography is not None else Geography.china()
         self.policy = policy if policy is not None else Policy()
         self.economy = economy
@@ -114,12 +118,13 @@ class TransferModel(mesa.Model):
         self._status_quo = resolve(Policy(), self.geography, self.sectors)
         self._entropy = int(self.rng.integers(2**63))
         self.firms = FirmPopulation(capacity=int(n_firms * 1.5))
+        self.timings: dict[str, float] = {}  # seconds spent in each phase of the step
         if self.full:
             self._initialise_full(n_firms)
         else:
             self._initialise_footloose(n_firms)
         self.region_agents = [Region(self, i) for i in range(self.geography.n)]
-        self._firm_agents: list[Firm | None] = [Firm(self, s) for s in range(self.firms.count)]
+        self._firm_agents: dict[int, Firm] = {}  # slot -> view, made when first asked for
         self.results = Results(
             region_names=self.geography.names, region_codes=self.geography.codes,
             macro_regions=tuple(self.geography.macro_region), sector_names=self.sectors.names,
@@ -140,7 +145,8 @@ class TransferModel(mesa.Model):
             land_cap=np.full(geo.n, np.inf), innovation=np.ones(geo.n), productivity=np.ones(geo.n),
             demand_share=geo.gdp_share.copy(), infrastructure=np.zeros(geo.n),
         )
-        self._markets = cal.Markets(domestic_total=1.0, external=np.zeros((1, 4)), foreign_supply=np.zeros((1, 4)))
+        self._markets = cal.Markets(domestic_total=1.0, sector_share=np.ones(1), external=np.zeros((1, 4)),
+                                    foreign_supply=np.zeros((1, 4)))
         self._labour_unit = self._land_unit = np.zeros((1, geo.n))
         self._location_constants = np.zeros((1, geo.n))
 
@@ -197,13 +203,27 @@ class TransferModel(mesa.Model):
     def step(self) -> None:
         """One year: regions update, firms earn, relocate, enter and exit, prices adjust."""
         self.year += 1
-        self._update_regions()
-        earnings = self._earn()
-        moves = self._relocate(earnings)
-        entries, exits = self._enter_and_exit(earnings)
-        upgrades = self._upgrade()
-        self._migrate_and_adjust_prices(earnings)
-        self._record(earnings, moves, entries, exits, upgrades)
+        with self._timed("regions"):
+            self._update_regions()
+        with self._timed("earn"):
+            earnings = self._earn()
+        with self._timed("relocate"):
+            moves = self._relocate(earnings)
+        with self._timed("enter_exit"):
+            entries, exits = self._enter_and_exit(earnings)
+        with self._timed("upgrade"):
+            upgrades = self._upgrade()
+        with self._timed("migrate_prices"):
+            self._migrate_and_adjust_prices(earnings)
+        with self._timed("record"):
+            self._record(earnings, moves, entries, exits, upgrades)
+
+    @contextmanager
+    def _timed(self, phase: str):
+        """Add the wall time of a phase of the step to ``self.timings`` (seconds)."""
+        start = time.perf_counter()
+        yield
+        self.timings[phase] = self.timings.get(phase, 0.0) + time.perf_counter() - start
 
     def run(self, years: int, progress: bool = False) -> TransferModel:
         """Simulate ``years`` more years; ``progress=True`` shows a progress bar."""
@@ -266,7 +286,8 @@ class TransferModel(mesa.Model):
         efficiency = regions.productivity[None, :] * regions.innovation[None, :] ** self.sectors.innovation_intensity[:, None]
         for shock in self._active_shocks("regional_disaster"):
             efficiency = efficiency * np.where(geo.mask(shock.regions), 1.0 - shock.size, 1.0)[None, :]
-        spending = cal.spending(self.sectors, self._markets.domestic_total * growth, regions.demand_share, external)
+        spending = cal.spending(self._markets.sector_share, self._markets.domestic_total * growth,
+                                regions.demand_share, external)
         foreign = np.hstack([np.zeros((self.sectors.count, geo.n)), self._markets.foreign_supply])
         return Environment(np.hstack([phi, phi_ext]), spending, foreign, efficiency, barrier, levers)
 
@@ -393,6 +414,25 @@ class TransferModel(mesa.Model):
 
     def _relocate(self, earnings: Earnings) -> np.ndarray:
         """Who reconsiders (hazard), where to (logit), who gets land (caps). Rows (from, to, jobs)."""
+        firms = self.firms
+        look = self._stream(_HAZARD).random(firms.count)
+        pick = self._stream(_DESTINATION).random(firms.count)
+        slots, destination = self.choose_locations(earnings, look, pick)
+        moving = destination != firms.region[slots]
+        slots, destination = slots[moving], destination[moving]
+        accepted = ration_by_capacity(destination, firms.land[slots], self._land_free(), pick[slots])
+        slots, destination = slots[accepted], destination[accepted]
+        origins = firms.region[slots].astype(np.intp)
+        firms.relocate(self.year, slots, destination)
+        return np.column_stack([origins, destination, firms.labour[slots]])
+
+    def choose_locations(self, earnings: Earnings, look: np.ndarray, pick: np.ndarray):
+        """The relocation rule for all firms at once, given uniform draws per firm slot.
+
+        A firm looks around when ``look < hazard`` and then takes the region where the
+        logit CDF first exceeds ``pick``. Returns the slots that looked and the regions they
+        chose (their own region when staying), before land is rationed.
+        """
         firms, n = self.firms, self.geography.n
         move, _ = self._location_utility(earnings)
         choice = logit_probabilities(move + self._location_constants[:, None, :])  # (K, from, to)
@@ -401,18 +441,10 @@ class TransferModel(mesa.Model):
                                    choice[:, diagonal, diagonal])
         live = earnings.live
         k, r = firms.sector[live].astype(np.intp), firms.region[live].astype(np.intp)
-        draws = self._stream(_HAZARD).random(firms.count)[live]
-        searching = np.flatnonzero(draws < hazard[k, r])
+        looking = look[live] < hazard[k, r]
         cdf = np.cumsum(choice, axis=2)
-        picks = self._stream(_DESTINATION).random(firms.count)[live[searching]]
-        destination = draw_choices(cdf[k[searching], r[searching]], picks)
-        moving = destination != r[searching]
-        slots, destination = live[searching][moving], destination[moving]
-        accepted = ration_by_capacity(destination, firms.land[slots], self._land_free(), picks[moving])
-        slots, destination = slots[accepted], destination[accepted]
-        origins = firms.region[slots].astype(np.intp)
-        firms.relocate(self.year, slots, destination)
-        return np.column_stack([origins, destination, firms.labour[slots]])
+        destination = draw_choices(cdf[k[looking], r[looking]], pick[live[looking]])
+        return live[looking], destination
 
     # entry, exit, upgrading -----------------------------------------------------------
     def _sector_margins(self, earnings: Earnings) -> np.ndarray:
@@ -436,7 +468,6 @@ class TransferModel(mesa.Model):
         labour, land = self._labour_unit[sector, region] * scaled, self._land_unit[sector, region] * scaled
         ok = ration_by_capacity(region, land, self._land_free(), priority)
         slots = self.firms.add(self.year, sector[ok], region[ok], size[ok], labour[ok], land[ok])
-        self._firm_agents.extend(Firm(self, int(s)) for s in slots)
         return np.bincount(region[ok], minlength=n).astype(float), exits
 
     def _exit(self) -> np.ndarray:
@@ -447,9 +478,6 @@ class TransferModel(mesa.Model):
         chance = self._stream(_EXIT).random(firms.count)[live]
         leaving = live[(chance < p.death_rate) | (firms.loss_years[live] >= p.exit_after_losses)]
         firms.remove(leaving)
-        for slot in leaving:
-            self._firm_agents[slot].remove()
-            self._firm_agents[slot] = None
         return np.bincount(firms.region[leaving], minlength=self.geography.n).astype(float)
 
     def _entrants(self, earnings: Earnings):
@@ -465,9 +493,10 @@ class TransferModel(mesa.Model):
         incumbents = np.bincount(self.firms.sector[self.firms.live], minlength=sectors.count)
         _, entry = self._location_utility(earnings)
         where = np.cumsum(logit_probabilities(entry + self._location_constants), axis=1)
+        open_somewhere = np.isfinite(entry).any(axis=1)
         parts = []
         for k in range(sectors.count):
-            born = self._stream(_ENTRY, k, 0).binomial(incumbents[k], rate[k])
+            born = self._stream(_ENTRY, k, 0).binomial(incumbents[k], rate[k]) if open_somewhere[k] else 0
             region = draw_choices(np.broadcast_to(where[k], (born, where.shape[1])),
                                   self._stream(_ENTRY, k, 1).random(born))
             size = cal.draw_sizes(self._stream(_ENTRY, k, 2), born, p.size_dispersion)
@@ -579,7 +608,33 @@ class TransferModel(mesa.Model):
 
     def firm(self, slot: int) -> Firm | None:
         """The Firm agent in a slot (None once it has exited)."""
-        return self._firm_agents[slot]
+        self._sync_firm_agents()
+        return self._firm_agents.get(int(slot))
+
+    @property
+    def agents(self):
+        """All agents (Mesa's AgentSet): the regions and a Firm view for every live firm."""
+        self._sync_firm_agents()
+        return super().agents
+
+    @property
+    def agents_by_type(self):
+        self._sync_firm_agents()
+        return super().agents_by_type
+
+    def _sync_firm_agents(self) -> None:
+        """Register Firm views for firms born since the last look and drop those that exited.
+
+        Views are made on demand, so the yearly step never pays for per-firm Python objects.
+        """
+        firms = self.firms
+        alive = firms.alive[: firms.count]
+        viewed = np.zeros(firms.count, dtype=bool)
+        viewed[list(self._firm_agents)] = True
+        for slot in np.flatnonzero(viewed & ~alive):
+            self._firm_agents.pop(int(slot)).remove()
+        for slot in np.flatnonzero(alive & ~viewed):
+            self._firm_agents[int(slot)] = Firm(self, int(slot))
 
 
 def _footloose(params: EconomyParams) -> EconomyParams:
@@ -598,13 +653,15 @@ def _check_arguments(geography, policy, n_firms, seed, start_year, economy, logi
     if economy not in ECONOMIES:
         raise ValueError(f"economy must be one of {', '.join(ECONOMIES)}; got {economy!r}")
     n_regions = geography.n if geography is not None else 31
-    if isinstance(n_firms, bool) or not isinstance(n_firms, int | np.integer) or n_firms < n_regions:
-        raise ValueError(f"n_firms must be a whole number >= {n_regions} (one firm per region), got {n_firms!r}")
+    fewest = n_regions if economy == "footloose_capital" else max(MIN_FIRMS_PER_REGION * n_regions, 100)
+    if isinstance(n_firms, bool) or not isinstance(n_firms, int | np.integer) or n_firms < fewest:
+        raise ValueError(f"n_firms must be a whole number >= {fewest} for this economy and geography, got {n_firms!r}")
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0):
         raise ValueError(f"seed must be a whole number >= 0 or None, got {seed!r}")
     if isinstance(start_year, bool) or not isinstance(start_year, int | np.integer) or not 1900 <= start_year <= 2200:
         raise ValueError(f"start_year must be a calendar year between 1900 and 2200, got {start_year!r}")
-    if isinstance(logit_beta, bool) or not isinstance(logit_beta, int | float) or not (0 < logit_beta < math.inf):
+    if isinstance(logit_beta, bool) or not isinstance(logit_beta, Real) or not (0 < logit_beta < math.inf):
         raise ValueError(f"logit_beta must be a positive number, got {logit_beta!r}")
-    if relocation_rate is not None and not (isinstance(relocation_rate, int | float) and 0 <= relocation_rate <= 1):
+    if relocation_rate is not None and (isinstance(relocation_rate, bool) or not isinstance(relocation_rate, Real)
+                                        or not 0 <= relocation_rate <= 1):
         raise ValueError(f"relocation_rate must be a share in [0, 1], got {relocation_rate!r}")

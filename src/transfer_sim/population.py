@@ -34,11 +34,14 @@ class FirmPopulation:
         for name, dtype in _COLUMNS.items():
             setattr(self, name, np.zeros(self._capacity, dtype=dtype))
         self._log: list[np.ndarray] = []  # per year: (year, slot, from, to) rows
+        self._live: np.ndarray | None = None
 
     @property
     def live(self) -> np.ndarray:
-        """Slots of the firms alive now."""
-        return np.flatnonzero(self.alive[: self.count])
+        """Slots of the firms alive now (cached until firms enter or exit)."""
+        if self._live is None:
+            self._live = np.flatnonzero(self.alive[: self.count])
+        return self._live
 
     def add(self, year: int, sector, region, size, labour, land) -> np.ndarray:
         """Append new firms; returns their slots."""
@@ -46,6 +49,7 @@ class FirmPopulation:
         self._reserve(self.count + n)
         slots = np.arange(self.count, self.count + n)
         self.count += n
+        self._live = None
         self.alive[slots] = True
         self.sector[slots] = sector
         self.region[slots] = region
@@ -61,6 +65,7 @@ class FirmPopulation:
 
     def remove(self, slots: np.ndarray) -> None:
         self.alive[slots] = False
+        self._live = None
 
     def relocate(self, year: int, slots: np.ndarray, destinations: np.ndarray) -> None:
         """Move firms (with their jobs and land) and log the moves."""
