@@ -1,0 +1,165 @@
+"""Two references for transfer-sim's yearly relocation rule, to measure it against.
+
+* The per-agent way: the rule written as Mesa's examples write models — every Firm agent
+  works out its own profit in each region and its logit choice in ``step()``, and the
+  model activates them with ``agents.shuffle_do("step")``.
+* The bare kernel: only the numpy computation of every firm's profit and logit choice,
+  with no agents, no bookkeeping and no recording.
+
+Both start from a :class:`KernelInputs` snapshot of a :class:`TransferModel` under the
+status-quo policy and take the same uniform draws per firm slot as the model, so a test
+can check that all three compute the same thing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import mesa
+import numpy as np
+
+from transfer_sim.calibration import CNY_PER_BN
+from transfer_sim.params import SIGMA
+
+
+@dataclass(frozen=True)
+class KernelInputs:
+    """What the relocation rule reads in one year (status-quo policy: no taxes or subsidies)."""
+
+    slots: np.ndarray
+    sector: np.ndarray
+    region: np.ndarray
+    size: np.ndarray
+    labour: np.ndarray
+    land: np.ndarray
+    phi: np.ndarray  # (R, R + M)
+    spending: np.ndarray  # (K, R + M)
+    foreign: np.ndarray  # (K, R + M)
+    efficiency: np.ndarray  # (K, R)
+    wage: np.ndarray
+    rent: np.ndarray
+    labour_unit: np.ndarray  # (K, R) technique of each region
+    land_unit: np.ndarray
+    constants: np.ndarray  # (K, R) location constants
+    move_cost: np.ndarray  # (R, R)
+    beta: float
+    base_rate: float
+    gap_rate: float
+    penalty: np.ndarray  # (K,) redundancy penalty, zero for sectors that are not emerging
+
+
+def snapshot(model) -> KernelInputs:
+    """The inputs of the relocation rule in the model's current year."""
+    if model.policy != type(model.policy)():
+        raise ValueError("the references cover the status-quo policy only")
+    firms, env, p = model.firms, model.environment, model.params
+    live = firms.live
+    return KernelInputs(
+        slots=live, sector=firms.sector[live].astype(np.intp), region=firms.region[live].astype(np.intp),
+        size=firms.size[live], labour=firms.labour[live], land=firms.land[live],
+        phi=env.phi, spending=env.spending, foreign=env.foreign, efficiency=env.efficiency,
+        wage=model.regions.wage, rent=model.regions.rent,
+        labour_unit=model._labour_unit, land_unit=model._land_unit, constants=model._location_constants,
+        move_cost=model._move_cost(env.barrier), beta=model.logit_beta,
+        base_rate=p.relocation_rate, gap_rate=p.hazard_gap,
+        penalty=p.redundancy_penalty * model.sectors.emerging,
+    )
+
+
+# ---------------------------------------------------------------------------------- bare kernel
+def bare_kernel(x: KernelInputs, look: np.ndarray, pick: np.ndarray):
+    """Profit of every firm, and the region each firm that looks around picks.
+
+    Returns (profit per firm, slots that looked, their chosen regions).
+    """
+    k_count, n = x.efficiency.shape
+    cell = x.sector * n + x.region
+    supply = np.bincount(cell, weights=x.size, minlength=k_count * n).reshape(k_count, n) * x.efficiency
+    price = supply @ x.phi + x.foreign
+    gain = np.divide(x.spending, price, out=np.zeros_like(price), where=price > 0) @ x.phi.T
+    unit_revenue = x.efficiency * gain
+    shares = supply / np.maximum(supply.sum(axis=1, keepdims=True), 1e-300)
+    spread = (1.0 / np.maximum((shares**2).sum(axis=1), 1e-300) - 1.0) / (n - 1.0)
+    unit_variable = unit_revenue * (1.0 - x.penalty * spread)[:, None] / SIGMA
+    profit = x.size * unit_variable.ravel()[cell] - (x.wage[x.region] * x.labour + x.rent[x.region] * x.land) / CNY_PER_BN
+
+    # value of a unit firm with region o's technique in region d, relative to the sector mean
+    fixed = (x.labour_unit[:, :, None] * x.wage + x.land_unit[:, :, None] * x.rent) / CNY_PER_BN
+    weights = supply / x.efficiency
+    mean = (weights * unit_variable).sum(axis=1) / weights.sum(axis=1)
+    value = (unit_variable[:, None, :] - fixed) / mean[:, None, None]
+    utility = x.beta * value + x.constants[:, None, :] - x.move_cost
+    utility -= utility.max(axis=2, keepdims=True)
+    probability = np.exp(utility)
+    probability /= probability.sum(axis=2, keepdims=True)
+    stay = np.einsum("kii->ki", probability)
+    hazard = np.clip(x.base_rate + x.gap_rate * (1.0 - stay), 0.0, 1.0)
+
+    looks = look[x.slots] < hazard[x.sector, x.region]
+    cdf = np.cumsum(probability, axis=2)[x.sector[looks], x.region[looks]]
+    choice = np.minimum((cdf < pick[x.slots[looks], None]).sum(axis=1), n - 1)
+    return profit, x.slots[looks], choice
+
+
+# ------------------------------------------------------------------------------- per-agent way
+class PerAgentFirm(mesa.Agent):
+    """A firm that decides for itself, one agent at a time."""
+
+    def __init__(self, model, slot, sector, region, size, labour, land):
+        super().__init__(model)
+        self.slot, self.sector, self.region = slot, sector, region
+        self.size, self.labour, self.land = size, labour, land
+        self.profit = 0.0
+        self.looked = False
+        self.choice = region
+
+    def step(self):
+        m = self.model
+        x = m.inputs
+        unit_variable = m.unit_variable[self.sector]  # this sector's variable profit per unit size in each region
+        fixed_here = (x.wage[self.region] * self.labour + x.rent[self.region] * self.land) / CNY_PER_BN
+        self.profit = self.size * unit_variable[self.region] - fixed_here
+        fixed_unit = (x.labour_unit[self.sector, self.region] * x.wage
+                      + x.land_unit[self.sector, self.region] * x.rent) / CNY_PER_BN
+        value = (unit_variable - fixed_unit) / m.sector_mean[self.sector]
+        utility = x.beta * value + x.constants[self.sector] - x.move_cost[self.region]
+        weights = np.exp(utility - utility.max())
+        probability = weights / weights.sum()
+        hazard = min(max(x.base_rate + x.gap_rate * (1.0 - probability[self.region]), 0.0), 1.0)
+        self.looked = m.look[self.slot] < hazard
+        if self.looked:
+            below = np.cumsum(probability) < m.pick[self.slot]
+            self.choice = min(int(below.sum()), len(probability) - 1)
+
+
+class PerAgentModel(mesa.Model):
+    """The same year, agent by agent: aggregates first, then every firm's own decision."""
+
+    def __init__(self, inputs: KernelInputs, look: np.ndarray, pick: np.ndarray, seed: int = 0):
+        super().__init__(rng=seed)
+        self.inputs, self.look, self.pick = inputs, look, pick
+        for i, slot in enumerate(inputs.slots):
+            PerAgentFirm(self, int(slot), int(inputs.sector[i]), int(inputs.region[i]), float(inputs.size[i]),
+                         float(inputs.labour[i]), float(inputs.land[i]))
+
+    def step(self):
+        x = self.inputs
+        k_count, n = x.efficiency.shape
+        sizes = np.zeros((k_count, n))
+        for firm in self.agents:
+            sizes[firm.sector, firm.region] += firm.size
+        supply = sizes * x.efficiency
+        price = supply @ x.phi + x.foreign
+        gain = np.divide(x.spending, price, out=np.zeros_like(price), where=price > 0) @ x.phi.T
+        shares = supply / np.maximum(supply.sum(axis=1, keepdims=True), 1e-300)
+        spread = (1.0 / np.maximum((shares**2).sum(axis=1), 1e-300) - 1.0) / (n - 1.0)
+        self.unit_variable = x.efficiency * gain * (1.0 - x.penalty * spread)[:, None] / SIGMA
+        self.sector_mean = (sizes * self.unit_variable).sum(axis=1) / sizes.sum(axis=1)
+        self.agents.shuffle_do("step")
+
+    def decisions(self):
+        """(profit by slot, slots that looked, their chosen regions), ordered by slot."""
+        firms = sorted(self.agents, key=lambda a: a.slot)
+        profit = np.array([a.profit for a in firms])
+        looked = [a for a in firms if a.looked]
+        return profit, np.array([a.slot for a in looked], dtype=np.intp), np.array([a.choice for a in looked])

@@ -1,0 +1,49 @@
+"""The benchmark references compute what the model computes (benchmarks/references.py)."""
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import transfer_sim as ts
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+from references import PerAgentModel, bare_kernel, snapshot  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def case():
+    model = ts.TransferModel(n_firms=600, seed=3).run(2)
+    rng = np.random.default_rng(11)
+    look, pick = rng.random(model.firms.count), rng.random(model.firms.count)
+    inputs = snapshot(model)
+    earnings = model._earn()
+    return model, earnings, inputs, look, pick
+
+
+def test_bare_kernel_matches_the_model(case):
+    model, earnings, inputs, look, pick = case
+    profit, looked, choice = bare_kernel(inputs, look, pick)
+    slots, destination = model.choose_locations(earnings, look, pick)
+    np.testing.assert_allclose(profit, earnings.profit, rtol=1e-10)
+    np.testing.assert_array_equal(looked, slots)
+    np.testing.assert_array_equal(choice, destination)
+    assert len(slots) > 10 and (destination != model.firms.region[slots]).any()  # a real test case
+
+
+def test_per_agent_way_matches_the_model(case):
+    model, earnings, inputs, look, pick = case
+    reference = PerAgentModel(inputs, look, pick)
+    reference.step()
+    profit, looked, choice = reference.decisions()
+    slots, destination = model.choose_locations(earnings, look, pick)
+    np.testing.assert_allclose(profit, earnings.profit, rtol=1e-10)
+    np.testing.assert_array_equal(looked, slots)
+    np.testing.assert_array_equal(choice, destination)
+
+
+def test_references_refuse_other_policies():
+    model = ts.TransferModel(policy=ts.Policy(cage_fee=0.01), n_firms=300, seed=1)
+    with pytest.raises(ValueError, match="status-quo policy"):
+        snapshot(model)
