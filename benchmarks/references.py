@@ -7,8 +7,8 @@
   with no agents, no bookkeeping and no recording.
 
 Both start from a :class:`KernelInputs` snapshot of a :class:`TransferModel` under the
-status-quo policy and take the same uniform draws per firm slot as the model, so a test
-can check that all three compute the same thing.
+status-quo policy and take the same uniform draw per firm as the model, so a test can
+check that all three compute the same thing.
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ from transfer_sim.params import SIGMA
 class KernelInputs:
     """What the relocation rule reads in one year (status-quo policy: no taxes or subsidies)."""
 
-    slots: np.ndarray
     sector: np.ndarray
     region: np.ndarray
     size: np.ndarray
@@ -53,10 +52,9 @@ def snapshot(model) -> KernelInputs:
     if model.policy != type(model.policy)():
         raise ValueError("the references cover the status-quo policy only")
     firms, env, p = model.firms, model.environment, model.params
-    live = firms.live
     return KernelInputs(
-        slots=live, sector=firms.sector[live].astype(np.intp), region=firms.region[live].astype(np.intp),
-        size=firms.size[live], labour=firms.labour[live], land=firms.land[live],
+        sector=firms.sector.astype(np.intp), region=firms.region.astype(np.intp),
+        size=firms.size.copy(), labour=firms.labour.copy(), land=firms.land.copy(),
         phi=env.phi, spending=env.spending, foreign=env.foreign, efficiency=env.efficiency,
         wage=model.regions.wage, rent=model.regions.rent,
         labour_unit=model._labour_unit, land_unit=model._land_unit, constants=model._location_constants,
@@ -67,10 +65,11 @@ def snapshot(model) -> KernelInputs:
 
 
 # ---------------------------------------------------------------------------------- bare kernel
-def bare_kernel(x: KernelInputs, look: np.ndarray, pick: np.ndarray):
+def bare_kernel(x: KernelInputs, draw: np.ndarray):
     """Profit of every firm, and the region each firm that looks around picks.
 
-    Returns (profit per firm, slots that looked, their chosen regions).
+    A firm looks when ``draw < hazard`` and picks with ``draw / hazard``, as the model does.
+    Returns (profit per firm, firms that looked, their chosen regions).
     """
     k_count, n = x.efficiency.shape
     cell = x.sector * n + x.region
@@ -95,19 +94,20 @@ def bare_kernel(x: KernelInputs, look: np.ndarray, pick: np.ndarray):
     stay = np.einsum("kii->ki", probability)
     hazard = np.clip(x.base_rate + x.gap_rate * (1.0 - stay), 0.0, 1.0)
 
-    looks = look[x.slots] < hazard[x.sector, x.region]
+    firm_hazard = hazard[x.sector, x.region]
+    looks = np.flatnonzero(draw < firm_hazard)
     cdf = np.cumsum(probability, axis=2)[x.sector[looks], x.region[looks]]
-    choice = np.minimum((cdf < pick[x.slots[looks], None]).sum(axis=1), n - 1)
-    return profit, x.slots[looks], choice
+    choice = np.minimum((cdf < (draw[looks] / firm_hazard[looks])[:, None]).sum(axis=1), n - 1)
+    return profit, looks, choice
 
 
 # ------------------------------------------------------------------------------- per-agent way
 class PerAgentFirm(mesa.Agent):
     """A firm that decides for itself, one agent at a time."""
 
-    def __init__(self, model, slot, sector, region, size, labour, land):
+    def __init__(self, model, row, sector, region, size, labour, land):
         super().__init__(model)
-        self.slot, self.sector, self.region = slot, sector, region
+        self.row, self.sector, self.region = row, sector, region
         self.size, self.labour, self.land = size, labour, land
         self.profit = 0.0
         self.looked = False
@@ -126,20 +126,21 @@ class PerAgentFirm(mesa.Agent):
         weights = np.exp(utility - utility.max())
         probability = weights / weights.sum()
         hazard = min(max(x.base_rate + x.gap_rate * (1.0 - probability[self.region]), 0.0), 1.0)
-        self.looked = m.look[self.slot] < hazard
+        draw = m.draw[self.row]
+        self.looked = draw < hazard
         if self.looked:
-            below = np.cumsum(probability) < m.pick[self.slot]
+            below = np.cumsum(probability) < draw / hazard
             self.choice = min(int(below.sum()), len(probability) - 1)
 
 
 class PerAgentModel(mesa.Model):
     """The same year, agent by agent: aggregates first, then every firm's own decision."""
 
-    def __init__(self, inputs: KernelInputs, look: np.ndarray, pick: np.ndarray, seed: int = 0):
+    def __init__(self, inputs: KernelInputs, draw: np.ndarray, seed: int = 0):
         super().__init__(rng=seed)
-        self.inputs, self.look, self.pick = inputs, look, pick
-        for i, slot in enumerate(inputs.slots):
-            PerAgentFirm(self, int(slot), int(inputs.sector[i]), int(inputs.region[i]), float(inputs.size[i]),
+        self.inputs, self.draw = inputs, draw
+        for i in range(len(inputs.sector)):
+            PerAgentFirm(self, i, int(inputs.sector[i]), int(inputs.region[i]), float(inputs.size[i]),
                          float(inputs.labour[i]), float(inputs.land[i]))
 
     def step(self):
@@ -158,8 +159,8 @@ class PerAgentModel(mesa.Model):
         self.agents.shuffle_do("step")
 
     def decisions(self):
-        """(profit by slot, slots that looked, their chosen regions), ordered by slot."""
-        firms = sorted(self.agents, key=lambda a: a.slot)
+        """(profit per firm, firms that looked, their chosen regions), in the model's firm order."""
+        firms = sorted(self.agents, key=lambda a: a.row)
         profit = np.array([a.profit for a in firms])
         looked = [a for a in firms if a.looked]
-        return profit, np.array([a.slot for a in looked], dtype=np.intp), np.array([a.choice for a in looked])
+        return profit, np.array([a.row for a in looked], dtype=np.intp), np.array([a.choice for a in looked])

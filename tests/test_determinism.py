@@ -33,7 +33,7 @@ def assert_same_run(a: ts.TransferModel, b: ts.TransferModel) -> None:
         pd.testing.assert_frame_equal(getattr(a.results, table), getattr(b.results, table), check_exact=True,
                                       obj=f"results.{table}")
     np.testing.assert_array_equal(a.firms.relocation_log(), b.firms.relocation_log())
-    for column in ("alive", "sector", "region", "size", "labour", "land"):
+    for column in ("id", "sector", "region", "size", "labour", "land"):
         np.testing.assert_array_equal(getattr(a.firms, column)[: a.firms.count],
                                       getattr(b.firms, column)[: b.firms.count], err_msg=column)
 

@@ -73,8 +73,8 @@ def test_moved_firms_know_their_history():
     model = ts.TransferModel(n_firms=3000, seed=1).run(3)
     log = model.firms.relocation_log()
     assert len(log) > 0
-    year, slot, origin, destination = log[0]
-    firm = model.firm(int(slot))
+    year, firm_id, origin, destination = log[0]
+    firm = model.firm(int(firm_id))
     if firm is not None:  # it may have exited since
         assert (int(year), model.geography.names[origin], model.geography.names[destination]) in firm.relocations
 

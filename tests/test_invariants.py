@@ -48,14 +48,26 @@ def policies(draw) -> ts.Policy:
     )
 
 
+def firm_table(model: ts.TransferModel) -> pd.DataFrame:
+    """The firms alive now, indexed by firm id."""
+    firms = model.firms
+    columns = ("region", "sector", "labour", "land", "birth_year", "origin", "arrival_year")
+    return pd.DataFrame({c: getattr(firms, c).copy() for c in columns}, index=firms.id.copy())
+
+
 @st.composite
-def runs(draw) -> tuple[ts.TransferModel, int]:
-    """A model after its run, and the number of years run."""
+def runs(draw) -> tuple[ts.TransferModel, int, dict]:
+    """A model after its run, the number of years run and, per simulated year, the table of
+    the firms alive just before that year's step (exited firms leave the model's arrays)."""
     seed = draw(st.integers(0, 2**32 - 1))
     n_firms = draw(st.integers(300, 1500))
     years = draw(st.integers(3, 8))
     model = ts.TransferModel(policy=draw(policies()), n_firms=n_firms, seed=seed)
-    return model.run(years), years
+    before = {}
+    for _ in range(years):
+        before[model.year + 1] = firm_table(model)
+        model.step()
+    return model, years, before
 
 
 def by_region(model: ts.TransferModel, column: str) -> pd.DataFrame:
@@ -68,7 +80,7 @@ def by_region(model: ts.TransferModel, column: str) -> pd.DataFrame:
 @PROPERTY
 @given(runs())
 def test_firms_are_conserved_nationally(run):
-    model, years = run
+    model, years, _ = run
     summary = model.results.summary
     assert summary["year"].tolist() == list(range(model.start_year, model.start_year + years + 1))
     start = summary.iloc[0]
@@ -77,7 +89,7 @@ def test_firms_are_conserved_nationally(run):
     assert firms[0] + summary["entries"].sum() - summary["exits"].sum() == firms[-1]
     # and year by year, not only over the whole run
     np.testing.assert_array_equal(np.diff(firms), (summary["entries"] - summary["exits"]).to_numpy()[1:])
-    assert firms[-1] == model.firms.live.size
+    assert firms[-1] == model.firms.count
     # the regional table adds up to the national one
     regions = model.results.regions.groupby("year")[["firms", "entries", "exits", "employment"]].sum()
     np.testing.assert_array_equal(regions["firms"].to_numpy(), firms)
@@ -89,7 +101,7 @@ def test_firms_are_conserved_nationally(run):
 @PROPERTY
 @given(runs())
 def test_firms_are_conserved_per_region(run):
-    model, _ = run
+    model, _, _ = run
     firms = by_region(model, "firms")
     change = (by_region(model, "entries") + by_region(model, "relocations_in")
               - by_region(model, "relocations_out") - by_region(model, "exits"))
@@ -102,7 +114,7 @@ def test_firms_are_conserved_per_region(run):
 @PROPERTY
 @given(runs())
 def test_relocation_log_flows_and_region_columns_agree(run):
-    model, _ = run
+    model, _, before = run
     firms, names = model.firms, np.array(model.geography.names, dtype=object)
     log = firms.relocation_log().astype(np.int64)
     summary = model.results.summary.set_index("year")
@@ -111,17 +123,18 @@ def test_relocation_log_flows_and_region_columns_agree(run):
     if len(log):
         assert log[:, 0].min() > model.start_year and log[:, 0].max() <= model.year
 
-    for year in summary.index:
+    for year in summary.index[1:]:
         rows = log[log[:, 0] == year]
         moved, origin, destination = rows[:, 1], rows[:, 2], rows[:, 3]
+        movers = before[year].loc[moved]  # only firms alive before this year's step can move
         n_moves = int(summary.loc[year, "relocations"])
-        # every moved firm appears once a year and really changes region
+        # every moved firm appears once a year and really changes region, from where it was
         assert len(rows) == n_moves
         assert len(np.unique(moved)) == len(moved)
         assert (origin != destination).all()
+        np.testing.assert_array_equal(movers["region"].to_numpy(), origin)
         assert int(summary.loc[year, "cross_province_relocations"]) == n_moves
-        # only firms that existed before this year's entry can move
-        assert (firms.birth_year[moved] < year).all()
+        assert (movers["birth_year"] < year).all()
 
         # the flows frame counts the same moves, pair by pair, with the movers' jobs
         year_flows = flows[flows["year"] == year]
@@ -131,7 +144,7 @@ def test_relocation_log_flows_and_region_columns_agree(run):
         logged = Counter(zip(names[origin], names[destination]))
         recorded = dict(zip(zip(year_flows["origin"], year_flows["destination"]), year_flows["firms"]))
         assert recorded == dict(logged)
-        np.testing.assert_allclose(year_flows["jobs"].sum(), firms.labour[moved].sum(), rtol=1e-9)
+        np.testing.assert_allclose(year_flows["jobs"].sum(), movers["labour"].sum(), rtol=1e-9)
 
         # relocations in and out per region: one out for every in
         here = regions.loc[[year]]
@@ -146,20 +159,25 @@ def test_relocation_log_flows_and_region_columns_agree(run):
 def test_each_firm_history_is_a_chain_of_moves(run):
     """A firm's moves start where it was born, each starts where the last ended, and the
     last ends where the firm is now: no move is lost, doubled or invented."""
-    model, _ = run
+    model, _, before = run
     firms = model.firms
+    ever = pd.concat([firm_table(model), *before.values()])
+    origin = ever[~ever.index.duplicated()]["origin"]
     log = firms.relocation_log().astype(np.int64)
-    log = log[np.lexsort((log[:, 0], log[:, 1]))]  # by slot, then year
-    counts = np.bincount(log[:, 1], minlength=firms.count)[: firms.count]
-    np.testing.assert_array_equal(counts, firms.moves[: firms.count])
-    for slot in np.unique(log[:, 1]):
-        history = log[log[:, 1] == slot]
+    log = log[np.lexsort((log[:, 0], log[:, 1]))]  # by firm, then year
+    moved_ids, counts = np.unique(log[:, 1], return_counts=True)
+    alive_moves = pd.Series(counts, index=moved_ids).reindex(firms.id, fill_value=0).to_numpy()
+    np.testing.assert_array_equal(alive_moves, firms.moves)
+    for firm_id in moved_ids:
+        history = log[log[:, 1] == firm_id]
         assert len(np.unique(history[:, 0])) == len(history)  # at most one move a year
-        assert history[0, 2] == firms.origin[slot]
+        assert history[0, 2] == origin[firm_id]
         np.testing.assert_array_equal(history[1:, 2], history[:-1, 3])
-        assert history[-1, 3] == firms.region[slot]
-        assert firms.arrival_year[slot] == history[-1, 0]
-    unmoved = np.flatnonzero(counts == 0)
+        row = firms.positions([firm_id])[0]
+        if row >= 0:
+            assert history[-1, 3] == firms.region[row]
+            assert firms.arrival_year[row] == history[-1, 0]
+    unmoved = firms.moves == 0
     np.testing.assert_array_equal(firms.region[unmoved], firms.origin[unmoved])
 
 
@@ -172,15 +190,19 @@ def test_jobs_change_only_by_moves_entries_and_exits(seed, n_firms, years, polic
     model = ts.TransferModel(policy=policy, n_firms=n_firms, seed=seed)
     firms, n = model.firms, model.geography.n
     for _ in range(years):
-        alive_before = firms.alive[: firms.count].copy()
-        count_before = firms.count
+        table = firm_table(model)
         model.step()
         year = model.year
-        alive_after = firms.alive[: count_before]
-        died = np.flatnonzero(alive_before & ~alive_after)
-        born = np.arange(count_before, firms.count)
-        assert firms.alive[born].all() and (firms.birth_year[born] == year).all()
-        assert not (~alive_before & alive_after).any()  # nobody comes back
+        rows = firms.relocation_log()
+        rows = rows[rows[:, 0] == year]
+        table.loc[rows[:, 1], "region"] = rows[:, 3].astype(np.int16)  # where each firm was after the moves
+        died = table.loc[table.index.difference(firms.id)]
+        born_rows = firms.birth_year == year
+        born = pd.DataFrame({"region": firms.region[born_rows], "labour": firms.labour[born_rows]},
+                            index=firms.id[born_rows])
+        if len(born):
+            assert born.index.min() > table.index.max()  # new firms get new ids
+        assert set(firms.id) == (set(table.index) - set(died.index)) | set(born.index)  # nobody comes back
 
         frame = model.results.regions
         now = frame[frame["year"] == year]
@@ -193,23 +215,22 @@ def test_jobs_change_only_by_moves_entries_and_exits(seed, n_firms, years, polic
         jobs_out = np.bincount(flows["origin"].map(index).to_numpy(dtype=int),
                                weights=flows["jobs"].to_numpy(), minlength=n)
         # leavers are counted where they were when they left, after this year's moves
-        jobs_born = np.bincount(firms.region[born], weights=firms.labour[born], minlength=n)
-        jobs_died = np.bincount(firms.region[died], weights=firms.labour[died], minlength=n)
+        jobs_born = np.bincount(born["region"].to_numpy(int), weights=born["labour"], minlength=n)
+        jobs_died = np.bincount(died["region"].to_numpy(int), weights=died["labour"], minlength=n)
         expected = before["employment"].to_numpy() + jobs_in - jobs_out + jobs_born - jobs_died
         scale = before["employment"].sum()
         np.testing.assert_allclose(now["employment"].to_numpy(), expected, rtol=0, atol=1e-9 * scale)
         # the same for firm counts, from the firm arrays alone
-        np.testing.assert_array_equal(
-            now["firms"].to_numpy(), np.bincount(firms.region[firms.live], minlength=n))
-        np.testing.assert_array_equal(now["exits"].to_numpy(), np.bincount(firms.region[died], minlength=n))
-        np.testing.assert_array_equal(now["entries"].to_numpy(), np.bincount(firms.region[born], minlength=n))
+        np.testing.assert_array_equal(now["firms"].to_numpy(), np.bincount(firms.region, minlength=n))
+        np.testing.assert_array_equal(now["exits"].to_numpy(), np.bincount(died["region"].to_numpy(int), minlength=n))
+        np.testing.assert_array_equal(now["entries"].to_numpy(), np.bincount(born["region"].to_numpy(int), minlength=n))
 
 
 # caps and prices ------------------------------------------------------------------------------
 @PROPERTY
 @given(runs())
 def test_land_use_never_exceeds_the_zoning_cap(run):
-    model, _ = run
+    model, _, _ = run
     used, cap = by_region(model, "land_used").to_numpy(), by_region(model, "land_cap").to_numpy()
     assert np.isfinite(used).all() and np.isfinite(cap).all()
     assert (used >= 0).all()
@@ -222,7 +243,7 @@ def test_land_use_never_exceeds_the_zoning_cap(run):
 @PROPERTY
 @given(runs())
 def test_prices_and_population_stay_positive_and_finite(run):
-    model, _ = run
+    model, _, _ = run
     regions = model.results.regions
     for column in ("wage", "rent", "population"):
         values = regions[column].to_numpy()
@@ -243,7 +264,7 @@ def test_prices_and_population_stay_positive_and_finite(run):
 @PROPERTY
 @given(runs())
 def test_heavy_polluters_never_settle_in_an_ecological_zone(run):
-    model, _ = run
+    model, _, before = run
     sectors, firms = model.sectors, model.firms
     polluting = sectors.pollution_class >= 2
     # a firm's current sector tells whether it polluted heavily when it settled only if no
@@ -251,14 +272,14 @@ def test_heavy_polluters_never_settle_in_an_ecological_zone(run):
     upgrades = sectors.upgrade_to[sectors.upgrade_to >= 0]
     assert not polluting[upgrades].any()
     zones = model.geography.mask(model.policy.ecological_zones)
-    slots = np.arange(firms.count)
-    settled_later = firms.arrival_year[slots] > model.start_year
-    offenders = polluting[firms.sector[slots]] & zones[firms.region[slots]] & settled_later
+    settled_later = firms.arrival_year > model.start_year
+    offenders = polluting[firms.sector] & zones[firms.region] & settled_later
     assert not offenders.any(), f"{int(offenders.sum())} heavy polluters settled in {model.policy.ecological_zones}"
-    log = firms.relocation_log().astype(np.int64)
-    if len(log):
-        into_zone = zones[log[:, 3]] & polluting[firms.sector[log[:, 1]]]
-        assert not into_zone.any()
+    log = firms.relocation_log()
+    for year, table in before.items():
+        rows = log[log[:, 0] == year]
+        sector = table.loc[rows[:, 1], "sector"].to_numpy()  # sectors change only after the moves
+        assert not (zones[rows[:, 3]] & polluting[sector]).any()
 
 
 def test_a_sector_closed_everywhere_gets_no_entrants():
@@ -266,8 +287,7 @@ def test_a_sector_closed_everywhere_gets_no_entrants():
     model = ts.TransferModel(policy=ts.Policy(ecological_zones=list(geography.names)), n_firms=2000, seed=1)
     model.run(5)
     firms = model.firms
-    slots = np.arange(firms.count)
-    entrants = slots[firms.birth_year[slots] > model.start_year]
+    entrants = np.flatnonzero(firms.birth_year > model.start_year)
     polluting = model.sectors.pollution_class >= 2
     assert not polluting[firms.sector[entrants]].any(), (
         "heavy polluters entered although every region is an ecological zone: "

@@ -147,9 +147,8 @@ def test_frontier_subsidy_grows_emerging_sectors():
 def test_national_coordination_raises_returns_of_emerging_sectors():
     def emerging_margin(model):
         firms = model.firms
-        live = firms.live
-        emerging = np.isin(firms.sector[live], [model.sectors.index("new_energy"), model.sectors.index("frontier_tech")])
-        return firms.profit[live][emerging].sum() / firms.revenue[live][emerging].sum()
+        emerging = np.isin(firms.sector, [model.sectors.index("new_energy"), model.sectors.index("frontier_tech")])
+        return firms.profit[emerging].sum() / firms.revenue[emerging].sum()
     assert_positive(paired(emerging_margin, ts.Policy(national_coordination=True), BASE))
 
 

@@ -15,17 +15,16 @@ from references import PerAgentModel, bare_kernel, snapshot  # noqa: E402
 @pytest.fixture(scope="module")
 def case():
     model = ts.TransferModel(n_firms=600, seed=3).run(2)
-    rng = np.random.default_rng(11)
-    look, pick = rng.random(model.firms.count), rng.random(model.firms.count)
+    draw = np.random.default_rng(11).random(model.firms.count)
     inputs = snapshot(model)
     earnings = model._earn()
-    return model, earnings, inputs, look, pick
+    return model, earnings, inputs, draw
 
 
 def test_bare_kernel_matches_the_model(case):
-    model, earnings, inputs, look, pick = case
-    profit, looked, choice = bare_kernel(inputs, look, pick)
-    slots, destination = model.choose_locations(earnings, look, pick)
+    model, earnings, inputs, draw = case
+    profit, looked, choice = bare_kernel(inputs, draw)
+    slots, destination = model.choose_locations(earnings, draw)
     np.testing.assert_allclose(profit, earnings.profit, rtol=1e-10)
     np.testing.assert_array_equal(looked, slots)
     np.testing.assert_array_equal(choice, destination)
@@ -33,11 +32,11 @@ def test_bare_kernel_matches_the_model(case):
 
 
 def test_per_agent_way_matches_the_model(case):
-    model, earnings, inputs, look, pick = case
-    reference = PerAgentModel(inputs, look, pick)
+    model, earnings, inputs, draw = case
+    reference = PerAgentModel(inputs, draw)
     reference.step()
     profit, looked, choice = reference.decisions()
-    slots, destination = model.choose_locations(earnings, look, pick)
+    slots, destination = model.choose_locations(earnings, draw)
     np.testing.assert_allclose(profit, earnings.profit, rtol=1e-10)
     np.testing.assert_array_equal(looked, slots)
     np.testing.assert_array_equal(choice, destination)

@@ -179,7 +179,7 @@ def test_n_firms_bound_follows_the_geography():
     geography = ts.Geography.abstract([0.5, 0.3, 0.2], np.full((3, 3), 0.5))
     with pytest.raises(ValueError, match=r"n_firms must be a whole number >= 3 .*got 2$"):
         ts.TransferModel(geography=geography, economy="footloose_capital", n_firms=2)
-    assert ts.TransferModel(geography=geography, economy="footloose_capital", n_firms=3).firms.live.size == 3
+    assert ts.TransferModel(geography=geography, economy="footloose_capital", n_firms=3).firms.count == 3
 
 
 @pytest.mark.parametrize(("kwargs", "pattern"), [
@@ -195,7 +195,7 @@ def test_wrong_object_types(kwargs, pattern):
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")
 def test_edge_arguments_are_accepted():
     model = ts.TransferModel(n_firms=217, seed=0, relocation_rate=1, logit_beta=1e-3)
-    assert model.firms.live.size == 217
+    assert model.firms.count == 217
     model = ts.TransferModel(n_firms=np.int64(300), seed=7, relocation_rate=0)
     assert model.run(0) is model and model.results.years == [model.start_year]
     assert model.run(np.int64(1)).year == model.start_year + 1
@@ -203,7 +203,7 @@ def test_edge_arguments_are_accepted():
 
 def test_numpy_integer_seed_is_accepted():
     model = ts.TransferModel(n_firms=300, seed=np.int64(7))
-    assert model.firms.live.size == 300
+    assert model.firms.count == 300
 
 
 @pytest.mark.parametrize(("years", "shown"), [(-1, "-1"), (1.5, "1.5"), ("3", "'3'"), (True, "True")])

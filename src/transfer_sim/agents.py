@@ -10,14 +10,18 @@ import mesa
 
 
 class Firm(mesa.Agent):
-    """One firm: a view on its slot in the model's :class:`FirmPopulation`."""
+    """One firm: a view on its row in the model's :class:`FirmPopulation`."""
 
-    def __init__(self, model, slot: int):
+    def __init__(self, model, firm_id: int):
         super().__init__(model)
-        self.slot = slot
+        self.firm_id = firm_id
 
     def _get(self, column: str):
-        return getattr(self.model.firms, column)[self.slot]
+        firms = self.model.firms
+        position = firms.positions([self.firm_id])[0]
+        if position < 0:
+            raise LookupError(f"firm {self.firm_id} has exited")
+        return getattr(firms, column)[position]
 
     @property
     def sector(self) -> str:
@@ -65,7 +69,8 @@ class Firm(mesa.Agent):
         """The firm's moves as (year, from region, to region)."""
         log = self.model.firms.relocation_log()
         names = self.model.geography.names
-        return [(int(y), names[a], names[b]) for y, s, a, b in log if s == self.slot]
+        mine = log[log[:, 1] == self.firm_id]
+        return [(int(y), names[a], names[b]) for y, _, a, b in mine]
 
     def __repr__(self) -> str:
         return f"Firm({self.unique_id}, {self.sector}, {self.region})"
@@ -115,9 +120,7 @@ class Region(mesa.Agent):
 
     @property
     def firm_count(self) -> int:
-        firms = self.model.firms
-        live = firms.live
-        return int((firms.region[live] == self.index).sum())
+        return int((self.model.firms.region == self.index).sum())
 
     def __repr__(self) -> str:
         return f"Region({self.name})"

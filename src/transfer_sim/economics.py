@@ -116,6 +116,8 @@ def ration_by_capacity(destination: np.ndarray, demand: np.ndarray, free: np.nda
     """
     if destination.size == 0:
         return np.zeros(0, dtype=bool)
+    if np.all(np.bincount(destination, weights=demand, minlength=free.size) <= free):
+        return np.ones(destination.size, dtype=bool)  # everyone fits: the usual case
     order = np.lexsort((priority, destination))
     dest, need = destination[order], demand[order]
     running = np.cumsum(need)

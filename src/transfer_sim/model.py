@@ -38,7 +38,7 @@ ECONOMIES = ("full", "footloose_capital")
 DEFAULT_LOGIT_BETA = 10.0
 MIN_FIRMS_PER_REGION = 7  # fewer and the start year cannot match every region's GDP share
 # independent random streams per year, so that one process's draws never shift another's
-_HAZARD, _DESTINATION, _EXIT, _ENTRY, _UPGRADE = range(5)
+_SEARCH, _FATE, _ENTRY = range(3)
 
 
 @dataclass
@@ -69,12 +69,12 @@ class Environment:
 
 @dataclass
 class Earnings:
-    """The outcome of one year's production, per firm and per (sector, region)."""
+    """The outcome of one year's production: per firm (positions as earned) and per cell."""
 
-    live: np.ndarray
-    revenue: np.ndarray
-    profit: np.ndarray
-    value_added: np.ndarray
+    profit: np.ndarray  # per firm, bn CNY
+    revenue_cells: np.ndarray  # (K, R) revenue by sector and region
+    value_added_cells: np.ndarray  # (K, R)
+    profit_cells: np.ndarray  # (K, R) operating profit by sector and region
     unit_revenue: np.ndarray  # (K, R) revenue per unit of size
     move_value: np.ndarray  # (K, from, to) profit of a unit firm relative to its sector's mean
     entry_value: np.ndarray  # (K, R) the same for an entrant with the local technique
@@ -117,14 +117,14 @@ class TransferModel(mesa.Model):
         self.levers = resolve(self.policy, self.geography, self.sectors)
         self._status_quo = resolve(Policy(), self.geography, self.sectors)
         self._entropy = int(self.rng.integers(2**63))
-        self.firms = FirmPopulation(capacity=int(n_firms * 1.5))
+        self.firms = FirmPopulation(self.geography.n, capacity=int(n_firms * 1.5))
         self.timings: dict[str, float] = {}  # seconds spent in each phase of the step
         if self.full:
             self._initialise_full(n_firms)
         else:
             self._initialise_footloose(n_firms)
         self.region_agents = [Region(self, i) for i in range(self.geography.n)]
-        self._firm_agents: dict[int, Firm] = {}  # slot -> view, made when first asked for
+        self._firm_agents: dict[int, Firm] = {}  # firm id -> view, made when first asked for
         self.results = Results(
             region_names=self.geography.names, region_codes=self.geography.codes,
             macro_regions=tuple(self.geography.macro_region), sector_names=self.sectors.names,
@@ -176,13 +176,13 @@ class TransferModel(mesa.Model):
         self._labour_unit, self._land_unit = cal.factor_requirements(
             self._earn().unit_revenue, geo.wage, rent, sectors, p)
         scaled = size**p.scale_elasticity
-        self.firms.labour[:n_firms] = self._labour_unit[sector, region] * scaled
-        self.firms.land[:n_firms] = self._land_unit[sector, region] * scaled
-        land_used = np.bincount(region, weights=self.firms.land[:n_firms], minlength=geo.n)
+        self.firms.labour[:] = self._labour_unit[sector, region] * scaled
+        self.firms.land[:] = self._land_unit[sector, region] * scaled
+        land_used = np.bincount(region, weights=self.firms.land, minlength=geo.n)
         self._base = {
             "population": geo.population.copy(), "wage": geo.wage.copy(), "rent": rent,
             "land_used": land_used, "demand_share": geo.gdp_share.copy(),
-            "labour_demand": np.bincount(region, weights=self.firms.labour[:n_firms], minlength=geo.n),
+            "labour_demand": np.bincount(region, weights=self.firms.labour, minlength=geo.n),
         }
         self.regions.land_cap = land_used * (1.0 + self.policy.land_headroom)
         # location constants: the start is the stationary state under the status quo
@@ -242,6 +242,10 @@ class TransferModel(mesa.Model):
         seq = np.random.SeedSequence(self._entropy, spawn_key=(self.year, process, *key))
         return np.random.default_rng(seq)
 
+    def _draws(self, process: int) -> np.ndarray:
+        """One uniform draw per live firm, the same for a firm id in every scenario."""
+        return self._stream(process).random(self.firms.next_id)[self.firms.id]
+
     # regions update ----------------------------------------------------------------
     def _update_regions(self) -> None:
         """Policy timeline: investments mature, barriers fall, shocks hit; trade costs follow."""
@@ -296,35 +300,45 @@ class TransferModel(mesa.Model):
         """Revenue and operating profit of every firm, and what each location would pay."""
         env, firms, sectors, regions = self.environment, self.firms, self.sectors, self.regions
         policy, levers = env.policy.policy, env.policy
-        n = self.geography.n
-        live = firms.live
-        k, r, size = firms.sector[live].astype(np.intp), firms.region[live].astype(np.intp), firms.size[live]
-        size_sums = cal.cell_sums(size, k, r, sectors.count, n)
+        n, k_count = self.geography.n, sectors.count
+        cell, region, size = firms.cell, firms.region, firms.size
+        size_sums = np.bincount(cell, weights=size, minlength=k_count * n).reshape(k_count, n)
         supply = size_sums * env.efficiency
         prices = price_index(supply, env.phi, env.foreign)
         unit_revenue = env.efficiency * market_access(env.spending, prices, env.phi)
-        abroad = env.efficiency * market_access(env.spending[:, n:], prices[:, n:], env.phi[:, n:])
-        export_share = np.divide(abroad, unit_revenue, out=np.zeros_like(abroad), where=unit_revenue > 0)
 
+        # per unit of size: variable profit, the cage fee and the FTZ export subsidy
         markdown = self._redundancy(supply, policy)
         unit_variable = unit_revenue * (1.0 - markdown)[:, None] / SIGMA
         fee_rate = policy.cage_fee * np.outer(levers.cage_sectors, levers.cage_regions)
-        ftz_rate = policy.ftz_export_subsidy * export_share * levers.ftz_regions[None, :]
+        ftz_rate = policy.ftz_export_subsidy * self._export_share(prices, unit_revenue) * levers.ftz_regions[None, :]
         unit_gross = unit_variable + (ftz_rate - fee_rate) * unit_revenue
-        lever_rates = self._subsidy_rates(levers)
-        subsidy_rate = sum(lever_rates.values())
+        lever_rates = {lever: rate for lever, rate in self._subsidy_rates(levers).items() if rate.any()}
         newcomer_rate = policy.nest_subsidy * levers.nest_regions
 
         # per firm
-        revenue = size * unit_revenue[k, r]
-        fixed = (regions.wage[r] * firms.labour[live] + regions.rent[r] * firms.land[live]) / cal.CNY_PER_BN
-        before_subsidy = size * unit_gross[k, r] - fixed
-        newcomer = (self.year - firms.arrival_year[live]) < self.params.newcomer_years
-        rate = subsidy_rate[k, r] + newcomer * newcomer_rate[r]
-        paid = rate * np.maximum(before_subsidy, 0.0)
-        profit = before_subsidy + paid
-        firms.revenue[live] = revenue
-        firms.profit[live] = profit
+        revenue = size * unit_revenue.ravel()[cell]
+        wage, rent = (np.broadcast_to(price, (k_count, n)).ravel()[cell] for price in (regions.wage, regions.rent))
+        before_subsidy = size * unit_gross.ravel()[cell] - (wage * firms.labour + rent * firms.land) / cal.CNY_PER_BN
+        fiscal = {"cage_fee": -float((fee_rate * unit_revenue * size_sums).sum()),
+                  "ftz_export_subsidy": float((ftz_rate * unit_revenue * size_sums).sum())}
+        profit = before_subsidy
+        if lever_rates or newcomer_rate.any():
+            positive = np.maximum(before_subsidy, 0.0)
+            positive_cells = np.bincount(cell, weights=positive, minlength=k_count * n).reshape(k_count, n)
+            fiscal.update({lever: float((rate * positive_cells).sum()) for lever, rate in lever_rates.items()})
+            rate = sum(lever_rates.values(), np.zeros((k_count, n))).ravel()[cell]
+            if newcomer_rate.any():
+                newcomer = newcomer_rate[region] * ((self.year - firms.arrival_year) < self.params.newcomer_years)
+                fiscal["nest_subsidy"] = float((newcomer * positive).sum())
+                rate = rate + newcomer
+            profit = before_subsidy + rate * positive
+        if self.elapsed > 0 and policy.nest_investment > 0:
+            fiscal["nest_investment"] = policy.nest_investment * float(levers.nest_regions.sum())
+        firms.revenue[:] = revenue
+        firms.profit[:] = profit
+        revenue_cells = unit_revenue * size_sums
+        profit_cells = np.bincount(cell, weights=profit, minlength=k_count * n).reshape(k_count, n)
 
         # a unit firm's profit with the technique of region o in region d, relative to its
         # sector's mean variable profit
@@ -335,23 +349,22 @@ class TransferModel(mesa.Model):
         mean_variable = np.where(weight > 0, (size_sums * unit_variable).sum(axis=1) / np.maximum(weight, 1e-300),
                                  unit_variable.mean(axis=1))
         scale = np.maximum(mean_variable, 1e-300)[:, None, None]
-        positive = np.maximum(unit_profit, 0.0)
-        stay_value = (unit_profit + subsidy_rate[:, None, :] * positive) / scale
-        arrive_value = stay_value + newcomer_rate[None, None, :] * positive / scale
-        diagonal = np.arange(self.geography.n)
+        positive_unit = np.maximum(unit_profit, 0.0)
+        subsidy_rate = sum(lever_rates.values(), np.zeros((k_count, n)))
+        stay_value = (unit_profit + subsidy_rate[:, None, :] * positive_unit) / scale
+        arrive_value = stay_value + newcomer_rate[None, None, :] * positive_unit / scale
+        diagonal = np.arange(n)
         move_value = arrive_value.copy()
         move_value[:, diagonal, diagonal] = stay_value[:, diagonal, diagonal]
         entry_value = arrive_value[:, diagonal, diagonal]
+        return Earnings(profit, revenue_cells, revenue_cells * sectors.value_added_ratio[:, None], profit_cells,
+                        unit_revenue, move_value, entry_value, fiscal)
 
-        positive_firm = np.maximum(before_subsidy, 0.0)
-        fiscal = {lever: float((rate[k, r] * positive_firm).sum()) for lever, rate in lever_rates.items()}
-        fiscal["nest_subsidy"] = float((newcomer * newcomer_rate[r] * positive_firm).sum())
-        fiscal["ftz_export_subsidy"] = float((ftz_rate[k, r] * revenue).sum())
-        fiscal["cage_fee"] = -float((fee_rate[k, r] * revenue).sum())
-        if self.elapsed > 0:
-            fiscal["nest_investment"] = policy.nest_investment * float(levers.nest_regions.sum())
-        value_added = revenue * sectors.value_added_ratio[k]
-        return Earnings(live, revenue, profit, value_added, unit_revenue, move_value, entry_value, fiscal)
+    def _export_share(self, prices: np.ndarray, unit_revenue: np.ndarray) -> np.ndarray:
+        """(K, R) share of a firm's revenue earned abroad."""
+        env, n = self.environment, self.geography.n
+        abroad = env.efficiency * market_access(env.spending[:, n:], prices[:, n:], env.phi[:, n:])
+        return np.divide(abroad, unit_revenue, out=np.zeros_like(abroad), where=unit_revenue > 0)
 
     def _redundancy(self, supply: np.ndarray, policy: Policy) -> np.ndarray:
         """Share of variable profit emerging sectors lose to homogeneous competition.
@@ -407,50 +420,49 @@ class TransferModel(mesa.Model):
         entry = np.where(allowed, self.logit_beta * earnings.entry_value, -np.inf)
         return move, entry
 
+    def _by_region(self, weights: np.ndarray) -> np.ndarray:
+        """Sum of a firm column per region (through the cells: bincount on intp is fastest)."""
+        k_count, n = self.sectors.count, self.geography.n
+        return np.bincount(self.firms.cell, weights=weights, minlength=k_count * n).reshape(k_count, n).sum(axis=0)
+
     def _land_free(self) -> np.ndarray:
-        live = self.firms.live
-        used = np.bincount(self.firms.region[live], weights=self.firms.land[live], minlength=self.geography.n)
-        return np.maximum(self.regions.land_cap - used, 0.0)
+        return np.maximum(self.regions.land_cap - self._by_region(self.firms.land), 0.0)
 
     def _relocate(self, earnings: Earnings) -> np.ndarray:
         """Who reconsiders (hazard), where to (logit), who gets land (caps). Rows (from, to, jobs)."""
         firms = self.firms
-        look = self._stream(_HAZARD).random(firms.count)
-        pick = self._stream(_DESTINATION).random(firms.count)
-        slots, destination = self.choose_locations(earnings, look, pick)
-        moving = destination != firms.region[slots]
-        slots, destination = slots[moving], destination[moving]
-        accepted = ration_by_capacity(destination, firms.land[slots], self._land_free(), pick[slots])
-        slots, destination = slots[accepted], destination[accepted]
-        origins = firms.region[slots].astype(np.intp)
-        firms.relocate(self.year, slots, destination)
-        return np.column_stack([origins, destination, firms.labour[slots]])
+        draw = self._draws(_SEARCH)
+        positions, destination = self.choose_locations(earnings, draw)
+        moving = destination != firms.region[positions]
+        positions, destination = positions[moving], destination[moving]
+        accepted = ration_by_capacity(destination, firms.land[positions], self._land_free(), draw[positions])
+        positions, destination = positions[accepted], destination[accepted]
+        origins = firms.region[positions].astype(np.intp)
+        firms.relocate(self.year, positions, destination)
+        return np.column_stack([origins, destination, firms.labour[positions]])
 
-    def choose_locations(self, earnings: Earnings, look: np.ndarray, pick: np.ndarray):
-        """The relocation rule for all firms at once, given uniform draws per firm slot.
+    def choose_locations(self, earnings: Earnings, draw: np.ndarray):
+        """The relocation rule for all firms at once, given one uniform draw per firm.
 
-        A firm looks around when ``look < hazard`` and then takes the region where the
-        logit CDF first exceeds ``pick``. Returns the slots that looked and the regions they
-        chose (their own region when staying), before land is rationed.
+        A firm looks around when ``draw < hazard``; then ``draw / hazard`` is again uniform
+        and picks the region where the logit CDF first exceeds it. Returns the positions of
+        the firms that looked and the regions they chose (their own when staying), before
+        land is rationed.
         """
         firms, n = self.firms, self.geography.n
         move, _ = self._location_utility(earnings)
         choice = logit_probabilities(move + self._location_constants[:, None, :])  # (K, from, to)
         diagonal = np.arange(n)
         hazard = relocation_hazard(self.params.relocation_rate, self.params.hazard_gap,
-                                   choice[:, diagonal, diagonal])
-        live = earnings.live
-        k, r = firms.sector[live].astype(np.intp), firms.region[live].astype(np.intp)
-        looking = look[live] < hazard[k, r]
-        cdf = np.cumsum(choice, axis=2)
-        destination = draw_choices(cdf[k[looking], r[looking]], pick[live[looking]])
-        return live[looking], destination
+                                   choice[:, diagonal, diagonal]).ravel()[firms.cell]
+        looking = np.flatnonzero(draw < hazard)
+        cdf = np.cumsum(choice, axis=2).reshape(-1, n)[firms.cell[looking]]
+        destination = draw_choices(cdf, draw[looking] / hazard[looking])
+        return looking, destination
 
     # entry, exit, upgrading -----------------------------------------------------------
     def _sector_margins(self, earnings: Earnings) -> np.ndarray:
-        k = self.firms.sector[earnings.live]
-        profit = np.bincount(k, weights=earnings.profit, minlength=self.sectors.count)
-        revenue = np.bincount(k, weights=earnings.revenue, minlength=self.sectors.count)
+        profit, revenue = earnings.profit_cells.sum(axis=1), earnings.revenue_cells.sum(axis=1)
         return np.divide(profit, revenue, out=np.zeros_like(profit), where=revenue > 0)
 
     def _enter_and_exit(self, earnings: Earnings) -> tuple[np.ndarray, np.ndarray]:
@@ -467,18 +479,24 @@ class TransferModel(mesa.Model):
         scaled = size**p.scale_elasticity
         labour, land = self._labour_unit[sector, region] * scaled, self._land_unit[sector, region] * scaled
         ok = ration_by_capacity(region, land, self._land_free(), priority)
-        slots = self.firms.add(self.year, sector[ok], region[ok], size[ok], labour[ok], land[ok])
+        self.firms.add(self.year, sector[ok], region[ok], size[ok], labour[ok], land[ok])
         return np.bincount(region[ok], minlength=n).astype(float), exits
 
     def _exit(self) -> np.ndarray:
-        """Remove firms that die by chance or after sustained losses; exits per region."""
+        """Remove firms that die by chance or after sustained losses; exits per region.
+
+        The year's second draw per firm decides exit (``draw < death rate``) and, for the
+        survivors, upgrading (:meth:`_upgrade`).
+        """
         firms, p = self.firms, self.params
-        live = firms.live
-        firms.loss_years[live] = np.where(firms.profit[live] < 0, firms.loss_years[live] + 1, 0)
-        chance = self._stream(_EXIT).random(firms.count)[live]
-        leaving = live[(chance < p.death_rate) | (firms.loss_years[live] >= p.exit_after_losses)]
-        firms.remove(leaving)
-        return np.bincount(firms.region[leaving], minlength=self.geography.n).astype(float)
+        firms.loss_years[:] = (firms.loss_years + 1) * (firms.profit < 0)
+        self._fate = self._draws(_FATE)
+        leaving = (self._fate < p.death_rate) | (firms.loss_years >= p.exit_after_losses)
+        exits = np.bincount(firms.region[leaving], minlength=self.geography.n).astype(float)
+        holes, tail = firms.remove(leaving)
+        self._fate[holes] = self._fate[tail]
+        self._fate = self._fate[: firms.count]
+        return exits
 
     def _entrants(self, earnings: Earnings):
         """Would-be entrants per sector: (sector, region, size, land priority).
@@ -490,30 +508,32 @@ class TransferModel(mesa.Model):
         margin = self._sector_margins(earnings)
         change = (margin - self._margin0) / np.maximum(np.abs(self._margin0), 1e-9)
         rate = np.clip(p.entry_rate * np.exp(p.entry_elasticity * change), 0.0, 1.0)
-        incumbents = np.bincount(self.firms.sector[self.firms.live], minlength=sectors.count)
+        incumbents = np.bincount(self.firms.sector, minlength=sectors.count)
         _, entry = self._location_utility(earnings)
         where = np.cumsum(logit_probabilities(entry + self._location_constants), axis=1)
         open_somewhere = np.isfinite(entry).any(axis=1)
         parts = []
         for k in range(sectors.count):
             born = self._stream(_ENTRY, k, 0).binomial(incumbents[k], rate[k]) if open_somewhere[k] else 0
-            region = draw_choices(np.broadcast_to(where[k], (born, where.shape[1])),
-                                  self._stream(_ENTRY, k, 1).random(born))
+            region = np.minimum(np.searchsorted(where[k], self._stream(_ENTRY, k, 1).random(born)),
+                                where.shape[1] - 1)
             size = cal.draw_sizes(self._stream(_ENTRY, k, 2), born, p.size_dispersion)
             parts.append((np.full(born, k), region, size, self._stream(_ENTRY, k, 3).random(born)))
         return tuple(np.concatenate(column) for column in zip(*parts))
 
     def _upgrade(self) -> int:
-        """"Old trees grow new branches": low-end firms move up, faster with innovation and subsidy."""
+        """"Old trees grow new branches": low-end firms move up, faster with innovation and subsidy.
+
+        Incumbents reuse the exit draw: given survival it is uniform again above the death rate.
+        """
         if not self.full:
             return 0
-        firms, sectors, levers = self.firms, self.sectors, self.environment.policy
-        live = firms.live
-        k, r = firms.sector[live], firms.region[live]
-        boost = 1.0 + 4.0 * levers.policy.upgrade_subsidy * levers.cage_regions[r]
-        chance = self.params.upgrade_rate * self.regions.innovation[r] * boost * (sectors.upgrade_to[k] >= 0)
-        up = live[self._stream(_UPGRADE).random(firms.count)[live] < chance]
-        firms.sector[up] = sectors.upgrade_to[firms.sector[up]]
+        firms, sectors, levers, p = self.firms, self.sectors, self.environment.policy, self.params
+        incumbents = self._fate.size  # entrants of this year come after them and do not upgrade
+        boost = 1.0 + 4.0 * levers.policy.upgrade_subsidy * levers.cage_regions
+        chance = p.upgrade_rate * np.outer(sectors.upgrade_to >= 0, self.regions.innovation * boost)
+        up = np.flatnonzero((self._fate - p.death_rate) / (1.0 - p.death_rate) < chance.ravel()[firms.cell[:incumbents]])
+        firms.change_sector(up, sectors.upgrade_to[firms.sector[up]])
         return int(up.size)
 
     # workers, wages, rents ------------------------------------------------------------
@@ -535,27 +555,26 @@ class TransferModel(mesa.Model):
         choice = logit_probabilities(utility[None, :] - self._migration_cost())
         movers = p.migration_rate * regions.population
         regions.population = regions.population - movers + movers @ choice
-        live = firms.live
-        r = firms.region[live]
-        labour_demand = np.bincount(r, weights=firms.labour[live], minlength=n)
+        labour_demand = self._by_region(firms.labour)
         labour_supply = base["labour_demand"] * regions.population / base["population"]
         growth = (1.0 + p.growth) ** self.elapsed
         regions.wage = wage_level(base["wage"], growth, labour_demand, labour_supply, p.wage_elasticity)
-        land_used = np.bincount(r, weights=firms.land[live], minlength=n)
+        land_used = self._by_region(firms.land)
         regions.rent = rent_level(base["rent"], growth, land_used, base["land_used"], p.rent_elasticity)
-        income = np.bincount(firms.region[earnings.live], weights=earnings.value_added, minlength=n)
+        income = earnings.value_added_cells.sum(axis=0)
         regions.demand_share = (1 - p.demand_linkage) * base["demand_share"] + p.demand_linkage * income / income.sum()
 
     # recording -------------------------------------------------------------------------
     def _record(self, earnings: Earnings, moves: np.ndarray, entries: np.ndarray, exits: np.ndarray,
                 upgrades: int) -> None:
-        firms, n, sectors = self.firms, self.geography.n, self.sectors
-        live = firms.live
-        r, k = firms.region[live].astype(np.intp), firms.sector[live].astype(np.intp)
-        produced_in = firms.region[earnings.live].astype(np.intp)
-        produced_k = firms.sector[earnings.live].astype(np.intp)
-        output = np.bincount(produced_in, weights=earnings.revenue, minlength=n)
-        value_added = np.bincount(produced_in, weights=earnings.value_added, minlength=n)
+        """Append this year's aggregates: stocks at the end of the year, flows during it."""
+        firms, n, k_count = self.firms, self.geography.n, self.sectors.count
+
+        def by_cell(weights=None) -> np.ndarray:
+            return np.bincount(firms.cell, weights=weights, minlength=k_count * n).reshape(k_count, n).astype(float)
+
+        sector_table = {"firms": by_cell(), "employment": by_cell(firms.labour), "output": earnings.revenue_cells}
+        value_added = earnings.value_added_cells.sum(axis=0)
         population = self.regions.population
         origin, destination = moves[:, 0].astype(np.intp), moves[:, 1].astype(np.intp)
         pair = origin * n + destination
@@ -563,12 +582,12 @@ class TransferModel(mesa.Model):
         flow_jobs = np.bincount(pair, weights=moves[:, 2], minlength=n * n)
         nonzero = np.flatnonzero(flow_firms)
         regions = {
-            "firms": np.bincount(r, minlength=n).astype(float),
-            "employment": np.bincount(r, weights=firms.labour[live], minlength=n),
-            "output": output,
+            "firms": sector_table["firms"].sum(axis=0),
+            "employment": sector_table["employment"].sum(axis=0),
+            "output": earnings.revenue_cells.sum(axis=0),
             "value_added": value_added,
             "wage": self.regions.wage.copy(),
-            "land_used": np.bincount(r, weights=firms.land[live], minlength=n),
+            "land_used": self._by_region(firms.land),
             "land_cap": self.regions.land_cap.copy(),
             "relocations_in": np.bincount(destination, minlength=n).astype(float),
             "relocations_out": np.bincount(origin, minlength=n).astype(float),
@@ -577,11 +596,6 @@ class TransferModel(mesa.Model):
             "rent": self.regions.rent.copy(),
             "entries": entries,
             "exits": exits,
-        }
-        sector_table = {
-            "firms": cal.cell_sums(np.ones(live.size), k, r, sectors.count, n),
-            "employment": cal.cell_sums(firms.labour[live], k, r, sectors.count, n),
-            "output": cal.cell_sums(earnings.revenue, produced_k, produced_in, sectors.count, n),
         }
         total, within, between = theil_decomposition(value_added, population, self.geography.macro_region)
         fiscal = earnings.fiscal
@@ -592,8 +606,8 @@ class TransferModel(mesa.Model):
             "cross_province_relocations": int((origin != destination).sum()),
             "entries": int(entries.sum()), "exits": int(exits.sum()),
             "fiscal_cost": float(sum(v for v in fiscal.values() if v > 0)),
-            "firms": int(live.size), "employment": float(regions["employment"].sum()),
-            "output": float(output.sum()), "value_added": float(value_added.sum()),
+            "firms": int(firms.count), "employment": float(regions["employment"].sum()),
+            "output": float(regions["output"].sum()), "value_added": float(value_added.sum()),
             "upgrades": upgrades,
         }
         flows = np.column_stack([nonzero // n, nonzero % n, flow_firms[nonzero], flow_jobs[nonzero]])
@@ -602,14 +616,13 @@ class TransferModel(mesa.Model):
     # queries ---------------------------------------------------------------------------
     def firm_shares(self) -> pd.Series:
         """Share of all firms located in each region now."""
-        live = self.firms.live
-        counts = np.bincount(self.firms.region[live], minlength=self.geography.n)
-        return pd.Series(counts / max(live.size, 1), index=list(self.geography.names), name="firm_share")
+        counts = np.bincount(self.firms.region, minlength=self.geography.n)
+        return pd.Series(counts / max(self.firms.count, 1), index=list(self.geography.names), name="firm_share")
 
-    def firm(self, slot: int) -> Firm | None:
-        """The Firm agent in a slot (None once it has exited)."""
+    def firm(self, firm_id: int) -> Firm | None:
+        """The Firm agent with this id (None once it has exited)."""
         self._sync_firm_agents()
-        return self._firm_agents.get(int(slot))
+        return self._firm_agents.get(int(firm_id))
 
     @property
     def agents(self):
@@ -627,14 +640,11 @@ class TransferModel(mesa.Model):
 
         Views are made on demand, so the yearly step never pays for per-firm Python objects.
         """
-        firms = self.firms
-        alive = firms.alive[: firms.count]
-        viewed = np.zeros(firms.count, dtype=bool)
-        viewed[list(self._firm_agents)] = True
-        for slot in np.flatnonzero(viewed & ~alive):
-            self._firm_agents.pop(int(slot)).remove()
-        for slot in np.flatnonzero(alive & ~viewed):
-            self._firm_agents[int(slot)] = Firm(self, int(slot))
+        alive = set(self.firms.id.tolist())
+        for firm_id in set(self._firm_agents) - alive:
+            self._firm_agents.pop(firm_id).remove()
+        for firm_id in sorted(alive - set(self._firm_agents)):
+            self._firm_agents[firm_id] = Firm(self, firm_id)
 
 
 def _footloose(params: EconomyParams) -> EconomyParams:

@@ -1,7 +1,8 @@
-"""Firm state as columns of numpy arrays, so that every decision is vectorized over firms.
+"""Firm state as compact numpy columns, so that every decision is vectorized over firms.
 
-A firm keeps its slot for life; exited firms are marked dead, never moved, so the
-:class:`~transfer_sim.agents.Firm` views that point at slots stay valid.
+Rows 0 .. count-1 of every column are the firms alive now: an exit moves the last row into
+the hole it leaves (work in proportion to exits, not to firms), so no step pays for dead
+firms. A firm's lasting identity is its ``id``; ``positions`` finds its row.
 """
 
 from __future__ import annotations
@@ -9,85 +10,112 @@ from __future__ import annotations
 import numpy as np
 
 _COLUMNS = {
-    "alive": bool,
+    "id": np.int64,
     "sector": np.int16,
     "region": np.int16,
+    "cell": np.intp,  # sector * regions + region: the (sector, region) cell for bincounts
     "origin": np.int16,  # region of birth
     "size": np.float64,  # a^(sigma-1): the firm's productivity draw, scales revenue
     "labour": np.float64,  # workers
     "land": np.float64,  # hectares of industrial land
-    "birth_year": np.int32,
-    "arrival_year": np.int32,  # year the firm arrived in its current region
-    "moves": np.int32,
-    "loss_years": np.int32,  # consecutive years with an operating loss
+    "birth_year": np.int16,
+    "arrival_year": np.int16,  # year the firm arrived in its current region
+    "moves": np.int16,
+    "loss_years": np.int16,  # consecutive years with an operating loss
     "profit": np.float64,  # last year's operating profit, bn CNY
     "revenue": np.float64,  # last year's revenue (output), bn CNY
 }
 
 
 class FirmPopulation:
-    """Columns of firm attributes with amortised growth, plus the relocation log."""
+    """The firms alive now, one column per attribute, plus the log of all moves.
 
-    def __init__(self, capacity: int = 1024):
-        self.count = 0  # slots in use (dead firms included)
+    Columns are read as attributes (``firms.region``) and are views of length ``count``.
+    """
+
+    def __init__(self, n_regions: int, capacity: int = 1024):
+        self.n_regions = n_regions
+        self.count = 0
+        self.next_id = 0
         self._capacity = max(int(capacity), 16)
-        for name, dtype in _COLUMNS.items():
-            setattr(self, name, np.zeros(self._capacity, dtype=dtype))
-        self._log: list[np.ndarray] = []  # per year: (year, slot, from, to) rows
-        self._live: np.ndarray | None = None
+        self._data = {name: np.zeros(self._capacity, dtype=dtype) for name, dtype in _COLUMNS.items()}
+        self._row_of = np.full(self._capacity, -1, dtype=np.intp)  # firm id -> row, -1 once exited
+        self._log: list[np.ndarray] = []  # per year: rows (year, firm id, from, to)
 
-    @property
-    def live(self) -> np.ndarray:
-        """Slots of the firms alive now (cached until firms enter or exit)."""
-        if self._live is None:
-            self._live = np.flatnonzero(self.alive[: self.count])
-        return self._live
+    def __getattr__(self, name: str) -> np.ndarray:
+        data = self.__dict__.get("_data")
+        if data is None or name not in data:
+            raise AttributeError(name)
+        return data[name][: self.count]
 
     def add(self, year: int, sector, region, size, labour, land) -> np.ndarray:
-        """Append new firms; returns their slots."""
+        """Append new firms; returns their ids."""
         n = len(sector)
         self._reserve(self.count + n)
-        slots = np.arange(self.count, self.count + n)
+        new = slice(self.count, self.count + n)
+        ids = np.arange(self.next_id, self.next_id + n)
+        self._row_of = _grown(self._row_of, self.next_id + n, fill=-1)
+        self._row_of[ids] = np.arange(self.count, self.count + n)
         self.count += n
-        self._live = None
-        self.alive[slots] = True
-        self.sector[slots] = sector
-        self.region[slots] = region
-        self.origin[slots] = region
-        self.size[slots] = size
-        self.labour[slots] = labour
-        self.land[slots] = land
-        self.birth_year[slots] = year
-        self.arrival_year[slots] = year
-        for name in ("moves", "loss_years", "profit", "revenue"):
-            getattr(self, name)[slots] = 0
-        return slots
+        self.next_id += n
+        values = {"id": ids, "sector": sector, "region": region, "origin": region, "size": size,
+                  "labour": labour, "land": land, "birth_year": year, "arrival_year": year,
+                  "cell": np.asarray(sector) * self.n_regions + np.asarray(region)}
+        for name, column in self._data.items():
+            column[new] = values.get(name, 0)
+        return ids
 
-    def remove(self, slots: np.ndarray) -> None:
-        self.alive[slots] = False
-        self._live = None
+    def remove(self, leaving: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Drop the firms flagged in the boolean mask ``leaving`` (one entry per row).
 
-    def relocate(self, year: int, slots: np.ndarray, destinations: np.ndarray) -> None:
+        Survivors from the tail fill the holes: returns (holes, tail), the rows filled and
+        the rows they came from, so that arrays aligned with the rows can follow with
+        ``array[holes] = array[tail]`` and keep their first ``count`` entries.
+        """
+        gone = np.flatnonzero(leaving)
+        remaining = self.count - gone.size
+        holes = gone[gone < remaining]
+        tail = np.setdiff1d(np.arange(remaining, self.count), gone, assume_unique=True)
+        self._row_of[self._data["id"][gone]] = -1
+        for column in self._data.values():
+            column[holes] = column[tail]
+        self._row_of[self._data["id"][holes]] = holes
+        self.count = remaining
+        return holes, tail
+
+    def relocate(self, year: int, positions: np.ndarray, destinations: np.ndarray) -> None:
         """Move firms (with their jobs and land) and log the moves."""
-        origins = self.region[slots].copy()
-        self._log.append(np.column_stack([np.full(slots.size, year), slots, origins, destinations]))
-        self.region[slots] = destinations
-        self.arrival_year[slots] = year
-        self.moves[slots] += 1
+        self._log.append(np.column_stack([np.full(positions.size, year), self.id[positions],
+                                          self.region[positions], destinations]))
+        self.region[positions] = destinations
+        self.cell[positions] = self.sector[positions] * self.n_regions + destinations
+        self.arrival_year[positions] = year
+        self.moves[positions] += 1
+
+    def change_sector(self, positions: np.ndarray, sectors: np.ndarray) -> None:
+        self.sector[positions] = sectors
+        self.cell[positions] = sectors * self.n_regions + self.region[positions]
+
+    def positions(self, ids) -> np.ndarray:
+        """The rows of the firms with these ids; -1 for firms that have exited."""
+        return self._row_of[np.asarray(ids, dtype=np.intp)]
 
     def relocation_log(self) -> np.ndarray:
-        """All moves so far as rows (year, slot, from region, to region)."""
+        """All moves so far as rows (year, firm id, from region, to region)."""
         if not self._log:
             return np.empty((0, 4), dtype=np.int64)
-        return np.concatenate(self._log)
+        return np.concatenate(self._log).astype(np.int64)
 
     def _reserve(self, needed: int) -> None:
-        if needed <= self._capacity:
-            return
-        new_capacity = max(needed, int(self._capacity * 1.5))
-        for name in _COLUMNS:
-            old = getattr(self, name)
-            grown = np.zeros(new_capacity, dtype=old.dtype)
-            grown[: self.count] = old[: self.count]
-            setattr(self, name, grown)
-        self._capacity = new_capacity
+        if needed > self._capacity:
+            self._capacity = max(needed, int(self._capacity * 1.5))
+            self._data = {name: _grown(column, self._capacity) for name, column in self._data.items()}
+
+
+def _grown(array: np.ndarray, needed: int, fill=0) -> np.ndarray:
+    """``array`` with room for at least ``needed`` entries (amortised: grows by half)."""
+    if needed <= array.size:
+        return array
+    grown = np.full(max(needed, int(array.size * 1.5)), fill, dtype=array.dtype)
+    grown[: array.size] = array
+    return grown
