@@ -46,3 +46,4 @@ def test_references_refuse_other_policies():
     model = ts.TransferModel(policy=ts.Policy(cage_fee=0.01), n_firms=300, seed=1)
     with pytest.raises(ValueError, match="status-quo policy"):
         snapshot(model)
+

@@ -24,6 +24,7 @@ from .economics import (
     draw_choices, logit_probabilities, market_access, price_index, ration_by_capacity,
     relocation_hazard, rent_level, wage_level,
 )
+from .firm_output import FirmWriter
 from .geography import Geography
 from .levers import PolicyArrays, resolve
 from .metrics import coefficient_of_variation, theil_decomposition
@@ -95,12 +96,15 @@ class TransferModel(mesa.Model):
     logit_beta : sharpness of the location logit on profits relative to the sector mean
     relocation_rate : yearly chance that a firm looks for a new location (default from params)
     params : behavioural parameters (:class:`EconomyParams`)
+    firm_output : a directory to stream every firm's state to, one Parquet file per year
+        (read it back with ``pandas.read_parquet``); by default only aggregates are kept
     """
 
     def __init__(self, geography: Geography | None = None, policy: Policy | None = None,
                  n_firms: int = 20_000, seed: int | None = None, start_year: int = 2025,
                  economy: str = "full", logit_beta: float = DEFAULT_LOGIT_BETA,
-                 relocation_rate: float | None = None, params: EconomyParams | None = None):
+                 relocation_rate: float | None = None, params: EconomyParams | None = None,
+                 firm_output=None):
         _check_arguments(geography, policy, n_firms, seed, start_year, economy, logit_beta, relocation_rate)
         super().__init__(rng=None if seed is None else int(seed))
         self.geography = geography if geography is not None else Geography.china()
@@ -129,6 +133,8 @@ class TransferModel(mesa.Model):
             region_names=self.geography.names, region_codes=self.geography.codes,
             macro_regions=tuple(self.geography.macro_region), sector_names=self.sectors.names,
         )
+        self._firm_writer = (FirmWriter(firm_output, self.geography.names, self.sectors.names)
+                             if firm_output is not None else None)
         self.environment = self._environment()
         earnings = self._earn()
         self._margin0 = self._sector_margins(earnings)
@@ -612,6 +618,8 @@ class TransferModel(mesa.Model):
         }
         flows = np.column_stack([nonzero // n, nonzero % n, flow_firms[nonzero], flow_jobs[nonzero]])
         self.results.append(YearRecord(self.year, regions, sector_table, flows, summary, fiscal))
+        if self._firm_writer is not None:
+            self._firm_writer.write(self.year, firms)
 
     # queries ---------------------------------------------------------------------------
     def firm_shares(self) -> pd.Series:
