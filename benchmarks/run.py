@@ -130,6 +130,11 @@ def print_report(cases, per_agent, kernel, ratios) -> None:
     for c in cases:
         print(f"{c['firms']:>9,} {c['total_s']:>8.2f} {c['init_s']:>7.2f} {c['year_ms']:>8.1f} "
               f"{c['firm_years_per_s']:>13,.0f} {c['peak_mb']:>8.0f} {c['peak_mb'] * 2**20 / c['firms']:>10,.0f}")
+    if len(cases) > 1:
+        first, last = cases[0], cases[-1]
+        marginal = (last["peak_mb"] - first["peak_mb"]) * 2**20 / (last["firms"] - first["firms"])
+        print(f"memory per extra firm ({first['firms']:,} -> {last['firms']:,}): {marginal:,.0f} bytes; "
+              f"cost per firm-year from {1e6 / first['firm_years_per_s']:.2f} to {1e6 / last['firm_years_per_s']:.2f} µs")
     phases = list(cases[0]["phase_ms"])
     print("\nms per year by phase of the step")
     print(f"{'firms':>9} " + " ".join(f"{p:>14}" for p in phases))
