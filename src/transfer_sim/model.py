@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import math
 import time
-from numbers import Real
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from numbers import Real
 
 import mesa
 import numpy as np
@@ -304,11 +304,10 @@ class TransferModel(mesa.Model):
     # firms earn ------------------------------------------------------------------------
     def _earn(self) -> Earnings:
         """Revenue and operating profit of every firm, and what each location would pay."""
-        env, firms, sectors, regions = self.environment, self.firms, self.sectors, self.regions
+        env, firms, sectors = self.environment, self.firms, self.sectors
         policy, levers = env.policy.policy, env.policy
         n, k_count = self.geography.n, sectors.count
-        cell, region, size = firms.cell, firms.region, firms.size
-        size_sums = np.bincount(cell, weights=size, minlength=k_count * n).reshape(k_count, n)
+        size_sums = np.bincount(firms.cell, weights=firms.size, minlength=k_count * n).reshape(k_count, n)
         supply = size_sums * env.efficiency
         prices = price_index(supply, env.phi, env.foreign)
         unit_revenue = env.efficiency * market_access(env.spending, prices, env.phi)
@@ -322,32 +321,44 @@ class TransferModel(mesa.Model):
         lever_rates = {lever: rate for lever, rate in self._subsidy_rates(levers).items() if rate.any()}
         newcomer_rate = policy.nest_subsidy * levers.nest_regions
 
-        # per firm
-        revenue = size * unit_revenue.ravel()[cell]
-        wage, rent = (np.broadcast_to(price, (k_count, n)).ravel()[cell] for price in (regions.wage, regions.rent))
-        before_subsidy = size * unit_gross.ravel()[cell] - (wage * firms.labour + rent * firms.land) / cal.CNY_PER_BN
         fiscal = {"cage_fee": -float((fee_rate * unit_revenue * size_sums).sum()),
                   "ftz_export_subsidy": float((ftz_rate * unit_revenue * size_sums).sum())}
-        profit = before_subsidy
-        if lever_rates or newcomer_rate.any():
-            positive = np.maximum(before_subsidy, 0.0)
+        if self.elapsed > 0 and policy.nest_investment > 0:
+            fiscal["nest_investment"] = policy.nest_investment * float(levers.nest_regions.sum())
+        profit = self._pay_firms(unit_revenue, unit_gross, lever_rates, newcomer_rate, fiscal)
+        revenue_cells = unit_revenue * size_sums
+        profit_cells = np.bincount(firms.cell, weights=profit, minlength=k_count * n).reshape(k_count, n)
+        subsidy_rate = sum(lever_rates.values(), np.zeros((k_count, n)))
+        move_value, entry_value = self._location_values(unit_gross, unit_variable, size_sums, subsidy_rate,
+                                                        newcomer_rate)
+        return Earnings(profit, revenue_cells, revenue_cells * sectors.value_added_ratio[:, None], profit_cells,
+                        unit_revenue, move_value, entry_value, fiscal)
+
+    def _pay_firms(self, unit_revenue, unit_gross, lever_rates, newcomer_rate, fiscal) -> np.ndarray:
+        """Each firm's revenue and operating profit (stored on the firms); adds subsidies to ``fiscal``."""
+        firms, regions = self.firms, self.regions
+        k_count, n = unit_revenue.shape
+        cell = firms.cell
+        wage, rent = (np.broadcast_to(price, (k_count, n)).ravel()[cell] for price in (regions.wage, regions.rent))
+        profit = firms.size * unit_gross.ravel()[cell] - (wage * firms.labour + rent * firms.land) / cal.CNY_PER_BN
+        if lever_rates or newcomer_rate.any():  # subsidies pay a share of positive profit
+            positive = np.maximum(profit, 0.0)
             positive_cells = np.bincount(cell, weights=positive, minlength=k_count * n).reshape(k_count, n)
             fiscal.update({lever: float((rate * positive_cells).sum()) for lever, rate in lever_rates.items()})
             rate = sum(lever_rates.values(), np.zeros((k_count, n))).ravel()[cell]
             if newcomer_rate.any():
-                newcomer = newcomer_rate[region] * ((self.year - firms.arrival_year) < self.params.newcomer_years)
+                newcomer = newcomer_rate[firms.region] * ((self.year - firms.arrival_year) < self.params.newcomer_years)
                 fiscal["nest_subsidy"] = float((newcomer * positive).sum())
                 rate = rate + newcomer
-            profit = before_subsidy + rate * positive
-        if self.elapsed > 0 and policy.nest_investment > 0:
-            fiscal["nest_investment"] = policy.nest_investment * float(levers.nest_regions.sum())
-        firms.revenue[:] = revenue
+            profit = profit + rate * positive
+        firms.revenue[:] = firms.size * unit_revenue.ravel()[cell]
         firms.profit[:] = profit
-        revenue_cells = unit_revenue * size_sums
-        profit_cells = np.bincount(cell, weights=profit, minlength=k_count * n).reshape(k_count, n)
+        return profit
 
-        # a unit firm's profit with the technique of region o in region d, relative to its
-        # sector's mean variable profit
+    def _location_values(self, unit_gross, unit_variable, size_sums, subsidy_rate, newcomer_rate):
+        """Profit of a unit firm with region o's technique in region d, relative to its
+        sector's mean variable profit: (K, from, to) for movers, (K, R) for entrants."""
+        regions, n = self.regions, self.geography.n
         unit_fixed = (self._labour_unit[:, :, None] * regions.wage[None, None, :]
                       + self._land_unit[:, :, None] * regions.rent[None, None, :]) / cal.CNY_PER_BN
         unit_profit = unit_gross[:, None, :] - unit_fixed
@@ -355,16 +366,13 @@ class TransferModel(mesa.Model):
         mean_variable = np.where(weight > 0, (size_sums * unit_variable).sum(axis=1) / np.maximum(weight, 1e-300),
                                  unit_variable.mean(axis=1))
         scale = np.maximum(mean_variable, 1e-300)[:, None, None]
-        positive_unit = np.maximum(unit_profit, 0.0)
-        subsidy_rate = sum(lever_rates.values(), np.zeros((k_count, n)))
-        stay_value = (unit_profit + subsidy_rate[:, None, :] * positive_unit) / scale
-        arrive_value = stay_value + newcomer_rate[None, None, :] * positive_unit / scale
+        positive = np.maximum(unit_profit, 0.0)
+        stay_value = (unit_profit + subsidy_rate[:, None, :] * positive) / scale
+        arrive_value = stay_value + newcomer_rate[None, None, :] * positive / scale
         diagonal = np.arange(n)
         move_value = arrive_value.copy()
         move_value[:, diagonal, diagonal] = stay_value[:, diagonal, diagonal]
-        entry_value = arrive_value[:, diagonal, diagonal]
-        return Earnings(profit, revenue_cells, revenue_cells * sectors.value_added_ratio[:, None], profit_cells,
-                        unit_revenue, move_value, entry_value, fiscal)
+        return move_value, arrive_value[:, diagonal, diagonal]
 
     def _export_share(self, prices: np.ndarray, unit_revenue: np.ndarray) -> np.ndarray:
         """(K, R) share of a firm's revenue earned abroad."""
