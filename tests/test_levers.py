@@ -207,3 +207,18 @@ def test_every_preset_runs_and_reports_its_fiscal_cost(name):
     assert set(fiscal["year"]) == {2025, 2026, 2027, 2028}
     spends = name in {"cage_and_nest", "hinterland_shock", "fifteenth_plan"}
     assert (model.results.summary["fiscal_cost"].iloc[1:] > 0).all() == spends
+
+
+def test_levers_can_change_during_a_run():
+    """set_policy takes effect from the next year; a changed-midway run differs from then on."""
+    steady = run(BASE, 1, years=3)
+    switched = ts.TransferModel(n_firms=FIRMS, seed=1).run(1)
+    switched.set_policy(ts.Policy(cage_fee=0.05))
+    switched.run(2)
+    a, b = steady.results.summary.set_index("year"), switched.results.summary.set_index("year")
+    assert a.loc[:2026].equals(b.loc[:2026])
+    east_low_end = firm_share(regions=EAST, sectors=["labour_intensive", "resource_processing"])
+    assert east_low_end(switched) < east_low_end(steady)
+    with pytest.raises(ts.PolicyError, match="Atlantis"):
+        switched.set_policy(ts.Policy(profit_subsidy={"Atlantis": 0.1}))
+    assert switched.policy.cage_fee == 0.05  # a refused policy changes nothing

@@ -120,6 +120,7 @@ class TransferModel(mesa.Model):
         self.start_year = self.year = int(start_year)
         self.levers = resolve(self.policy, self.geography, self.sectors)
         self._status_quo = resolve(Policy(), self.geography, self.sectors)
+        self._investments: list[tuple[int, np.ndarray]] = []  # (year usable, bn CNY per region)
         self._entropy = int(self.rng.integers(2**63))
         self.firms = FirmPopulation(self.geography.n, capacity=int(n_firms * 1.5))
         self.timings: dict[str, float] = {}  # seconds spent in each phase of the step
@@ -253,12 +254,22 @@ class TransferModel(mesa.Model):
         return self._stream(process).random(self.firms.next_id)[self.firms.id]
 
     # regions update ----------------------------------------------------------------
+    def set_policy(self, policy: Policy) -> None:
+        """Change the levers from the next year on (investments already made keep maturing)."""
+        if not isinstance(policy, Policy):
+            raise TypeError(f"policy must be a transfer_sim.Policy, got {type(policy).__name__}")
+        self.levers = resolve(policy, self.geography, self.sectors)
+        self.policy = policy
+
     def _update_regions(self) -> None:
-        """Policy timeline: investments mature, barriers fall, shocks hit; trade costs follow."""
+        """Policy timeline: this year's investment, matured parks and roads, zoning, shocks."""
         if self.full:
             p, policy = self.params, self.policy
-            matured = policy.nest_investment * max(0, self.elapsed - policy.nest_build_lag)
-            invested = np.where(self.levers.nest_regions, matured, 0.0)
+            if policy.nest_investment > 0:
+                spent = policy.nest_investment * self.levers.nest_regions
+                self._investments.append((self.year + policy.nest_build_lag, spent))
+            invested = sum((amount for usable, amount in self._investments if usable <= self.year),
+                           np.zeros(self.geography.n))
             self.regions.land_cap = self._base["land_used"] * (1.0 + policy.land_headroom) + invested * p.park_land_ha_per_bn
             self.regions.infrastructure = p.infrastructure_gain * (1.0 - np.exp(-invested / p.infrastructure_scale_bn))
         self.environment = self._environment()
