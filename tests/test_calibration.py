@@ -75,3 +75,17 @@ def test_sector_mix_follows_the_stylised_regional_profile():
     mix = mix.div(mix.sum(axis=1), axis=0)
     assert mix.loc["east", "frontier_tech"] > 2 * mix.loc["west", "frontier_tech"]
     assert mix.loc["west", "resource_processing"] > mix.loc["east", "resource_processing"]
+
+
+def test_an_earlier_start_year_reproduces_that_years_shares():
+    panel = pd.read_csv(
+        __import__("importlib.resources").resources.files("transfer_sim") / "data" / "history_panel.csv",
+        dtype={"code": str},
+    ).query("year == 2005")
+    model = ts.TransferModel(geography=ts.Geography.china(year=2005), start_year=2005, n_firms=3_000, seed=1)
+    shares = start_shares(model).groupby("macro_region")["share"].sum()
+    target = panel.groupby("macro_region")["gdp_bn_cny"].sum()
+    assert ((shares - target / target.sum()).abs() * 100 < 0.5).all()
+    assert shares["east"] == pytest.approx(0.5534, abs=0.001)  # the east's GDP share in 2005
+    with pytest.raises(ValueError, match="year must be between 2004 and 2023"):
+        ts.Geography.china(year=1999)

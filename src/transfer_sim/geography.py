@@ -26,6 +26,7 @@ EXTERNAL_MARKET_LABELS = {
 STRATEGIES = ("jjj", "yrd", "gba", "yreb", "yrb")
 CORRIDORS = ("China-Europe Railway Express", "Western Land-Sea New Corridor")
 
+DATA_YEAR = 2023  # the year of provinces.csv
 EARTH_RADIUS_KM = 6371.0
 ROAD_CIRCUITY = 1.25  # road/rail distance over great-circle distance
 
@@ -121,10 +122,14 @@ class Geography:
 
     # ------------------------------------------------------------------ builders
     @classmethod
-    def china(cls, trade_costs: TradeCostParams | None = None) -> Geography:
-        """The 31 mainland provinces with their 2023 data, corridors and external markets."""
+    def china(cls, trade_costs: TradeCostParams | None = None, year: int = DATA_YEAR) -> Geography:
+        """The 31 mainland provinces, corridors and external markets, with the GDP and
+        population of ``year`` (2004-2023; earlier years come from the history panel, and
+        wages keep their 2023 structure scaled by national GDP per head)."""
         tc = trade_costs or TradeCostParams()
         prov = pd.read_csv(_DATA / "provinces.csv", dtype={"code": str})
+        if year != DATA_YEAR:
+            prov = _with_history(prov, year)
         lat, lon = prov["lat"].to_numpy(float), prov["lon"].to_numpy(float)
         dist = great_circle_km(lat[:, None], lon[:, None], lat[None, :], lon[None, :]) * ROAD_CIRCUITY
         area = prov["area_km2_polygon"].to_numpy(float)
@@ -189,6 +194,22 @@ class Geography:
             distance_km=np.zeros((n, n)),
             kind="abstract",
         )
+
+
+def _with_history(prov: pd.DataFrame, year: int) -> pd.DataFrame:
+    """provinces.csv with GDP, population and wages of an earlier year."""
+    panel = pd.read_csv(_DATA / "history_panel.csv", dtype={"code": str})
+    rows = panel[panel["year"] == year].set_index("code")
+    if rows["gdp_bn_cny"].isna().any() or len(rows) != len(prov):
+        years = panel.dropna(subset=["gdp_bn_cny"])["year"]
+        raise ValueError(f"year must be between {years.min()} and {DATA_YEAR} for provincial GDP data, got {year}")
+    out = prov.copy()
+    out["gdp_2023_bn_cny"] = out["code"].map(rows["gdp_bn_cny"])
+    out["population_2023_10k"] = out["code"].map(rows["population_10k"])
+    per_head_then = out["gdp_2023_bn_cny"].sum() / out["population_2023_10k"].sum()
+    per_head_now = prov["gdp_2023_bn_cny"].sum() / prov["population_2023_10k"].sum()
+    out["avg_wage_2023_cny"] = prov["avg_wage_2023_cny"] * per_head_then / per_head_now
+    return out
 
 
 # Provinces whose seaports carry trade with the world (the eastern seaboard and Liaoning).

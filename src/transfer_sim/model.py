@@ -121,6 +121,11 @@ class TransferModel(mesa.Model):
         self.levers = resolve(self.policy, self.geography, self.sectors)
         self._status_quo = resolve(Policy(), self.geography, self.sectors)
         self._investments: list[tuple[int, np.ndarray]] = []  # (year usable, bn CNY per region)
+        #: nominal growth of spending, wages and rents per year; a timeline may change it
+        self.growth_rate = self.params.growth if self.full else 0.0
+        #: foreign demand relative to its start-year path (1 = as calibrated)
+        self.world_demand = 1.0
+        self._growth_index = 1.0
         self._entropy = int(self.rng.integers(2**63))
         self.firms = FirmPopulation(self.geography.n, capacity=int(n_firms * 1.5))
         self.timings: dict[str, float] = {}  # seconds spent in each phase of the step
@@ -210,6 +215,7 @@ class TransferModel(mesa.Model):
     def step(self) -> None:
         """One year: regions update, firms earn, relocate, enter and exit, prices adjust."""
         self.year += 1
+        self._growth_index *= 1.0 + self.growth_rate
         with self._timed("regions"):
             self._update_regions()
         with self._timed("earn"):
@@ -302,8 +308,8 @@ class TransferModel(mesa.Model):
         disrupted = bool(self._active_shocks("corridor_disruption"))
         port_access = math.prod(1.0 - s.size for s in self._active_shocks("coastal_demand"))
         phi_ext = self._external_phi(levers, regions.infrastructure, not disrupted, port_access)
-        growth = (1.0 + self.params.growth) ** self.elapsed if self.full else 1.0
-        external = self._markets.external * growth
+        growth = self._growth_index
+        external = self._markets.external * growth * self.world_demand
         efficiency = regions.productivity[None, :] * regions.innovation[None, :] ** self.sectors.innovation_intensity[:, None]
         for shock in self._active_shocks("regional_disaster"):
             efficiency = efficiency * np.where(geo.mask(shock.regions), 1.0 - shock.size, 1.0)[None, :]
@@ -582,7 +588,7 @@ class TransferModel(mesa.Model):
         regions.population = regions.population - movers + movers @ choice
         labour_demand = self._by_region(firms.labour)
         labour_supply = base["labour_demand"] * regions.population / base["population"]
-        growth = (1.0 + p.growth) ** self.elapsed
+        growth = self._growth_index
         regions.wage = wage_level(base["wage"], growth, labour_demand, labour_supply, p.wage_elasticity)
         land_used = self._by_region(firms.land)
         regions.rent = rent_level(base["rent"], growth, land_used, base["land_used"], p.rent_elasticity)
