@@ -38,5 +38,9 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(PY) benchmarks/run.py
 
+.PHONY: bench-batch
+bench-batch: $(STAMP)
+	$(PY) benchmarks/batch.py
+
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -106,7 +106,7 @@ def test_firms_are_conserved_per_region(run):
     change = (by_region(model, "entries") + by_region(model, "relocations_in")
               - by_region(model, "relocations_out") - by_region(model, "exits"))
     expected = firms.shift(1) + change
-    pd.testing.assert_frame_equal(firms.iloc[1:], expected.iloc[1:], check_exact=True)
+    pd.testing.assert_frame_equal(firms.iloc[1:], expected.iloc[1:], check_exact=True, check_dtype=False)
     assert (firms.to_numpy() >= 0).all()
 
 
@@ -331,7 +331,8 @@ def test_footloose_economy_only_moves_firms(seed, n_firms, years, s_e, phi):
     assert (summary["entries"] == 0).all() and (summary["exits"] == 0).all()
     firms = by_region(model, "firms")
     moved = by_region(model, "relocations_in") - by_region(model, "relocations_out")
-    pd.testing.assert_frame_equal(firms.iloc[1:], (firms.shift(1) + moved).iloc[1:], check_exact=True)
+    pd.testing.assert_frame_equal(firms.iloc[1:], (firms.shift(1) + moved).iloc[1:], check_exact=True,
+                                  check_dtype=False)
     flows = model.results.flows
     per_year = flows.groupby("year")["firms"].sum().reindex(summary["year"], fill_value=0)
     np.testing.assert_array_equal(per_year.to_numpy(), summary["relocations"].to_numpy())

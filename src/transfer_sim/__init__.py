@@ -12,7 +12,7 @@ from .agents import Firm, Region
 from .economics import home_market_share
 from .geography import Geography
 from .levers import PolicyError
-from .model import TransferModel
+from .model import TransferModel, fewest_firms
 from .params import EconomyParams, TradeCostParams
 from .policy import PRESETS, Policy, Shock, lever_table
 from .results import Results
@@ -25,5 +25,5 @@ except PackageNotFoundError:  # running from a source tree without installation
 
 __all__ = [
     "PRESETS", "SECTORS", "EconomyParams", "Firm", "Geography", "Policy", "PolicyError", "Region",
-    "Results", "Shock", "TradeCostParams", "TransferModel", "home_market_share", "lever_table",
+    "Results", "Shock", "TradeCostParams", "TransferModel", "fewest_firms", "home_market_share", "lever_table",
 ]

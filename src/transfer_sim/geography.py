@@ -8,6 +8,7 @@ teaching or validation geography from demand shares and a trade-freeness matrix.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from importlib.resources import files
 
 import numpy as np
@@ -125,8 +126,14 @@ class Geography:
     def china(cls, trade_costs: TradeCostParams | None = None, year: int = DATA_YEAR) -> Geography:
         """The 31 mainland provinces, corridors and external markets, with the GDP and
         population of ``year`` (2004-2023; earlier years come from the history panel, and
-        wages keep their 2023 structure scaled by national GDP per head)."""
-        tc = trade_costs or TradeCostParams()
+        wages keep their 2023 structure scaled by national GDP per head).
+
+        Built once per argument set and shared: its arrays are read-only.
+        """
+        return _china(trade_costs or TradeCostParams(), int(year))
+
+    @classmethod
+    def _build_china(cls, tc: TradeCostParams, year: int) -> Geography:
         prov = pd.read_csv(_DATA / "provinces.csv", dtype={"code": str})
         if year != DATA_YEAR:
             prov = _with_history(prov, year)
@@ -194,6 +201,17 @@ class Geography:
             distance_km=np.zeros((n, n)),
             kind="abstract",
         )
+
+
+@cache
+def _china(trade_costs: TradeCostParams, year: int) -> Geography:
+    geography = Geography._build_china(trade_costs, year)
+    arrays = [v for v in vars(geography).values() if isinstance(v, np.ndarray)]
+    arrays += list(geography.strategies.values()) + [v for v in vars(geography.routes).values()
+                                                       if isinstance(v, np.ndarray)]
+    for array in arrays:
+        array.flags.writeable = False
+    return geography
 
 
 def _with_history(prov: pd.DataFrame, year: int) -> pd.DataFrame:

@@ -687,6 +687,14 @@ def _footloose(params: EconomyParams) -> EconomyParams:
                     demand_linkage=0.0, redundancy_penalty=0.0)
 
 
+def fewest_firms(geography: Geography, economy: str = "full") -> int:
+    """The smallest ``n_firms`` a model accepts: one firm per region for the textbook
+    economy; enough firms for the start year to match every region's GDP share otherwise."""
+    if economy == "footloose_capital":
+        return geography.n
+    return max(MIN_FIRMS_PER_REGION * geography.n, 100)
+
+
 def _check_arguments(geography, policy, n_firms, seed, start_year, economy, logit_beta, relocation_rate) -> None:
     """Readable errors for the arguments a user is most likely to get wrong."""
     if geography is not None and not isinstance(geography, Geography):
@@ -695,8 +703,7 @@ def _check_arguments(geography, policy, n_firms, seed, start_year, economy, logi
         raise TypeError(f"policy must be a transfer_sim.Policy (e.g. Policy.preset('baseline')), got {type(policy).__name__}")
     if economy not in ECONOMIES:
         raise ValueError(f"economy must be one of {', '.join(ECONOMIES)}; got {economy!r}")
-    n_regions = geography.n if geography is not None else 31
-    fewest = n_regions if economy == "footloose_capital" else max(MIN_FIRMS_PER_REGION * n_regions, 100)
+    fewest = fewest_firms(geography or Geography.china(), economy)
     if isinstance(n_firms, bool) or not isinstance(n_firms, int | np.integer) or n_firms < fewest:
         raise ValueError(f"n_firms must be a whole number >= {fewest} for this economy and geography, got {n_firms!r}")
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0):

@@ -17,6 +17,7 @@ REGION_COLUMNS = (
     "relocations_in", "relocations_out", "population", "gdp_per_capita", "rent", "entries", "exits",
 )
 SECTOR_COLUMNS = ("firms", "employment", "output")
+COUNT_COLUMNS = {"firms", "relocations_in", "relocations_out", "entries", "exits"}  # whole numbers
 SUMMARY_COLUMNS = (
     "theil_total", "theil_within", "theil_between", "cv_gdp_per_capita", "relocations",
     "cross_province_relocations", "entries", "exits", "fiscal_cost", "firms", "employment",
@@ -70,7 +71,8 @@ class Results:
                 "macro_region": np.tile(self.macro_regions, len(self.records)),
             })
             for col in REGION_COLUMNS:
-                frame[col] = np.concatenate([r.regions[col] for r in self.records])
+                values = np.concatenate([r.regions[col] for r in self.records])
+                frame[col] = values.astype(np.int64) if col in COUNT_COLUMNS else values
             return frame
         return self._cached("regions", build)
 
@@ -85,7 +87,8 @@ class Results:
                 "sector": np.tile(np.repeat(self.sector_names, n), len(self.records)),
             })
             for col in SECTOR_COLUMNS:
-                frame[col] = np.concatenate([r.sectors[col].ravel() for r in self.records])
+                values = np.concatenate([r.sectors[col].ravel() for r in self.records])
+                frame[col] = values.astype(np.int64) if col in COUNT_COLUMNS else values
             return frame
         return self._cached("sectors", build)
 
@@ -105,9 +108,9 @@ class Results:
                 for r in self.records if len(r.flows)
             ]
             if not parts:
-                return pd.DataFrame({"year": pd.Series(dtype=int), "origin": pd.Series(dtype=object),
-                                     "destination": pd.Series(dtype=object), "firms": pd.Series(dtype=int),
-                                     "jobs": pd.Series(dtype=float)})
+                return pd.DataFrame({"year": pd.Series(dtype="int64"), "origin": pd.Series(dtype="str"),
+                                     "destination": pd.Series(dtype="str"), "firms": pd.Series(dtype="int64"),
+                                     "jobs": pd.Series(dtype="float64")})
             return pd.concat(parts, ignore_index=True)
         return self._cached("flows", build)
 

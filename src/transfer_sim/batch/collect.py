@@ -1,0 +1,91 @@
+"""Reading output directories back: a ``run`` directory or a sweep / sensitivity directory.
+
+Both become an :class:`Experiment` with the same frames (run keys first), so reports and
+comparisons need not care which command wrote them. A sweep that did not finish (its
+consolidated tables are missing or stale) is read from its run files.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import pandas as pd
+
+from .outcomes import scalars, yearly
+from .errors import UserError
+from .storage import KEYS
+from .store import Store
+
+KEY_COLUMNS = list(KEYS)
+
+
+@dataclass
+class Experiment:
+    name: str
+    root: Path
+    manifest: dict
+    summary: pd.DataFrame
+    regions: pd.DataFrame
+    failures: pd.DataFrame  # run_id, error
+    sensitivity: pd.DataFrame | None = None
+
+    @property
+    def scenarios(self) -> list[str]:
+        return list(dict.fromkeys(self.summary["scenario"]))
+
+    @cached_property
+    def indicators(self) -> pd.DataFrame:
+        return yearly(self.summary, self.regions, KEY_COLUMNS)
+
+    @cached_property
+    def outcomes(self) -> pd.DataFrame:
+        return scalars(self.indicators, KEY_COLUMNS)
+
+
+def load(root: str | Path) -> Experiment:
+    root = Path(root)
+    manifest_path = root / "manifest.json"
+    if not manifest_path.is_file():
+        raise UserError(f"{root}: not a transfer-sim output directory (no manifest.json)")
+    try:
+        manifest = json.loads(manifest_path.read_text())
+    except (OSError, ValueError) as error:
+        raise UserError(f"{manifest_path}: unreadable ({error})") from None
+    if manifest.get("kind") == "run":
+        return _load_run(root, manifest)
+    return _load_experiment(root, manifest)
+
+
+def _load_run(root: Path, manifest: dict) -> Experiment:
+    keys = {"run_id": "run", "scenario": manifest["scenario"], "replicate": 0, "seed": manifest["seed"]}
+    frames = {}
+    for name in ("summary", "regions"):
+        frame = pd.read_parquet(root / f"{name}.parquet")
+        for i, (key, value) in enumerate(keys.items()):
+            frame.insert(i, key, value)
+        frames[name] = frame
+    return Experiment(root.name, root, manifest, frames["summary"], frames["regions"], _no_failures())
+
+
+def _load_experiment(root: Path, manifest: dict) -> Experiment:
+    store = Store(root)
+    if manifest.get("status") == "finished" and (root / "summary.parquet").is_file():  # current tables
+        summary, regions = (pd.read_parquet(root / f"{n}.parquet") for n in ("summary", "regions"))
+    else:
+        run_ids = pd.read_parquet(store.design, columns=["run_id"])["run_id"].tolist()
+        tables = store.collect(run_ids, ("summary", "regions"))
+        if not tables:
+            raise UserError(f"{root}: holds no finished run yet")
+        summary, regions = (tables[n].to_pandas() for n in ("summary", "regions"))
+    failures = [json.loads((store.failures / f"{i}.json").read_text()) for i in sorted(store.failed())]
+    failures = pd.DataFrame(failures, columns=["run_id", "error"]) if failures else _no_failures()
+    sensitivity = root / "sensitivity.parquet"
+    return Experiment(manifest.get("settings", {}).get("name", root.name), root, manifest, summary, regions,
+                      failures, pd.read_parquet(sensitivity) if sensitivity.is_file() else None)
+
+
+def _no_failures() -> pd.DataFrame:
+    return pd.DataFrame({"run_id": pd.Series(dtype=str), "error": pd.Series(dtype=str)})

@@ -1,0 +1,279 @@
+"""``transfer-sim``: single runs, sweeps, sensitivity analyses, comparisons and reports.
+
+Exit status: 0 done; 1 some runs failed (the others are stored); 2 bad input (one line on
+standard error, nothing written); 130 interrupted (finished runs are kept: ``--resume``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import time
+import tomllib
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+
+from . import __version__
+from .__main__ import summary_table
+from .batch import collect, figures, report, spec
+from .batch.design import Run, build_policy, sweep_plan
+from .batch.errors import UserError
+from .batch.runner import simulate, tables
+from .batch.sensitivity import analyse, sensitivity_plan
+from .batch.outcomes import check_outcomes
+from .batch.storage import atomic_write, write_frame, write_json
+from .batch.store import Store, ensure_writable
+from .batch.sweep import run_sweep
+from .policy import PRESETS
+
+EXAMPLES = {
+    "run": "transfer-sim run --preset fifteenth_plan --years 15 --firms 20000 --seed 1 --out results/plan",
+    "sweep": "transfer-sim sweep experiments/levers_sweep.toml --out results/levers --workers 2",
+    "sensitivity": "transfer-sim sensitivity experiments/morris.toml --method morris --out results/morris",
+    "compare": "transfer-sim compare results/baseline results/plan --html results/compare.html",
+    "report": "transfer-sim report results/levers --html results/levers/report.html",
+}
+INTERRUPTED = 130
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse that reports a usage error in one line (and exits with status 2)."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def workers_option(text: str) -> int | str:
+    if text == "auto" or (text.isdigit() and int(text) >= 0):
+        return text if text == "auto" else int(text)
+    raise argparse.ArgumentTypeError(f"expected a number of workers >= 0 or 'auto', got {text!r}")
+
+
+def positive(text: str) -> int:
+    if text.isdigit() and int(text) > 0:
+        return int(text)
+    raise argparse.ArgumentTypeError(f"expected a whole number > 0, got {text!r}")
+
+
+def whole(text: str) -> int:
+    if text.isdigit():
+        return int(text)
+    raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {text!r}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = Parser(prog="transfer-sim",
+                    description="Simulate industrial transfer across China's provinces: single runs, "
+                                "sweeps, sensitivity analyses, comparisons and reports.",
+                    epilog="examples:\n  " + "\n  ".join(EXAMPLES.values()),
+                    formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"transfer-sim {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
+
+    def command(name: str, text: str) -> argparse.ArgumentParser:
+        return commands.add_parser(name, help=text, description=text, epilog=f"example:\n  {EXAMPLES[name]}",
+                                   formatter_class=argparse.RawDescriptionHelpFormatter)
+
+    run = command("run", "Run one simulation and write its tables (Parquet) and a manifest to a directory.")
+    which = run.add_mutually_exclusive_group()
+    which.add_argument("--preset", choices=list(PRESETS), help="named scenario (default baseline)")
+    which.add_argument("--scenario", type=Path, metavar="FILE", help="scenario file ([scenario] table)")
+    run.add_argument("--set", action="append", default=[], metavar="LEVER=VALUE",
+                     help="change a lever; VALUE in TOML syntax, e.g. cage_fee=0.02 or "
+                          "'ecological_zones=[\"Tibet\"]' (repeatable)")
+    run.add_argument("--years", type=positive, default=15, help="years to simulate (default 15)")
+    run.add_argument("--firms", type=positive, default=20_000, help="firm agents (default 20000)")
+    run.add_argument("--seed", type=whole, default=1, help="random seed (default 1)")
+    run.add_argument("--out", type=Path, required=True, metavar="DIR", help="output directory")
+    run.add_argument("--quiet", action="store_true", help="no progress bar and no summary table")
+
+    sweep = command("sweep", "Run every scenario of a sweep file × its replicates, in parallel.")
+    sweep.add_argument("file", type=Path, metavar="FILE", help="sweep file ([sweep] table)")
+    batch_options(sweep)
+
+    sens = command("sensitivity", "Global sensitivity of the outcomes to the levers (SALib Morris or Sobol).")
+    sens.add_argument("file", type=Path, metavar="FILE", help="sensitivity file ([sensitivity] table)")
+    sens.add_argument("--method", choices=["morris", "sobol"], help="overrides the file's method")
+    batch_options(sens)
+
+    compare = command("compare", "Compare the scenarios of output directories (runs, sweeps): a table, "
+                                 "and an HTML report with --html.")
+    compare.add_argument("dirs", type=Path, nargs="+", metavar="DIR", help="output directories")
+    compare.add_argument("--html", type=Path, metavar="FILE", help="also write the HTML report here")
+    report_options(compare)
+
+    rep = command("report", "Write the HTML report of an output directory (Plotly, works offline).")
+    rep.add_argument("dir", type=Path, metavar="DIR", help="output directory of run, sweep or sensitivity")
+    rep.add_argument("--html", type=Path, required=True, metavar="FILE", help="report file to write")
+    report_options(rep)
+    return parser
+
+
+def batch_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--out", type=Path, metavar="DIR", help="output directory (default results/<file name>)")
+    parser.add_argument("--workers", type=workers_option, metavar="N|0|auto",
+                        help="local Dask workers; 0 runs in this process; auto: one per core (default)")
+    parser.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="use this running Dask cluster")
+    parser.add_argument("--resume", action="store_true", help="continue DIR: skip the runs already stored")
+    parser.add_argument("--years", type=positive, help="override the file's years")
+    parser.add_argument("--firms", type=positive, help="override the file's firms")
+    parser.add_argument("--replicates", type=positive, help="override the file's replicates")
+    parser.add_argument("--batch-size", type=positive, metavar="N", help="runs per Dask task (default: automatic)")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def report_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--reference", metavar="SCENARIO", help="scenario to compare against "
+                                                                "(default baseline, else the first)")
+    parser.add_argument("--outcomes", metavar="A,B,...", type=lambda t: [s for s in t.split(",") if s],
+                        help="outcomes to show (default: the experiment's)")
+
+
+# ---------------------------------------------------------------------------- commands
+def command_run(args) -> int:
+    name, preset, levers = "baseline", args.preset or "baseline", {}
+    if args.scenario:
+        scenario = spec.load(args.scenario, expected="scenario")
+        name, preset, levers = scenario.scenario.name, scenario.scenario.preset, dict(scenario.scenario.levers)
+    elif args.preset:
+        name = args.preset
+    levers.update(parse_set(item) for item in args.set)
+    policy = build_policy(preset, levers, f"scenario {name!r}")
+    if args.firms < spec.FEWEST_FIRMS:
+        raise UserError(f"--firms must be at least {spec.FEWEST_FIRMS} (7 per province), got {args.firms}")
+    start_year = spec.Settings.model_fields["start_year"].default
+    run = Run("run", name, 0, args.seed, policy.model_dump_json(exclude_unset=True), args.years, args.firms,
+              start_year)
+    ensure_writable(args.out)
+    started, clock = datetime.now(UTC), time.perf_counter()
+    model = simulate(run, progress=not args.quiet)
+    for table, frame in tables(model).items():
+        write_frame(args.out / f"{table}.parquet", frame)
+    write_json(args.out / "manifest.json", {
+        "kind": "run", "scenario": name, "preset": preset, "levers": levers,
+        "policy": policy.model_dump(mode="json", exclude_unset=True), "seed": args.seed, "years": args.years,
+        "firms": args.firms, "start_year": run.start_year, "version": __version__,
+        "started": started.isoformat(timespec="seconds"), "wall_seconds": round(time.perf_counter() - clock, 3),
+    })
+    if not args.quiet:
+        with pd.option_context("display.width", 200, "display.max_columns", 20):
+            print(summary_table(model).to_string())
+    print(f"wrote {args.out}: summary, regions, sectors, flows, fiscal (.parquet) and manifest.json")
+    return 0
+
+
+def parse_set(item: str) -> tuple[str, object]:
+    lever, sep, text = item.partition("=")
+    try:
+        if not sep or not lever.strip():
+            raise ValueError
+        return lever.strip(), tomllib.loads(f"value = {text}")["value"]
+    except (ValueError, tomllib.TOMLDecodeError):
+        raise UserError(f"--set {item}: expected LEVER=VALUE with a TOML value, e.g. cage_fee=0.02, "
+                        "national_coordination=true or ecological_zones=[\"Tibet\"]") from None
+
+
+def command_batch(args) -> int:
+    """sweep and sensitivity: validate, plan, run into DIR, then analyse (sensitivity)."""
+    if args.scheduler and args.workers is not None:
+        raise UserError("--workers and --scheduler exclude each other: a scheduler brings its own workers")
+    kind = args.command
+    overrides = {"years": args.years, "firms": args.firms, "replicates": args.replicates}
+    if kind == "sensitivity":
+        overrides["method"] = args.method
+    loaded = spec.load(args.file, expected=kind, **overrides)
+    settings = loaded.sweep if kind == "sweep" else loaded.sensitivity
+    try:
+        plan = sweep_plan(loaded) if kind == "sweep" else sensitivity_plan(settings)
+    except UserError as error:
+        raise UserError(f"{args.file}: {error}") from None
+    suffix = f"-{settings.method}" if kind == "sensitivity" else ""
+    out = args.out or Path("results") / f"{args.file.stem}{suffix}"
+    try:
+        result = run_sweep(plan, out, workers="auto" if args.workers is None else args.workers,
+                           scheduler=args.scheduler, resume=args.resume, batch_size=args.batch_size,
+                           progress=not args.quiet, source=str(args.file))
+    except KeyboardInterrupt:
+        done = len(Store(out).finished())
+        print(f"interrupted: {done} of {len(plan.runs)} runs are stored in {out}; continue with the same "
+              f"command and --resume", file=sys.stderr)
+        return INTERRUPTED
+    print(f"{kind} {settings.name}: {result.done} of {result.total} runs stored, {result.failed} failed, "
+          f"{result.seconds:.1f} s; results in {out}")
+    if result.failed:
+        print(f"{result.failed} runs failed: their errors are in {out / 'failures'}; "
+              "rerun them with the same command and --resume", file=sys.stderr)
+        return 1
+    if kind == "sensitivity":
+        write_sensitivity(settings, plan, out)
+    return 0
+
+
+def write_sensitivity(settings, plan, out: Path) -> None:
+    """Analyse a finished sensitivity design: indices as Parquet and CSV, a ranking plot, a table."""
+    indices = analyse(settings, plan.table, collect.load(out).outcomes)
+    write_frame(out / "sensitivity.parquet", indices)
+    atomic_write(out / "sensitivity.csv", indices.to_csv(index=False).encode("utf-8"))
+    page = report.standalone(figures.ranking(indices), f"transfer-sim: {settings.name}")
+    atomic_write(out / "sensitivity.html", page.encode("utf-8"))
+    with pd.option_context("display.width", 200, "display.max_columns", 20, "display.max_rows", 500):
+        print(indices.to_string(index=False, float_format=lambda x: f"{x:.4g}"))
+    print(f"indices: {out / 'sensitivity.csv'} (and .parquet); plot: {out / 'sensitivity.html'}")
+
+
+def command_compare(args) -> int:
+    experiments = [collect.load(d) for d in args.dirs]
+    combined = report.merge(experiments)
+    outcomes = checked(args.outcomes) or report.outcome_names(experiments)
+    reference = report.pick_reference(combined, args.reference)
+    with pd.option_context("display.width", 250, "display.max_columns", 30, "display.max_colwidth", 60):
+        print("final-year outcomes, mean [95 % interval over replicates]:")
+        print(report.outcome_table(combined, outcomes).to_string())
+        if len(combined.scenarios) > 1:
+            print(f"\ndifference from {reference!r}:")
+            print(report.difference_table(combined, outcomes, reference).to_string())
+    if args.html:
+        print(f"wrote {report.write_report(experiments, args.html, reference, outcomes)}")
+    return 0
+
+
+def command_report(args) -> int:
+    experiments = [collect.load(args.dir)]
+    print(f"wrote {report.write_report(experiments, args.html, args.reference, checked(args.outcomes))}")
+    return 0
+
+
+def checked(outcomes: list[str] | None) -> list[str] | None:
+    try:
+        check_outcomes(outcomes or [])
+    except ValueError as error:
+        raise UserError(f"--outcomes: {error}") from None
+    return outcomes
+
+
+COMMANDS = {"run": command_run, "sweep": command_batch, "sensitivity": command_batch,
+            "compare": command_compare, "report": command_report}
+
+
+def _stop(signum, frame):
+    raise KeyboardInterrupt
+
+
+def main(argv=None) -> int:
+    args = build_parser().parse_args(argv)
+    signal.signal(signal.SIGTERM, _stop)  # a batch system's cancel stops a sweep like Ctrl-C
+    try:
+        return COMMANDS[args.command](args)
+    except UserError as error:
+        print(f"transfer-sim {args.command}: error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"transfer-sim {args.command}: interrupted", file=sys.stderr)
+        return INTERRUPTED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

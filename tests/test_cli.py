@@ -1,0 +1,151 @@
+"""The ``transfer-sim`` command line: help with examples, single runs, reports, bad input."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import tomllib
+
+import pandas as pd
+import pytest
+from batch_tools import ROOT, TINY_SWEEP, cli, write
+
+from transfer_sim import batch
+from transfer_sim.cli import main
+
+pytestmark = pytest.mark.timeout(120)
+
+COMMANDS = ("run", "sweep", "sensitivity", "compare", "report")
+
+
+def call(capsys, *args) -> tuple[int, str, str]:
+    """``transfer-sim ARGS`` in this process: status, stdout, stderr."""
+    try:
+        status = main([str(a) for a in args])
+    except SystemExit as stop:  # argparse: --help and usage errors
+        status = stop.code
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help_with_an_example(capsys, command):
+    status, out, _ = call(capsys, command, "--help")
+    assert status == 0
+    assert re.search(rf"example:\n\s+transfer-sim {command} ", out)
+
+
+def test_the_installed_command_is_this_cli():
+    scripts = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["scripts"]
+    assert scripts["transfer-sim"] == "transfer_sim.cli:main"
+
+
+def test_run_writes_the_tables_and_a_manifest(capsys, tmp_path):
+    out = tmp_path / "plan"
+    status, stdout, _ = call(capsys, "run", "--preset", "fifteenth_plan", "--years", "3", "--firms", "600",
+                             "--seed", "4", "--out", out, "--quiet")
+    assert status == 0 and str(out) in stdout
+    for name in ("regions", "sectors", "flows", "summary"):
+        assert len(pd.read_parquet(out / f"{name}.parquet")) > 0
+    assert pd.read_parquet(out / "summary.parquet")["year"].tolist() == [2025, 2026, 2027, 2028]
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["seed"] == 4 and manifest["preset"] == "fifteenth_plan" and manifest["wall_seconds"] > 0
+    assert manifest["version"] and manifest["policy"]["national_coordination"] is True
+
+
+def test_run_takes_a_scenario_file_and_lever_changes(capsys, tmp_path):
+    status, _, err = call(capsys, "run", "--scenario", ROOT / "experiments/scenarios/green_west.toml",
+                          "--set", "cage_fee=0.02", "--years", "2", "--firms", "600", "--out", tmp_path, "--quiet")
+    assert status == 0, err
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert manifest["scenario"] == "green_west"
+    assert manifest["policy"]["cage_fee"] == 0.02 and "Tibet" in manifest["policy"]["ecological_zones"]
+
+
+def test_report_and_compare_write_offline_html(capsys, tmp_path):
+    sweep = tmp_path / "sweep"
+    batch.run_sweep(batch.sweep_plan(batch.load(write(tmp_path, TINY_SWEEP))), sweep, workers=0, progress=False)
+    status, _, err = call(capsys, "report", sweep, "--html", tmp_path / "report.html")
+    assert status == 0, err
+    page = (tmp_path / "report.html").read_text()
+    assert "<script src=" not in page  # plotly.js is embedded: nothing is fetched
+    assert page.count('class="plotly-graph-div"') == 2  # scenario bands and the province map
+    assert "Difference from &#x27;baseline&#x27;" in page and "Guangdong" in page
+
+    single = tmp_path / "single"
+    call(capsys, "run", "--preset", "fifteenth_plan", "--years", "3", "--firms", "600", "--seed", "5",
+         "--out", single, "--quiet")
+    status, out, err = call(capsys, "compare", sweep, single, "--reference", "baseline",
+                            "--outcomes", "theil_total,va_share_west", "--html", tmp_path / "compare.html")
+    assert status == 0, err
+    rows = [line.split()[0] for line in out.splitlines() if line and not line[0].isspace()]
+    assert rows.count("fifteenth_plan") == 2 and rows.count("plan") == 2  # in both tables
+    assert "difference from 'baseline'" in out
+    assert (tmp_path / "compare.html").stat().st_size > 1_000_000
+
+
+def test_compare_labels_clashing_scenarios_by_directory(capsys, tmp_path):
+    sweep = tmp_path / "sweep"
+    batch.run_sweep(batch.sweep_plan(batch.load(write(tmp_path, TINY_SWEEP), replicates=3)), sweep, workers=0,
+                    progress=False)
+    shutil.copytree(sweep, tmp_path / "copy")
+    status, out, err = call(capsys, "compare", sweep, tmp_path / "copy", "--reference", "sweep/plan",
+                            "--outcomes", "theil_total")
+    assert status == 0, err
+    differences = out.split("difference from 'sweep/plan':")[1]
+    assert re.search(r"^copy/plan\s+3\s+0 \[0, 0\]$", differences, re.MULTILINE)  # paired: exactly 0
+
+
+BAD_SPECS = {
+    "malformed TOML": ("[sweep\nyears = 3", "malformed TOML"),
+    "unknown lever": (TINY_SWEEP + "\n[[scenarios]]\nname = 'x'\nlevers = { cage_fe = 0.1 }\n",
+                      "unknown lever 'cage_fe' (did you mean 'cage_fee'?)"),
+    "unknown preset": (TINY_SWEEP.replace('preset = "fifteenth_plan"', 'preset = "sixteenth_plan"'),
+                       "unknown preset 'sixteenth_plan'"),
+    "out-of-range value": (TINY_SWEEP.replace("cage_fee = [0.0, 0.02]", "cage_fee = [0.0, 0.5]"),
+                           "levers.cage_fee: Input should be less than or equal to 0.1 (got 0.5)"),
+    "out-of-range setting": (TINY_SWEEP.replace("years = 3", "years = 0"), "sweep.years"),
+    "unknown region": (TINY_SWEEP + "\n[[scenarios]]\nname = 'x'\nlevers = { ecological_zones = ['Atlantis'] }\n",
+                       "unknown region 'Atlantis'"),
+    "unknown outcome": (TINY_SWEEP.replace("seed = 5", "seed = 5\noutcomes = ['happiness']"),
+                        "unknown outcome 'happiness'"),
+}
+
+
+@pytest.mark.parametrize("case", BAD_SPECS)
+def test_a_bad_spec_exits_2_with_one_line_and_writes_nothing(capsys, tmp_path, case):
+    text, phrase = BAD_SPECS[case]
+    status, out, err = call(capsys, "sweep", write(tmp_path, text), "--out", tmp_path / "out", "--workers", "0")
+    assert status == 2
+    assert len(err.strip().splitlines()) == 1 and phrase in err, err
+    assert not (tmp_path / "out").exists()
+
+
+def test_bad_paths_and_options_exit_2_with_one_line(capsys, tmp_path):
+    spec = write(tmp_path, TINY_SWEEP)
+    (tmp_path / "a_file").write_text("")
+    cases = [
+        (("sweep", tmp_path / "missing.toml"), "missing.toml: no such file"),
+        (("sweep", spec, "--out", tmp_path / "a_file" / "out", "--workers", "0"), "cannot write output there"),
+        (("sensitivity", spec), "is a sweep file, not a sensitivity file"),
+        (("sweep", spec, "--out", tmp_path, "--workers", "0"), "is not empty and holds no experiment"),
+        (("sweep", spec, "--workers", "2", "--scheduler", "tcp://127.0.0.1:8786"), "exclude each other"),
+        (("sweep", spec, "--workers", "many"), "expected a number of workers"),
+        (("run", "--preset", "nope", "--out", tmp_path / "r"), "invalid choice: 'nope'"),
+        (("run", "--set", "cage_fee=2", "--out", tmp_path / "r"), "cage_fee: Input should be less than"),
+        (("run", "--firms", "10", "--out", tmp_path / "r"), "--firms must be at least 217"),
+        (("report", tmp_path, "--html", tmp_path / "r.html"), "not a transfer-sim output directory"),
+    ]
+    for args, phrase in cases:
+        status, _, err = call(capsys, *args)
+        assert status == 2, args
+        assert len(err.strip().splitlines()) == 1 and phrase in err, (args, err)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a_file", "spec.toml"]
+
+
+def test_a_bad_input_in_a_fresh_process_gives_no_traceback(tmp_path):
+    result = cli("sweep", write(tmp_path, "[sweep\n"), "--out", tmp_path / "out")
+    assert result.returncode == 2
+    assert result.stderr.startswith("transfer-sim sweep: error:") and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
