@@ -1,0 +1,306 @@
+"""How we know the model is right, as code: the footloose-capital oracle, the directional
+lever checks and the calibration figures. The tests assert them; ``make validate`` writes
+them to ``docs/validation.md`` so the page never drifts from the code.
+
+    python -m transfer_sim.validation docs/validation.md
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import brentq
+
+from .economics import home_market_share
+from .geography import Geography
+from .metrics import resilience
+from .model import TransferModel
+from .policy import Policy, Shock
+
+SEEDS = range(5)
+FIRMS = 3000
+YEARS = 10
+CE_HUBS = ["Chongqing", "Sichuan", "Shaanxi", "Henan", "Hubei", "Xinjiang"]
+LAND_SEA_HUBS = ["Chongqing", "Sichuan", "Guizhou", "Yunnan", "Gansu", "Guangxi"]
+EXPORT_ORIENTED = ["electronics", "labour_intensive"]
+LOW_END = ["labour_intensive", "resource_processing"]
+EMERGING = ["new_energy", "frontier_tech"]
+STRATEGIC = ["resource_processing", "equipment", "new_energy", "frontier_tech"]
+
+
+# --------------------------------------------------------------------------- the oracle
+def footloose_profits(s_n: float, s_e: float, phi: float) -> tuple[float, float]:
+    """Operating profit per firm in each of two regions (mu/sigma and spending cancel)."""
+    p1, p2 = s_n + phi * (1 - s_n), phi * s_n + (1 - s_n)
+    return s_e / p1 + phi * (1 - s_e) / p2, phi * s_e / p1 + (1 - s_e) / p2
+
+
+def quantal_response_share(s_e: float, phi: float, beta: float) -> float:
+    """Firm share s = exp(b v1) / (exp(b v1) + exp(b v2)), v = profit / mean profit."""
+
+    def excess(s):
+        pi1, pi2 = footloose_profits(s, s_e, phi)
+        return s - 1.0 / (1.0 + math.exp(beta * (pi2 - pi1) / (s * pi1 + (1 - s) * pi2)))
+
+    return brentq(excess, 1e-9, 1 - 1e-9)
+
+
+def simulated_share(s_e: float, phi: float, beta: float, rate: float | None = None, years: int = 150,
+                    burn_in: int = 50, n_firms: int = 4000, seed: int = 1) -> float:
+    """Time-averaged share of firms in the larger market of a two-region FC economy."""
+    geography = Geography.abstract([s_e, 1 - s_e], [[1, phi], [phi, 1]])
+    model = TransferModel(geography=geography, economy="footloose_capital", n_firms=n_firms, seed=seed,
+                          logit_beta=beta, relocation_rate=rate).run(years)
+    firms = model.results.regions.query("region == 'Region 1'")["firms"].to_numpy()
+    return float(firms[burn_in:].mean() / n_firms)
+
+
+def oracle_table(sharp_beta: float = 200.0, moderate_beta: float = 8.0) -> pd.DataFrame:
+    """Theory against simulation on the grid s_E in {0.5, 0.55, 0.6} x phi in {0.1, 0.3, 0.5}."""
+    rows = []
+    for s_e in (0.5, 0.55, 0.6):
+        for phi in (0.1, 0.3, 0.5):
+            rows.append({
+                "s_E": s_e, "phi": phi,
+                "home_market_share": home_market_share(s_e, phi),
+                f"simulated_beta_{sharp_beta:g}": simulated_share(s_e, phi, sharp_beta, rate=0.02),
+                f"logit_equilibrium_beta_{moderate_beta:g}": quantal_response_share(s_e, phi, moderate_beta),
+                f"simulated_beta_{moderate_beta:g}": simulated_share(s_e, phi, moderate_beta, rate=0.05),
+            })
+    return pd.DataFrame(rows)
+
+
+# ------------------------------------------------------------------ directional checks
+@dataclass(frozen=True)
+class Check:
+    """A lever and the direction economics says it moves a metric.
+
+    ``difference(seed)`` runs the lever and its counterfactual with that seed (common random
+    numbers) and returns what should be positive.
+    """
+
+    lever: str
+    claim: str
+    difference: Callable[[int], float]
+
+
+def _run(policy: Policy, seed: int, years: int, firms: int) -> TransferModel:
+    return TransferModel(policy=policy, n_firms=firms, seed=seed).run(years)
+
+
+def _paired(metric, treated: Policy, control: Policy, years: int = YEARS, firms: int = FIRMS):
+    return lambda seed: metric(_run(treated, seed, years, firms)) - metric(_run(control, seed, years, firms))
+
+
+def _year(frame: pd.DataFrame, year: int | None) -> pd.DataFrame:
+    return frame[frame["year"] == (year or frame["year"].max())]
+
+
+def firm_share(regions=None, sectors=None):
+    """Share of (some sectors') firms located in some regions in the last year."""
+    def metric(model):
+        table = _year(model.results.sectors, None)
+        chosen = table if sectors is None else table[table["sector"].isin(sectors)]
+        inside = chosen if regions is None else chosen[chosen["region"].isin(regions)]
+        return inside["firms"].sum() / (table if regions is None else chosen)["firms"].sum()
+    return metric
+
+
+def output_share(regions, sectors, year=None):
+    """Share of national output made by some sectors in some regions (default: last year)."""
+    def metric(model):
+        table = _year(model.results.sectors, year)
+        inside = table[table["region"].isin(regions) & table["sector"].isin(sectors)]
+        return inside["output"].sum() / table["output"].sum()
+    return metric
+
+
+def total(column):
+    """A summary column summed over the simulated years."""
+    return lambda model: model.results.summary[column].iloc[1:].sum()
+
+
+def at(year: int, column: str, region: str | None = None):
+    """One number of a given year: national (summary) or of one region."""
+    def metric(model):
+        if region is None:
+            return model.results.summary.set_index("year").loc[year, column]
+        return model.results.regions.query("region == @region and year == @year")[column].iloc[0]
+    return metric
+
+
+def emerging_margin(model) -> float:
+    firms = model.firms
+    emerging = np.isin(firms.sector, [model.sectors.index(s) for s in EMERGING])
+    return firms.profit[emerging].sum() / firms.revenue[emerging].sum()
+
+
+def hinterland_resilience(seed: int) -> float:
+    """Loss on impact of a coastal shock without the hinterland lever minus with it."""
+    def loss(name: str) -> float:
+        policy = Policy.preset(name)
+        shocked = _run(policy, seed, YEARS, 10_000).results.summary
+        reference = _run(policy.with_changes(shocks=[]), seed, YEARS, 10_000).results.summary
+        return resilience(shocked, reference, policy.shocks[0].year)["impact"]
+    return loss("coastal_shock") - loss("hinterland_shock")
+
+
+def _checks() -> list[Check]:
+    china = Geography.china()
+    east, west = china.regions_in("east"), china.regions_in("west")
+    inland = china.regions_in("central", "west")
+    base = Policy()
+    zones = ["Inner Mongolia", "Ningxia", "Qinghai"]
+    return [
+        Check("admin_barrier", "higher barriers, fewer cross-province moves",
+              _paired(total("cross_province_relocations"), base, Policy(admin_barrier=0.4))),
+        Check("barrier_removal_rate", "removing barriers, more cross-province moves",
+              _paired(total("cross_province_relocations"), Policy(barrier_removal_rate=0.3), base)),
+        Check("digital_infrastructure", "weaker distance decay helps remote (western) regions",
+              _paired(firm_share(regions=west), Policy(digital_infrastructure=1.0), base)),
+        Check("cage_fee", "the cage fee moves low-end industry out of the east",
+              _paired(firm_share(regions=east, sectors=LOW_END), base, Policy(cage_fee=0.02))),
+        Check("upgrade_subsidy", "an upgrade subsidy raises upgrading",
+              _paired(total("upgrades"), Policy(upgrade_subsidy=0.5), base)),
+        Check("nest_investment", "nest building raises the target region's share",
+              _paired(firm_share(regions=["Henan"]),
+                      Policy(nest_investment=200.0, nest_regions=["Henan"], nest_build_lag=1), base)),
+        Check("nest_subsidy", "phoenix attraction draws firms to the target regions",
+              _paired(firm_share(regions=["Guizhou", "Yunnan"]),
+                      Policy(nest_subsidy=0.3, nest_regions=["Guizhou", "Yunnan"]), base)),
+        Check("corridor_capacity", "corridors raise hub provinces' export-oriented firms",
+              _paired(firm_share(regions=CE_HUBS, sectors=EXPORT_ORIENTED),
+                      Policy(corridor_capacity=5.0, corridor_discount=0.9), base, years=15, firms=10_000)),
+        Check("china_europe_express", "closing the China-Europe Railway Express cuts its hubs' export output",
+              _paired(output_share(CE_HUBS, EXPORT_ORIENTED, year=2026), base,
+                      Policy(china_europe_express=False), years=1)),
+        Check("land_sea_corridor", "closing the Land-Sea corridor cuts its hubs' export output",
+              _paired(output_share(LAND_SEA_HUBS, EXPORT_ORIENTED, year=2026), base,
+                      Policy(land_sea_corridor=False), years=1)),
+        Check("ftz_trade_cost_cut", "cheaper trade from free trade zones draws exporters",
+              _paired(firm_share(regions=["Sichuan", "Henan"], sectors=EXPORT_ORIENTED),
+                      Policy(ftz_regions=["Sichuan", "Henan"], ftz_trade_cost_cut=0.5), base)),
+        Check("ftz_export_subsidy", "an FTZ export subsidy draws exporters",
+              _paired(firm_share(regions=["Sichuan", "Henan"], sectors=EXPORT_ORIENTED),
+                      Policy(ftz_regions=["Sichuan", "Henan"], ftz_export_subsidy=0.05), base)),
+        Check("hinterland_subsidy", "the hinterland subsidy moves strategic sectors inland",
+              _paired(firm_share(regions=inland, sectors=STRATEGIC), Policy(hinterland_subsidy=0.3), base)),
+        Check("frontier_subsidy", "frontier subsidies grow the emerging sectors",
+              _paired(firm_share(sectors=EMERGING), Policy(frontier_subsidy=0.3), base)),
+        Check("national_coordination", "coordination raises the returns of emerging sectors",
+              _paired(emerging_margin, Policy(national_coordination=True), base)),
+        Check("land_headroom", "more zoning headroom lets more firms settle",
+              _paired(at(2035, "firms"), Policy(land_headroom=1.0), Policy(land_headroom=0.0))),
+        Check("ecological_zones", "ecological zones bar heavy polluters",
+              _paired(firm_share(regions=zones, sectors=["resource_processing"]), base,
+                      Policy(ecological_zones=zones))),
+        Check("profit_subsidy", "a profit subsidy draws firms to the region",
+              _paired(firm_share(regions=["Gansu"]), Policy(profit_subsidy={"Gansu": 0.3}), base)),
+        Check("shocks: coastal_demand", "a coastal shock cuts output while it lasts",
+              _paired(at(2029, "output"), base,
+                      Policy(shocks=[Shock(kind="coastal_demand", year=2028, size=0.3, duration=3)]))),
+        Check("shocks: regional_disaster", "a disaster cuts the region's output",
+              _paired(at(2027, "output", "Sichuan"), base,
+                      Policy(shocks=[Shock(kind="regional_disaster", year=2027, size=0.5, duration=2,
+                                           regions=["Sichuan"])]))),
+        Check("shocks: corridor_disruption", "a corridor disruption cuts the hubs' export output",
+              _paired(output_share(CE_HUBS + LAND_SEA_HUBS, EXPORT_ORIENTED), base,
+                      Policy(shocks=[Shock(kind="corridor_disruption", year=2026, size=1.0, duration=10)]))),
+        Check("hinterland_subsidy + coastal shock", "the strategic hinterland cuts the output lost to a coastal shock",
+              hinterland_resilience),
+    ]
+
+
+CHECKS = _checks()
+
+
+def check_table(checks=CHECKS, seeds=SEEDS) -> pd.DataFrame:
+    """Mean paired difference, its standard error and whether it exceeds three of them."""
+    rows = []
+    for check in checks:
+        d = np.array([check.difference(s) for s in seeds])
+        se = d.std(ddof=1) / np.sqrt(len(d))
+        rows.append({"lever": check.lever, "claim": check.claim, "mean_difference": d.mean(),
+                     "standard_error": se, "holds": bool(d.mean() > 3 * se and d.mean() > 0)})
+    return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------- calibration
+def calibration_table() -> pd.DataFrame:
+    """Largest gap between simulated start-year value-added shares and GDP shares (pp)."""
+    rows = []
+    for year, start, firms, seed in [(2023, 2025, 20_000, 1), (2023, 2025, 2_000, 7), (2023, 2025, 250, 3),
+                                     (2005, 2005, 20_000, 1)]:
+        geography = Geography.china(year=year)
+        model = TransferModel(geography=geography, n_firms=firms, seed=seed, start_year=start)
+        first = model.results.regions.query("year == @model.start_year")
+        share = first["value_added"].to_numpy() / first["value_added"].sum()
+        target = geography.gdp_share
+        macro = pd.Series(share - target).groupby(geography.macro_region).sum().abs().max()
+        rows.append({"data_year": year, "start_year": start, "firms": firms, "seed": seed,
+                     "province_max_gap_pp": 100 * np.abs(share - target).max(), "macro_max_gap_pp": 100 * macro})
+    return pd.DataFrame(rows)
+
+
+def markdown(frame: pd.DataFrame, number_format: str) -> str:
+    """A frame as a markdown table, floats formatted with ``number_format``."""
+    def cell(value):
+        return format(value, number_format) if isinstance(value, float) else str(value)
+    lines = ["| " + " | ".join(frame.columns) + " |", "|" + "---|" * len(frame.columns)]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in frame.itertuples(index=False)]
+    return "\n".join(lines)
+
+
+def write_page(path: Path) -> None:
+    oracle, checks, calibration = oracle_table(), check_table(), calibration_table()
+    page = f"""# Validation
+
+Regenerated by `make validate` (`python -m transfer_sim.validation docs/validation.md`) from
+the code in `src/transfer_sim/validation.py`; the test suite asserts the same figures.
+
+## 1. The footloose-capital oracle
+
+Two regions, one sector, spending fixed at the shares s_E and 1 − s_E, trade freeness φ.
+The home-market-effect share is s_n = 1/2 + ((1+φ)/(1−φ))(s_E − 1/2). With a sharp logit
+(β = 200, 2 % of firms looking each year) the simulated share, averaged over years 50–150,
+must lie within 0.02 of it; with a moderate logit (β = 8) it must lie within 0.01 of the logit
+(quantal-response) equilibrium of the same profits, solved independently.
+
+{markdown(oracle, ".4f")}
+
+## 2. Every lever moves its metric the way economics says
+
+Each lever against its counterfactual with the same five seeds (common random numbers);
+the claim holds when the mean paired difference exceeds three standard errors.
+
+{markdown(checks, ".4g")}
+
+## 3. Calibration of the start year
+
+Largest gap between a province's simulated share of value added and its GDP share, and the
+same for the four macro-regions (targets: 1 and 0.5 percentage points).
+
+{markdown(calibration, ".2g")}
+"""
+    path.write_text(page)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m transfer_sim.validation", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("page", type=Path, help="markdown file to write, e.g. docs/validation.md")
+    args = parser.parse_args(argv)
+    write_page(args.page)
+    print(f"wrote {args.page}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
