@@ -33,6 +33,15 @@ def test_every_lever_is_documented_in_the_model_page():
     assert not missing, f"levers missing from docs/model.md: {missing}"
 
 
+@pytest.mark.parametrize("page", ["levers.md", "ODD.md"])
+def test_every_lever_and_parameter_is_documented(page):
+    text = (ROOT / "docs" / page).read_text()
+    names = list(ts.Policy.model_fields) if page == "levers.md" else [
+        *ts.EconomyParams.__dataclass_fields__, *ts.TradeCostParams.__dataclass_fields__]
+    missing = [name for name in names if f"`{name}`" not in text and name != "trade_costs"]
+    assert not missing, f"missing from docs/{page}: {missing}"
+
+
 def test_every_preset_is_named_in_the_readme():
     text = (ROOT / "README.md").read_text()
     assert all(f"`{name}`" in text for name in ts.PRESETS)

@@ -45,7 +45,7 @@ class EconomyParams:
     wage_elasticity: float = 0.3  # wage response to labour demand / supply
     rent_elasticity: float = 0.5  # land rent response to land use
     migration_rate: float = 0.02  # share of people who consider moving each year
-    migration_beta: float = 4.0  # logit sharpness of migration on log real wages
+    migration_beta: float = 4.0  # logit sharpness of migration on log relative wages
     hukou_friction: float = 2.0  # household-registration cost of leaving one's province
     migration_cost_per_1000km: float = 0.5
     demand_linkage: float = 0.3  # share of regional demand that follows regional income
