@@ -113,43 +113,61 @@ def export_spending(sectors: SectorTable, sector_share: np.ndarray, params: Econ
 
 def calibrate_productivity(geography: Geography, sectors: SectorTable, size_sums: np.ndarray,
                            sector_factor: np.ndarray, phi: np.ndarray, phi_ext: np.ndarray,
-                           params: EconomyParams, tolerance: float = 1e-10, max_iterations: int = 2000):
+                           params: EconomyParams, export_target: np.ndarray | None = None,
+                           tolerance: float = 1e-10, max_iterations: int = 2000):
     """Solve A_r so value-added shares equal GDP shares (module docstring, steps 2-3).
 
     Spending on each sector is its share of the drawn firms' sizes, so that no sector's
-    market is larger than its firms can fill. Returns (A, Markets); raises ValueError when
-    the data cannot be met (too few firms: one region then holds too much of a sector).
+    market is larger than its firms can fill. With ``export_target`` (each region's share of
+    exports, NaN where unknown) each region's access to markets abroad is solved jointly, so
+    that the known regions' shares of exports match as well: it stands for what freeness does
+    not show (ports' hinterlands, trading networks, foreign-invested exporters). Returns
+    (A, Markets, access); raises ValueError when the data cannot be met (too few firms: one
+    region then holds too much of a sector).
     """
     target = geography.gdp_share
-    phi_all = np.hstack([phi, phi_ext])
+    goal = np.zeros(geography.n) if export_target is None else np.nan_to_num(np.asarray(export_target, float))
+    fitted = goal > 0
+    goal = goal / max(goal.sum(), 1e-300)
     sector_share = size_sums.sum(axis=1) / size_sums.sum()
     external = export_spending(sectors, sector_share, params, 1.0)
     cs = params.china_share_abroad
 
-    def evaluate(productivity):
-        """Value added per region at unit domestic demand, and the competitors abroad."""
+    def evaluate(productivity, access):
+        """Value added and exports per region at unit domestic demand, and the competitors abroad."""
         supply = size_sums * sector_factor * productivity[None, :]
-        foreign = (supply @ phi_ext) * (1 - cs) / cs
+        reach = phi_ext * access[:, None]
+        phi_all = np.hstack([phi, reach])
+        foreign = (supply @ reach) * (1 - cs) / cs
         prices = price_index(supply, phi_all, np.hstack([np.zeros_like(supply), foreign]))
-        access = market_access(spending(sector_share, 1.0, target, external), prices, phi_all)
-        return (sectors.value_added_ratio[:, None] * supply * access).sum(axis=0), foreign
+        demand = spending(sector_share, 1.0, target, external)
+        value_added = (sectors.value_added_ratio[:, None] * supply * market_access(demand, prices, phi_all)).sum(axis=0)
+        abroad = slice(geography.n, None)
+        exports = (supply * market_access(demand[:, abroad], prices[:, abroad], reach)).sum(axis=0)
+        return value_added, exports, foreign
 
-    productivity = np.ones(geography.n)
+    productivity, access = np.ones(geography.n), np.ones(geography.n)
     with np.errstate(all="ignore"):  # an infeasible start shows up as non-finite shares
         for _ in range(max_iterations):
-            share = evaluate(productivity)[0]
-            share = share / share.sum()
-            if not np.isfinite(share).all() or np.max(np.abs(share - target)) < tolerance:
+            value_added, exports, _ = evaluate(productivity, access)
+            share = value_added / value_added.sum()
+            exported = np.where(fitted, exports, 0.0)
+            export_share = exported / exported.sum() if fitted.any() else exported
+            worst = max(np.max(np.abs(share - target)), np.max(np.abs(export_share - goal)))
+            if not np.isfinite(share).all() or worst < tolerance:
                 break
             productivity = productivity * target / share
-    if not (np.isfinite(share).all() and np.max(np.abs(share - target)) < tolerance):
+            if fitted.any():
+                access[fitted] *= goal[fitted] / export_share[fitted]
+                access[fitted] /= np.exp(np.mean(np.log(access[fitted])))  # unfitted regions: average access
+    if not (np.isfinite(share).all() and worst < tolerance):
         raise ValueError(f"the start year cannot reproduce every province's GDP share with so few firms "
                          f"({int(round(size_sums.sum()))} units of size); use more firms")
     productivity = productivity / np.exp(np.mean(np.log(productivity)))  # geometric mean 1
-    value_added, foreign = evaluate(productivity)
+    value_added, _, foreign = evaluate(productivity, access)
     scale = geography.gdp.sum() / value_added.sum()
     return productivity, Markets(domestic_total=scale, sector_share=sector_share, external=external * scale,
-                                 foreign_supply=foreign)
+                                 foreign_supply=foreign), access
 
 
 def factor_requirements(unit_revenue: np.ndarray, wage: np.ndarray, rent: np.ndarray,

@@ -15,8 +15,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
+from tqdm.auto import tqdm
 
-from . import __version__
+from . import __version__, backcast
 from .__main__ import summary_table
 from .batch import collect, figures, report, spec
 from .batch.design import Run, build_policy, sweep_plan
@@ -35,6 +36,7 @@ EXAMPLES = {
     "sensitivity": "transfer-sim sensitivity experiments/morris.toml --method morris --out results/morris",
     "compare": "transfer-sim compare results/baseline results/plan --html results/compare.html",
     "report": "transfer-sim report results/levers --html results/levers/report.html",
+    "backcast": "transfer-sim backcast --out results/backcast --html results/backcast/backcast.html",
 }
 INTERRUPTED = 130
 
@@ -109,6 +111,26 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("dir", type=Path, metavar="DIR", help="output directory of run, sweep or sensitivity")
     rep.add_argument("--html", type=Path, required=True, metavar="FILE", help="report file to write")
     report_options(rep)
+
+    back = command("backcast", "Back-cast 2005-2019: simulate the historical timeline from a 2005 start and "
+                               "compare macro-region shares of GDP, secondary value added and exports with "
+                               "history (calibrated on 2005-2013, held out 2014-2019).")
+    back.add_argument("--out", type=Path, required=True, metavar="DIR",
+                      help="output directory: fit.parquet, params.json (and evaluations.parquet)")
+    back.add_argument("--firms", type=positive, help="firm agents (default: the timeline's calibration firms)")
+    back.add_argument("--seeds", type=positive, help="simulations per parameter point (default: the timeline's)")
+    back.add_argument("--calibrate", action="store_true",
+                      help="estimate the parameters by simulated method of moments (default: use --params)")
+    back.add_argument("--evaluations", type=positive, metavar="N",
+                      help="with --calibrate: parameter points to evaluate (default: the timeline's)")
+    back.add_argument("--timeline", type=Path, default=backcast.DEFAULT_TIMELINE, metavar="FILE",
+                      help=f"timeline file (default {backcast.DEFAULT_TIMELINE})")
+    back.add_argument("--params", type=Path, metavar="FILE",
+                      help=f"calibrated parameters to use (default {backcast.DEFAULT_PARAMS})")
+    back.add_argument("--html", type=Path, metavar="FILE", help="also write the Backcast report here")
+    back.add_argument("--workers", type=workers_option, default=0, metavar="N|0|auto",
+                      help="with --calibrate: local Dask workers for the design points (default 0: this process)")
+    back.add_argument("--quiet", action="store_true", help="no progress bar and no tables")
     return parser
 
 
@@ -254,8 +276,39 @@ def checked(outcomes: list[str] | None) -> list[str] | None:
     return outcomes
 
 
+def command_backcast(args) -> int:
+    if args.firms is not None and args.firms < spec.FEWEST_FIRMS:
+        raise UserError(f"--firms must be at least {spec.FEWEST_FIRMS} (7 per province), got {args.firms}")
+    if not args.calibrate and args.evaluations is not None:
+        raise UserError("--evaluations needs --calibrate")
+    if args.calibrate and args.params is not None:
+        raise UserError("--params and --calibrate exclude each other: calibrating makes the parameters")
+    if args.evaluations is not None and args.evaluations < 2:
+        raise UserError(f"--evaluations must be at least 2, got {args.evaluations}")
+    timeline = backcast.load(args.timeline)
+    settings = timeline.calibration
+    request = backcast.Request(
+        timeline=timeline, out=args.out, firms=args.firms or settings.firms, seeds=args.seeds or settings.seeds,
+        calibrate=args.calibrate, evaluations=args.evaluations, workers=args.workers, html=args.html,
+        parameters=None if args.calibrate else backcast.shipped_parameters(args.params or backcast.DEFAULT_PARAMS),
+    )
+    budget = args.evaluations or settings.evaluations
+    with tqdm(total=budget, desc="Calibrating", unit="point", disable=args.quiet or not args.calibrate) as bar:
+        outcome = backcast.run(request, progress=lambda done: bar.update(done - bar.n))
+    if not args.quiet:
+        with pd.option_context("display.width", 200, "display.max_columns", 20, "display.max_colwidth", 60):
+            print(pd.Series(outcome.document["parameters"], name="value").to_string())
+            print(f"\ncalibration RMSE {outcome.document['objective']['rmse_pp']:.3f} pp\n")
+            print(outcome.errors.round(2).to_string(index=False))
+            print()
+            print(outcome.facts.round(2).to_string(index=False))
+    written = "fit.parquet, params.json" + (", evaluations.parquet" if args.calibrate else "")
+    print(f"wrote {args.out}: {written}" + (f"; report: {args.html}" if args.html else ""))
+    return 0
+
+
 COMMANDS = {"run": command_run, "sweep": command_batch, "sensitivity": command_batch,
-            "compare": command_compare, "report": command_report}
+            "compare": command_compare, "report": command_report, "backcast": command_backcast}
 
 
 def _stop(signum, frame):

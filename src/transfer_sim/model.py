@@ -54,6 +54,7 @@ class RegionState:
     productivity: np.ndarray  # calibrated A_r
     demand_share: np.ndarray  # share of domestic spending
     infrastructure: np.ndarray  # matured nest-building cut of trade-cost margins, 0..gain
+    export_access: np.ndarray  # calibrated multiplier of freeness to markets abroad (1 unless fitted)
 
 
 @dataclass
@@ -77,6 +78,7 @@ class Earnings:
     value_added_cells: np.ndarray  # (K, R)
     profit_cells: np.ndarray  # (K, R) operating profit by sector and region
     unit_revenue: np.ndarray  # (K, R) revenue per unit of size
+    export_cells: np.ndarray  # (K, R) revenue earned abroad
     move_value: np.ndarray  # (K, from, to) profit of a unit firm relative to its sector's mean
     entry_value: np.ndarray  # (K, R) the same for an entrant with the local technique
     fiscal: dict[str, float]
@@ -98,17 +100,23 @@ class TransferModel(mesa.Model):
     params : behavioural parameters (:class:`EconomyParams`)
     firm_output : a directory to stream every firm's state to, one Parquet file per year
         (read it back with ``pandas.read_parquet``); by default only aggregates are kept
+    status_quo : the policy in force in the start year, which the calibration takes as the
+        stationary state (default ``Policy()``, today's); a historical start passes its own
+    export_targets : each province's share of exports in the start year (NaN: no data); when
+        given, the calibration also fits each province's access to markets abroad to them
     """
 
     def __init__(self, geography: Geography | None = None, policy: Policy | None = None,
                  n_firms: int = 20_000, seed: int | None = None, start_year: int = 2025,
                  economy: str = "full", logit_beta: float = DEFAULT_LOGIT_BETA,
                  relocation_rate: float | None = None, params: EconomyParams | None = None,
-                 firm_output=None):
-        _check_arguments(geography, policy, n_firms, seed, start_year, economy, logit_beta, relocation_rate)
+                 firm_output=None, status_quo: Policy | None = None, export_targets=None):
+        _check_arguments(geography, policy, n_firms, seed, start_year, economy, logit_beta, relocation_rate,
+                         status_quo)
         super().__init__(rng=None if seed is None else int(seed))
         self.geography = geography if geography is not None else Geography.china()
-        self.policy = policy if policy is not None else Policy()
+        self._export_targets = _checked_export_targets(export_targets, self.geography.n)
+        self.policy = next((p for p in (policy, status_quo) if p is not None), Policy())
         self.economy = economy
         self.full = economy == "full"
         self.logit_beta = float(logit_beta)
@@ -119,7 +127,7 @@ class TransferModel(mesa.Model):
         self.sectors = sector_table() if self.full else footloose_sector()
         self.start_year = self.year = int(start_year)
         self.levers = resolve(self.policy, self.geography, self.sectors)
-        self._status_quo = resolve(Policy(), self.geography, self.sectors)
+        self._status_quo = resolve(status_quo or Policy(), self.geography, self.sectors)
         self._investments: list[tuple[int, np.ndarray]] = []  # (year usable, bn CNY per region)
         #: nominal growth of spending, wages and rents per year; a timeline may change it
         self.growth_rate = self.params.growth if self.full else 0.0
@@ -155,7 +163,7 @@ class TransferModel(mesa.Model):
         self.regions = RegionState(
             population=geo.population.copy(), wage=np.zeros(geo.n), rent=np.zeros(geo.n),
             land_cap=np.full(geo.n, np.inf), innovation=np.ones(geo.n), productivity=np.ones(geo.n),
-            demand_share=geo.gdp_share.copy(), infrastructure=np.zeros(geo.n),
+            demand_share=geo.gdp_share.copy(), infrastructure=np.zeros(geo.n), export_access=np.ones(geo.n),
         )
         self._markets = cal.Markets(domestic_total=1.0, sector_share=np.ones(1), external=np.zeros((1, 4)),
                                     foreign_supply=np.zeros((1, 4)))
@@ -172,13 +180,13 @@ class TransferModel(mesa.Model):
         status_quo = self._status_quo
         phi = domestic_freeness(geo.freeness, status_quo.barrier, np.zeros(geo.n), 0.0)
         phi_ext = self._external_phi(status_quo, np.zeros(geo.n), corridors_running=True)
-        productivity, self._markets = cal.calibrate_productivity(
-            geo, sectors, size_sums, sector_factor, phi, phi_ext, p)
+        productivity, self._markets, export_access = cal.calibrate_productivity(
+            geo, sectors, size_sums, sector_factor, phi, phi_ext, p, export_target=self._export_targets)
         rent = cal.land_rent(geo)
         self.regions = RegionState(
             population=geo.population.copy(), wage=geo.wage.copy(), rent=rent, land_cap=np.zeros(geo.n),
             innovation=innovation, productivity=productivity, demand_share=geo.gdp_share.copy(),
-            infrastructure=np.zeros(geo.n),
+            infrastructure=np.zeros(geo.n), export_access=export_access,
         )
         # revenue at the start, to size each region's technique
         self.firms.add(self.year, sector, region, size, np.zeros(n_firms), np.zeros(n_firms))
@@ -191,7 +199,9 @@ class TransferModel(mesa.Model):
         self.firms.labour[:] = self._labour_unit[sector, region] * scaled
         self.firms.land[:] = self._land_unit[sector, region] * scaled
         land_used = np.bincount(region, weights=self.firms.land, minlength=geo.n)
+        industry = np.bincount(region, weights=size, minlength=geo.n)
         self._base = {
+            "industry_share": industry / industry.sum(),
             "population": geo.population.copy(), "wage": geo.wage.copy(), "rent": rent,
             "land_used": land_used, "demand_share": geo.gdp_share.copy(),
             "labour_demand": np.bincount(region, weights=self.firms.labour, minlength=geo.n),
@@ -308,15 +318,26 @@ class TransferModel(mesa.Model):
         disrupted = bool(self._active_shocks("corridor_disruption"))
         port_access = math.prod(1.0 - s.size for s in self._active_shocks("coastal_demand"))
         phi_ext = self._external_phi(levers, regions.infrastructure, not disrupted, port_access)
+        phi_ext = phi_ext * regions.export_access[:, None]
         growth = self._growth_index
         external = self._markets.external * growth * self.world_demand
         efficiency = regions.productivity[None, :] * regions.innovation[None, :] ** self.sectors.innovation_intensity[:, None]
+        if self.full and self.params.agglomeration and self.elapsed > 0:
+            efficiency = efficiency * self._agglomeration()[None, :]
         for shock in self._active_shocks("regional_disaster"):
             efficiency = efficiency * np.where(geo.mask(shock.regions), 1.0 - shock.size, 1.0)[None, :]
         spending = cal.spending(self._markets.sector_share, self._markets.domestic_total * growth,
                                 regions.demand_share, external)
         foreign = np.hstack([np.zeros((self.sectors.count, geo.n)), self._markets.foreign_supply])
         return Environment(np.hstack([phi, phi_ext]), spending, foreign, efficiency, barrier, levers)
+
+    def _agglomeration(self) -> np.ndarray:
+        """Productivity from local industrial mass: (share of national firm size now / at the
+        start)^elasticity, so a region that gains industry gains efficiency (and one that loses it,
+        loses); 1 everywhere when nothing has moved."""
+        mass = self._by_region(self.firms.size)
+        share = np.maximum(mass / mass.sum(), 1e-12)
+        return (share / self._base["industry_share"]) ** self.params.agglomeration
 
     # firms earn ------------------------------------------------------------------------
     def _earn(self) -> Earnings:
@@ -333,7 +354,8 @@ class TransferModel(mesa.Model):
         markdown = self._redundancy(supply, policy)
         unit_variable = unit_revenue * (1.0 - markdown)[:, None] / SIGMA
         fee_rate = policy.cage_fee * np.outer(levers.cage_sectors, levers.cage_regions)
-        ftz_rate = policy.ftz_export_subsidy * self._export_share(prices, unit_revenue) * levers.ftz_regions[None, :]
+        export_share = self._export_share(prices, unit_revenue)
+        ftz_rate = policy.ftz_export_subsidy * export_share * levers.ftz_regions[None, :]
         unit_gross = unit_variable + (ftz_rate - fee_rate) * unit_revenue
         lever_rates = {lever: rate for lever, rate in self._subsidy_rates(levers).items() if rate.any()}
         newcomer_rate = policy.nest_subsidy * levers.nest_regions
@@ -349,7 +371,7 @@ class TransferModel(mesa.Model):
         move_value, entry_value = self._location_values(unit_gross, unit_variable, size_sums, subsidy_rate,
                                                         newcomer_rate)
         return Earnings(profit, revenue_cells, revenue_cells * sectors.value_added_ratio[:, None], profit_cells,
-                        unit_revenue, move_value, entry_value, fiscal)
+                        unit_revenue, export_share * revenue_cells, move_value, entry_value, fiscal)
 
     def _pay_firms(self, unit_revenue, unit_gross, lever_rates, newcomer_rate, fiscal) -> np.ndarray:
         """Each firm's revenue and operating profit (stored on the firms); adds subsidies to ``fiscal``."""
@@ -627,6 +649,8 @@ class TransferModel(mesa.Model):
             "rent": self.regions.rent.copy(),
             "entries": entries,
             "exits": exits,
+            "exports": earnings.export_cells.sum(axis=0),
+            "spending": self.environment.spending[:, :n].sum(axis=0),
         }
         total, within, between = theil_decomposition(value_added, population, self.geography.macro_region)
         fiscal = earnings.fiscal
@@ -695,12 +719,27 @@ def fewest_firms(geography: Geography, economy: str = "full") -> int:
     return max(MIN_FIRMS_PER_REGION * geography.n, 100)
 
 
-def _check_arguments(geography, policy, n_firms, seed, start_year, economy, logit_beta, relocation_rate) -> None:
+def _checked_export_targets(targets, n: int) -> np.ndarray | None:
+    """Start-year export shares as an array over regions, or None; NaN marks a missing value."""
+    if targets is None:
+        return None
+    values = np.asarray(targets, dtype=float)
+    known = values[np.isfinite(values)]
+    if values.shape != (n,) or known.size < 2 or (known <= 0).any():
+        raise ValueError(f"export_targets must give {n} export shares (positive, NaN where unknown, "
+                         f"at least two known), got {targets!r}")
+    return values
+
+
+def _check_arguments(geography, policy, n_firms, seed, start_year, economy, logit_beta, relocation_rate,
+                     status_quo=None) -> None:
     """Readable errors for the arguments a user is most likely to get wrong."""
     if geography is not None and not isinstance(geography, Geography):
         raise TypeError(f"geography must be a transfer_sim.Geography, got {type(geography).__name__}")
-    if policy is not None and not isinstance(policy, Policy):
-        raise TypeError(f"policy must be a transfer_sim.Policy (e.g. Policy.preset('baseline')), got {type(policy).__name__}")
+    for name, value in (("policy", policy), ("status_quo", status_quo)):
+        if value is not None and not isinstance(value, Policy):
+            raise TypeError(f"{name} must be a transfer_sim.Policy (e.g. Policy.preset('baseline')), "
+                            f"got {type(value).__name__}")
     if economy not in ECONOMIES:
         raise ValueError(f"economy must be one of {', '.join(ECONOMIES)}; got {economy!r}")
     fewest = fewest_firms(geography or Geography.china(), economy)

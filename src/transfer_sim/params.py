@@ -50,6 +50,7 @@ class EconomyParams:
     migration_cost_per_1000km: float = 0.5
     demand_linkage: float = 0.3  # share of regional demand that follows regional income
     redundancy_penalty: float = 0.3  # returns lost by emerging sectors spread over every region
+    agglomeration: float = 0.0  # elasticity of a region's productivity to its share of industry (0: off)
     # external markets: China's export revenue as a share of domestic demand, and its
     # share of each foreign market at the start
     export_share: dict = field(

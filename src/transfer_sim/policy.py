@@ -16,6 +16,10 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from .sectors import SECTORS
 
+#: Levers that name regions (lists of provinces).
+REGION_FIELDS = ("cage_regions", "nest_regions", "ftz_regions", "hinterland_regions", "frontier_regions",
+                 "ecological_zones")
+
 MEASURES = {
     "hinterland": "Strategic hinterland",
     "productive_forces": "New quality productive forces",
@@ -245,12 +249,7 @@ class Policy(BaseModel):
 
     def region_fields(self) -> dict[str, list[str]]:
         """Every region named by this policy, by field, for checking against a geography."""
-        named = {
-            f: getattr(self, f)
-            for f in ("cage_regions", "nest_regions", "ftz_regions", "hinterland_regions",
-                      "frontier_regions", "ecological_zones")
-            if getattr(self, f)
-        }
+        named = {f: getattr(self, f) for f in REGION_FIELDS if getattr(self, f)}
         if self.profit_subsidy:
             named["profit_subsidy"] = list(self.profit_subsidy)
         for i, shock in enumerate(self.shocks):

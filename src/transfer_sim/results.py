@@ -15,6 +15,7 @@ import pandas as pd
 REGION_COLUMNS = (
     "firms", "employment", "output", "value_added", "wage", "land_used", "land_cap",
     "relocations_in", "relocations_out", "population", "gdp_per_capita", "rent", "entries", "exits",
+    "exports", "spending",
 )
 SECTOR_COLUMNS = ("firms", "employment", "output")
 COUNT_COLUMNS = {"firms", "relocations_in", "relocations_out", "entries", "exits"}  # whole numbers

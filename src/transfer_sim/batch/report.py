@@ -110,27 +110,27 @@ def write_report(experiments: list[Experiment], path: Path, reference: str | Non
     sections = [_overview(experiments)]
     scenario_kind = any(e.manifest.get("kind") != "sensitivity" for e in experiments)  # not design points
     if scenario_kind:
-        sections.append(_section("Final-year outcomes (95 % interval over replicates)",
-                                 _table(outcome_table(combined, outcomes))))
+        sections.append(html_section("Final-year outcomes (95 % interval over replicates)",
+                                     html_table(outcome_table(combined, outcomes))))
     if scenario_kind and len(combined.scenarios) > 1:
-        sections.append(_section(f"Difference from {reference!r} (paired by seed where possible)",
-                                 _table(difference_table(combined, outcomes, reference))))
+        sections.append(html_section(f"Difference from {reference!r} (paired by seed where possible)",
+                                     html_table(difference_table(combined, outcomes, reference))))
     if scenario_kind and len(combined.scenarios) <= MAX_BAND_SCENARIOS:
         metrics = list(dict.fromkeys(indicator_of(o) for o in outcomes))
         stats = mean_ci(combined.indicators, ["scenario", "year"], metrics)
-        sections.append(_section("Scenario means over time (bands: 95 % interval)",
-                                 _figure(figures.bands(stats, metrics, combined.scenarios))))
+        sections.append(html_section("Scenario means over time (bands: 95 % interval)",
+                                     html_figure(figures.bands(stats, metrics, combined.scenarios))))
     if scenario_kind and len(combined.scenarios) > 1:
         diff = share_differences(combined, reference)
-        sections.append(_section(f"Change in provincial share of value added against {reference!r}, "
-                                 "final year (percentage points; the menu picks the scenario)",
-                                 _figure(figures.difference_map(diff, "pp"))))
+        sections.append(html_section(f"Change in provincial share of value added against {reference!r}, "
+                                     "final year (percentage points; the menu picks the scenario)",
+                                     html_figure(figures.difference_map(diff, "pp"))))
     if combined.sensitivity is not None:
-        sections.append(_section("Sensitivity ranking", _figure(figures.ranking(combined.sensitivity))
-                                 + _table(combined.sensitivity.set_index(["outcome", "lever"]).round(5))))
+        sections.append(html_section("Sensitivity ranking", html_figure(figures.ranking(combined.sensitivity))
+                                     + html_table(combined.sensitivity.set_index(["outcome", "lever"]).round(5))))
     if len(combined.failures):
-        sections.append(_section(f"Failed runs ({len(combined.failures)})", _table(combined.failures)))
-    page = _page(f"transfer-sim: {combined.name}", "\n".join(sections))
+        sections.append(html_section(f"Failed runs ({len(combined.failures)})", html_table(combined.failures)))
+    page = html_page(f"transfer-sim: {combined.name}", "\n".join(sections))
     try:
         atomic_write(path, page.encode("utf-8"))
     except OSError as error:
@@ -140,7 +140,7 @@ def write_report(experiments: list[Experiment], path: Path, reference: str | Non
 
 def standalone(figure, title: str) -> str:
     """A page holding one figure (the plot written next to a sensitivity table)."""
-    return _page(title, _figure(figure))
+    return html_page(title, html_figure(figure))
 
 
 def _overview(experiments: list[Experiment]) -> str:
@@ -153,22 +153,22 @@ def _overview(experiments: list[Experiment]) -> str:
                      "firms": settings.get("firms", e.manifest.get("firms")),
                      "replicates": settings.get("replicates", 1),
                      "executor": e.manifest.get("executor", "in-process")})
-    return _section("Experiments", _table(pd.DataFrame(rows).set_index("experiment")))
+    return html_section("Experiments", html_table(pd.DataFrame(rows).set_index("experiment")))
 
 
-def _section(title: str, body: str) -> str:
+def html_section(title: str, body: str) -> str:
     return f"<section><h2>{html.escape(title)}</h2>\n{body}\n</section>"
 
 
-def _table(frame: pd.DataFrame) -> str:
+def html_table(frame: pd.DataFrame) -> str:
     return frame.to_html(classes="data", border=0, na_rep="")
 
 
-def _figure(figure) -> str:
+def html_figure(figure) -> str:
     return figure.to_html(full_html=False, include_plotlyjs=False)
 
 
-def _page(title: str, body: str) -> str:
+def html_page(title: str, body: str) -> str:
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>

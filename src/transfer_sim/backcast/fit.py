@@ -1,0 +1,94 @@
+"""How well a back-cast fits: the fit table, its errors next to naive forecasts, and the
+stylized facts of China's industrial transfer checked in the simulation.
+
+Errors are root-mean-square gaps in percentage points over the four macro-regions and the
+years of a split. The naive forecasts hold shares at their last observed value: the 2005
+shares over the calibration years, the 2013 shares over the holdout years.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from . import history
+from .simulate import Simulation
+
+FIT_COLUMNS = ["year", "metric", "region", "target_pct", "simulated_pct", "split"]
+AIMS = {("gdp", "holdout"): 2.0, ("secondary_va", "holdout"): 3.0}  # pp: the back-cast's stated aims
+SECTOR_SHIFT_PP = 1.0  # a sector has started to move inland once the east's share is this far below the start
+
+
+def table(simulation: Simulation) -> pd.DataFrame:
+    """The fit file's rows: every year, metric and region with its target and simulated share."""
+    fit = history.targets().merge(simulation.shares, on=["year", "metric", "region"], how="left",
+                                  validate="one_to_one")
+    fit["split"] = fit["year"].map(history.split_of)
+    rank = {name: i for names in (history.METRICS, history.REGIONS) for i, name in enumerate(names)}
+    fit = fit.sort_values(["year", "metric", "region"], key=lambda column: column.map(rank) if column.name != "year" else column)
+    return fit[FIT_COLUMNS].astype({"year": "int64"}).reset_index(drop=True)
+
+
+def errors(fit: pd.DataFrame) -> pd.DataFrame:
+    """metric, split, rmse_pp (model), naive_pp (shares held at the split's last observed year), aim_pp."""
+    macro = fit[fit["region"].isin(history.MACRO)].copy()
+    held_from = {"calibration": history.CALIBRATION.start, "holdout": history.CALIBRATION.stop - 1}
+    anchor = macro.set_index(["year", "metric", "region"])["target_pct"]
+    macro["naive_pct"] = [anchor[(held_from[s], m, r)] for s, m, r in zip(macro["split"], macro["metric"], macro["region"])]
+    rows = []
+    for (metric, split), part in macro.groupby(["metric", "split"], sort=False):
+        rows.append({"metric": metric, "split": split,
+                     "rmse_pp": _rms(part["simulated_pct"] - part["target_pct"]),
+                     "naive_pp": _rms(part["naive_pct"] - part["target_pct"]),
+                     "naive": f"{held_from[split]} shares held", "aim_pp": AIMS.get((metric, split), np.nan)})
+    return pd.DataFrame(rows)
+
+
+def stylized_facts(fit: pd.DataFrame, simulation: Simulation) -> pd.DataFrame:
+    """fact, data, simulated, target, met: the transfer the history panel shows, in the simulation."""
+    def share(column: str, metric: str, region: str, year: int) -> float:
+        rows = fit[(fit["metric"] == metric) & (fit["region"] == region) & (fit["year"] == year)]
+        return float(rows[column].iloc[0])
+
+    def change(column, metric, region, first, last):
+        return share(column, metric, region, last) - share(column, metric, region, first)
+
+    def peak(column):
+        east = fit[(fit["metric"] == "gdp") & (fit["region"] == "east")]
+        return int(east.loc[east[column].idxmax(), "year"])
+
+    sec_fall = [-change(c, "secondary_va", "east", 2005, 2013) for c in ("target_pct", "simulated_pct")]
+    exp_rise = [change(c, "exports", "central_plus_west", 2005, 2019) for c in ("target_pct", "simulated_pct")]
+    peaks = [peak("target_pct"), peak("simulated_pct")]
+    first = inland_order(simulation.sectors)
+    leader = first.idxmin() if first.notna().any() else "none"
+    return pd.DataFrame([
+        {"fact": "east's share of secondary value added falls 2005-2013 (pp)", "data": round(sec_fall[0], 2),
+         "simulated": round(sec_fall[1], 2), "target": ">= 4", "met": sec_fall[1] >= 4},
+        {"fact": "central and western share of exports rises 2005-2019 (pp)", "data": round(exp_rise[0], 2),
+         "simulated": round(exp_rise[1], 2), "target": ">= 5", "met": exp_rise[1] >= 5},
+        {"fact": "year the east's GDP share peaks", "data": peaks[0], "simulated": peaks[1],
+         "target": "before 2010", "met": peaks[1] < 2010},
+        {"fact": "first sector whose east share falls 1 pp below 2005", "data": "labour_intensive (Ruan & Zhang 2014)",
+         "simulated": leader if leader == "none" else f"{leader} ({first[leader]:.1f})", "target": "labour_intensive",
+         "met": leader == "labour_intensive"},
+    ])
+
+
+def inland_order(sectors: pd.DataFrame) -> pd.Series:
+    """Per sector, when its east share first lies SECTOR_SHIFT_PP below the start year, in years
+    interpolated between the yearly values (NaN: never), so that ties within a year are broken."""
+    wide = sectors.pivot(index="year", columns="sector", values="east_pct")
+    fall = wide.iloc[0] - wide
+    when = {}
+    for sector, path in fall.items():
+        past = np.flatnonzero(path.to_numpy() >= SECTOR_SHIFT_PP)
+        if past.size:
+            i = past[0]
+            before, after = path.iloc[i - 1], path.iloc[i]
+            when[sector] = path.index[i - 1] + (SECTOR_SHIFT_PP - before) / (after - before)
+    return pd.Series(when, dtype=float).reindex(fall.columns)
+
+
+def _rms(values: pd.Series) -> float:
+    return float(np.sqrt(np.mean(np.square(values))))

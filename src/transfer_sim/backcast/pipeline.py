@@ -1,0 +1,121 @@
+"""``transfer-sim backcast``: calibrate (or take the shipped parameters), simulate the
+timeline with several seeds, and write the fit, the parameters and the report.
+
+    DIR/fit.parquet          year, metric, region, target_pct, simulated_pct, split
+    DIR/params.json          parameters, their ranges, the objective, the settings
+    DIR/evaluations.parquet  every point the calibration evaluated (with --calibrate)
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from ..batch.errors import UserError
+from ..batch.executors import open_executor
+from ..batch.storage import write_frame, write_json
+from ..batch.store import ensure_writable
+from . import fit, history, report, simulate, smm
+from .timeline import CALIBRATABLE, Timeline
+
+DEFAULT_TIMELINE = Path("experiments/history_2005_2019.toml")
+DEFAULT_PARAMS = Path("experiments/backcast_params.json")
+
+
+@dataclass(frozen=True)
+class Request:
+    timeline: Timeline
+    out: Path
+    firms: int
+    seeds: int
+    calibrate: bool = False
+    parameters: dict | None = None  # the shipped parameters, without --calibrate
+    evaluations: int | None = None  # override the timeline's budget
+    workers: int | str = 0
+    html: Path | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    document: dict  # params.json
+    errors: pd.DataFrame  # fit.errors
+    facts: pd.DataFrame  # fit.stylized_facts
+
+
+def shipped_parameters(path: Path) -> dict[str, float]:
+    """The ``parameters`` of a params.json, checked: calibratable names, finite numbers."""
+    try:
+        values = json.loads(Path(path).read_text(encoding="utf-8"))["parameters"]
+    except FileNotFoundError:
+        raise UserError(f"{path}: no such file; calibrate with --calibrate or pass --params FILE") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as error:
+        raise UserError(f"{path}: not a parameters file with a 'parameters' table ({error})") from None
+    if not isinstance(values, dict):
+        raise UserError(f"{path}: 'parameters' must be a table of name: value")
+    for name, value in values.items():
+        if name not in CALIBRATABLE:
+            raise UserError(f"{path}: unknown parameter {name!r}; allowed: {', '.join(CALIBRATABLE)}")
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+            raise UserError(f"{path}: parameter {name} must be a finite number, got {value!r}")
+    return {name: float(value) for name, value in values.items()}
+
+
+def run(request: Request, progress=None) -> Outcome:
+    """Everything the command does after its input is checked."""
+    timeline, settings = request.timeline, request.timeline.calibration
+    seeds = simulate.replicate_seeds(settings.seed, request.seeds)
+    ensure_writable(request.out)
+    if request.html is not None:
+        ensure_writable(request.html.parent)
+    result = profile = None
+    if request.calibrate:
+        budget = request.evaluations or settings.evaluations
+        problem = smm.Problem(timeline, tuple(seeds), request.firms)
+        with open_executor(request.workers) as executor:
+            result = smm.calibrate(problem, budget, min(settings.design_points, budget - 1), settings.seed,
+                                   executor, progress)
+        parameters = result.parameters
+        profile = smm.profile(problem, parameters)
+    else:
+        parameters = request.parameters or {}
+    simulation = simulate.simulated(timeline, parameters, seeds, request.firms)
+    table = fit.table(simulation)
+    errors, facts = fit.errors(table), fit.stylized_facts(table, simulation)
+    document = params_document(timeline, parameters, smm.objective(simulation.shares), request, result, profile)
+    write_frame(request.out / "fit.parquet", table)
+    write_json(request.out / "params.json", document)
+    if result is not None:
+        write_frame(request.out / "evaluations.parquet", result.evaluations)
+    if request.html is not None:
+        report.write(request.html, table, errors, facts, simulation, document,
+                     None if result is None else result.evaluations)
+    return Outcome(document, errors, facts)
+
+
+def params_document(timeline: Timeline, parameters: dict, objective: float, request: Request,
+                    result: smm.Result | None, profile: dict | None) -> dict:
+    settings = timeline.calibration
+    document = {
+        "timeline": timeline.timeline.name,
+        "calibrated": result is not None,
+        "parameters": parameters,
+        "ranges": {name: list(bounds) for name, bounds in settings.parameters.items()},
+        "objective": {
+            "value": objective, "unit": "pp^2, mean squared gap of simulated and target shares",
+            "rmse_pp": math.sqrt(objective), "moments": len(smm.moments(history.targets())),
+            "years": [history.CALIBRATION.start + 1, history.CALIBRATION.stop - 1],
+            "metrics": list(history.METRICS), "regions": list(history.MACRO), "weights": "identity",
+        },
+        "simulation": {"firms": request.firms, "seeds": request.seeds, "seed": settings.seed},
+    }
+    if result is not None:
+        document["search"] = {
+            "method": "Latin hypercube, then bounded Nelder-Mead from the best point",
+            "evaluations": len(result.evaluations),
+            "profile_rmse_pp": {"step": "0.1 of the range, down and up", **profile},
+        }
+    return document

@@ -1,0 +1,191 @@
+"""A historical timeline as data, and playing it onto a model year by year.
+
+A timeline file (TOML, see ``experiments/history_2005_2019.toml``) holds the policy in force
+in the start year, dated events that change levers, yearly paths of the exogenous drivers
+(nominal growth, foreign demand) and of continuous levers, and reference series that document
+how those numbers were made. Every entry names its source and its basis: ``data`` (a shipped
+data file), ``computed`` (arithmetic on data and other entries), ``reported`` (a publication),
+``memory`` (recalled, not checked against a source) or ``assumption`` (a modelling choice).
+
+Region lists may name macro-regions (``"west"``); they stand for their provinces.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, ValidationError, model_validator
+
+from ..batch.errors import UserError, describe
+from ..batch.spec import FEWEST_FIRMS, Strict, read_toml
+from ..geography import Geography
+from ..levers import PolicyError, resolve
+from ..model import TransferModel
+from ..params import EconomyParams
+from ..policy import REGION_FIELDS, Policy
+from ..sectors import MACRO_REGIONS, sector_table
+
+Basis = Literal["data", "computed", "reported", "memory", "assumption"]
+DRIVERS = ("nominal_growth", "world_demand")  # paths that set model attributes, not levers
+
+
+class Sourced(Strict):
+    source: str = Field(min_length=1)
+    basis: Basis
+
+
+class Start(Sourced):
+    """The levers in force in the start year: the state the calibration holds as stationary."""
+
+    levers: dict[str, Any] = {}
+
+
+class Event(Sourced):
+    """From ``year`` on, ``set`` replaces levers and ``add`` extends list and table levers."""
+
+    year: int
+    name: str = Field(min_length=1)
+    description: str = ""
+    set: dict[str, Any] = {}
+    add: dict[str, Any] = {}
+
+
+class Series(Sourced):
+    """One number per calendar year (TOML keys are the years)."""
+
+    unit: str = Field(min_length=1)
+    values: dict[int, float] = Field(min_length=1)
+
+
+#: What a back-cast can estimate: the logit sharpness and every real-valued behavioural parameter
+#: (not nominal growth, which the timeline sets year by year).
+CALIBRATABLE = ("logit_beta", *(f.name for f in fields(EconomyParams) if f.type in ("float", float) and f.name != "growth"))
+
+
+class Calibration(Strict):
+    """Simulated method of moments: parameter ranges, the budget and the simulations per point."""
+
+    parameters: dict[str, tuple[float, float]] = Field(min_length=1)
+    seed: int = Field(0, ge=0)
+    seeds: int = Field(3, ge=1, le=100)
+    firms: int = Field(20_000, ge=FEWEST_FIRMS, le=5_000_000)
+    evaluations: int = Field(100, ge=2, le=100_000)
+    design_points: int = Field(24, ge=1, le=100_000)
+
+    @model_validator(mode="after")
+    def _known_parameters(self):
+        for name, (low, high) in self.parameters.items():
+            if name not in CALIBRATABLE:
+                raise ValueError(f"cannot calibrate {name!r}; calibratable: {', '.join(CALIBRATABLE)}")
+            if not low < high:
+                raise ValueError(f"range of {name} is [{low}, {high}]; it must be increasing")
+        if self.design_points >= self.evaluations:
+            raise ValueError(f"design_points ({self.design_points}) must be below evaluations ({self.evaluations})")
+        return self
+
+
+class TimelineInfo(Strict):
+    name: str = Field(min_length=1)
+    description: str = ""
+    start_year: int = Field(ge=2004, le=2023)
+    end_year: int = Field(ge=2005, le=2023)
+
+
+class Timeline(Strict):
+    """A validated timeline file; :meth:`policy_in` and :meth:`drivers_in` read it by year."""
+
+    timeline: TimelineInfo
+    start: Start
+    events: list[Event] = []
+    paths: dict[str, Series] = {}
+    reference: dict[str, Series] = {}
+    calibration: Calibration
+
+    @model_validator(mode="after")
+    def _consistent(self):
+        first, last = self.timeline.start_year, self.timeline.end_year
+        if last <= first:
+            raise ValueError(f"end_year {last} must come after start_year {first}")
+        for driver in DRIVERS:
+            years = set(self.paths[driver].values) if driver in self.paths else set()
+            missing = sorted(set(range(first + 1, last + 1)) - years)
+            if missing:
+                raise ValueError(f"paths.{driver} has no value for {missing[0]}")
+        for event in self.events:
+            if not first < event.year <= last:
+                raise ValueError(f"event {event.name!r} in {event.year} is outside {first + 1}-{last}")
+        for year in range(first, last + 1):
+            self.policy_in(year)  # every year's levers must make a valid policy
+        return self
+
+    @property
+    def years(self) -> range:
+        return range(self.timeline.start_year, self.timeline.end_year + 1)
+
+    def levers_in(self, year: int) -> dict[str, Any]:
+        """The levers in force in ``year``: the start, every event up to that year, and the latest
+        value of each lever path."""
+        levers = _expanded(self.start.levers)
+        for event in sorted(self.events, key=lambda e: e.year):
+            if event.year > year:
+                break
+            levers.update(_expanded(event.set))
+            for name, more in _expanded(event.add).items():
+                have = levers.get(name) or ({} if isinstance(more, dict) else [])
+                levers[name] = {**have, **more} if isinstance(more, dict) else have + [r for r in more if r not in have]
+        for name, path in self.paths.items():
+            reached = [value for when, value in sorted(path.values.items()) if when <= year]
+            if name not in DRIVERS and reached:
+                levers[name] = reached[-1]  # a lever keeps its latest value
+        return levers
+
+    def policy_in(self, year: int) -> Policy:
+        try:
+            policy = Policy(**self.levers_in(year))
+            resolve(policy, Geography.china(), sector_table())
+        except ValidationError as error:
+            raise ValueError(f"levers in {year}: {describe(error)}") from None
+        except PolicyError as error:
+            raise ValueError(f"levers in {year}: {error}") from None
+        return policy
+
+    def drivers_in(self, year: int) -> dict[str, float]:
+        """Nominal growth over the previous year and foreign demand (1 = start year) in ``year``."""
+        return {driver: self.paths[driver].values[year] for driver in DRIVERS}
+
+
+def _expanded(levers: dict[str, Any]) -> dict[str, Any]:
+    """Levers with macro-region names in region lists replaced by their provinces."""
+    china = Geography.china()
+    out = dict(levers)
+    for name in REGION_FIELDS:
+        if isinstance(out.get(name), list):
+            out[name] = [p for r in out[name] for p in (china.regions_in(r) if r in MACRO_REGIONS else [r])]
+    return out
+
+
+def load(path: str | Path) -> Timeline:
+    """Read and validate a timeline file; bad input is a :class:`UserError` naming the problem."""
+    path = Path(path)
+    try:
+        return Timeline.model_validate(read_toml(path))
+    except ValidationError as error:
+        raise UserError(f"{path}: {describe(error)}") from None
+
+
+def play(model: TransferModel, timeline: Timeline, until: int | None = None) -> TransferModel:
+    """Step ``model`` from its current year to ``until`` (default the timeline's end), setting
+    each year's levers, nominal growth and foreign demand before that year is simulated."""
+    last = timeline.timeline.end_year if until is None else until
+    if not model.year <= last <= timeline.timeline.end_year:
+        raise ValueError(f"cannot play the timeline from {model.year} to {last}: it ends in {timeline.timeline.end_year}")
+    while model.year < last:
+        year = model.year + 1
+        drivers = timeline.drivers_in(year)
+        model.set_policy(timeline.policy_in(year))
+        model.growth_rate = drivers["nominal_growth"]
+        model.world_demand = drivers["world_demand"]
+        model.step()
+    return model
