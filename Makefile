@@ -27,11 +27,35 @@ $(STAMP): pyproject.toml constraints.txt
 
 venv: $(STAMP)
 
-run: $(STAMP)
-	$(PY) -m transfer_sim
+# The dashboard on 127.0.0.1 (PORT= overrides 8765); `python -m transfer_sim` prints a text summary.
+run: $(STAMP) assets
+	@echo "transfer-sim dashboard: http://127.0.0.1:$${PORT:-8765}/  (Ctrl-C stops it)"
+	SOLARA_TELEMETRY_MIXPANEL_ENABLE=False $(VENV)/bin/solara run app.py --production --no-open \
+	  --host 127.0.0.1 --port $${PORT:-8765}
+
+.PHONY: assets browser dashboard-test-setup
+# Solara's front-end files and plotly.js, unpacked from the npm registry into Solara's asset
+# cache, so the dashboard never needs a CDN.
+assets: $(STAMP)
+	$(PY) -m transfer_sim.dashboard.assets
+
+# Debian's Chromium, for the browser tests and PNG export; apt-get installs it when root.
+browser:
+	@if command -v chromium >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "Installing chromium with apt-get"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	    || echo "warning: apt-get could not install chromium" >&2; \
+	else echo "warning: chromium is missing and needs root and apt-get to install" >&2; fi
+
+# What the dashboard's browser tests need. Failures only warn here: those tests then skip
+# with a loud reason, or fail under CI=true.
+dashboard-test-setup: $(STAMP)
+	@$(PY) -m transfer_sim.dashboard.assets || echo "warning: the dashboard's asset cache is incomplete" >&2
+	@$(MAKE) --no-print-directory browser
 
 # pytest exits 5 when it collected nothing: report it as the failure it is.
-test: $(STAMP)
+test: $(STAMP) dashboard-test-setup
 	@$(PY) -m pytest -q $(PYTEST_ARGS); status=$$?; \
 	if [ $$status -eq 5 ]; then echo "error: pytest collected no tests" >&2; fi; exit $$status
 
@@ -41,6 +65,11 @@ bench: $(STAMP)
 .PHONY: bench-batch
 bench-batch: $(STAMP)
 	$(PY) benchmarks/batch.py
+
+# docs/validation.md from the code that checks the model (oracle, lever directions, calibration).
+.PHONY: validate
+validate: $(STAMP)
+	$(PY) -m transfer_sim.validation docs/validation.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

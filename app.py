@@ -1,0 +1,3 @@
+"""`solara run app.py`: the transfer-sim dashboard."""
+
+from transfer_sim.dashboard.page import Page  # noqa: F401

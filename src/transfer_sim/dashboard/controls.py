@@ -1,0 +1,67 @@
+"""The sidebar: scenario, run size, the Reset / Step / Run / Stop buttons, levers and export."""
+
+from __future__ import annotations
+
+import re
+
+import solara
+
+from ..policy import PRESETS
+from . import state
+from .export_panel import ExportPanel
+from .lever_panel import LeverPanel
+from .session import START_YEAR
+from .settings import RUN_LIMITS
+
+
+@solara.component
+def RunButtons():
+    """Reset restarts the run; Step plays one year; Run plays the rest in the background; Stop halts it."""
+    snap = state.snapshot.value
+    running = state.advance.pending
+    finished = snap is not None and snap.finished and snap.settings == state.settings.value
+    with solara.Row(gap="4px", style={"flex-wrap": "wrap"}):
+        solara.Button("Reset", icon_name="mdi-restart", on_click=state.reset, outlined=True, small=True)
+        solara.Button("Step", icon_name="mdi-step-forward", on_click=state.step, disabled=running or finished,
+                      outlined=True, small=True)
+        solara.Button("Run", icon_name="mdi-play", on_click=state.run, disabled=running or finished,
+                      color="primary", small=True)
+        solara.Button("Stop", icon_name="mdi-stop", on_click=state.stop, disabled=not running, outlined=True,
+                      small=True)
+
+
+def whole_number(text: str) -> int | str:
+    """``"20,000"`` -> 20000; anything else stays text, for the settings to explain."""
+    cleaned = text.replace(",", "").replace("_", "").strip()
+    return int(cleaned) if re.fullmatch(r"-?\d+", cleaned) else text
+
+
+@solara.component
+def RunSize():
+    """Years, number of firms and seed, applied on Enter or when the field is left; a bad entry
+    is explained above the tabs and the run stays as it was."""
+    current = state.settings.value
+    with solara.Row(gap="8px"):
+        for field, (label, _low, _high) in RUN_LIMITS.items():
+            solara.InputText(label, value=str(getattr(current, field)), continuous_update=False,
+                             on_value=lambda text, field=field: state.change(
+                                 lambda s: s.with_run(field, whole_number(text))))
+
+
+@solara.component
+def Controls():
+    """Every control edits the session's settings through :func:`state.change`."""
+    current = state.settings.value
+    # A fixed width: the sidebar otherwise grows with its widest line and covers the page.
+    with solara.Column(gap="10px", style={"width": "376px", "max-width": "376px"}):
+        solara.Select("Scenario preset", values=list(PRESETS), value=current.preset, dense=True,
+                      on_value=lambda name: state.change(lambda s: s.with_preset(name)))
+        changed = ", ".join(current.changed_levers) or "none"
+        solara.Text(f"Changed from the preset: {changed}", classes=["tsim-explain"])  # always there: a
+        # line that came and went would shift the widgets below and close the open lever groups
+        RunSize()
+        RunButtons()
+        solara.Text("Levers (changing one restarts the run)", classes=["tsim-section"])
+        LeverPanel(current.policy, START_YEAR, START_YEAR + current.years,
+                   lambda name, value: state.change(lambda s: s.with_lever(name, value)))
+        ExportPanel()

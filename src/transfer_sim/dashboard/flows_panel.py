@@ -1,0 +1,29 @@
+"""The Flows tab: where relocating firms come from and go to, as Sankey diagrams."""
+
+from __future__ import annotations
+
+import solara
+
+from .. import viz
+from .figure_card import FigureCard, use_plot
+from .session import Snapshot
+from .widgets import CommitSlider, YearSlider, use_year
+
+
+@solara.component
+def FlowsPanel(snap: Snapshot):
+    """Flows summed from the first simulated year to the chosen one, so small yearly counts add up."""
+    year, set_year = use_year(snap.year)
+    top, set_top = solara.use_state(15)
+    first = snap.start_year + 1
+    with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}, gap="16px"):
+        YearSlider(snap.years, year, set_year, label=f"Relocations {first} to")
+        with solara.Row(style={"align-items": "center", "min-width": "260px"}):
+            solara.Text(f"province pairs shown: {top}", style={"white-space": "nowrap"})
+            CommitSlider(top, 5, 40, 1, set_top)
+    upto = snap.flows[snap.flows["year"] <= year]
+    macro = use_plot(lambda: viz.sankey_figure(upto, snap.regions, "macro"), [snap, year])
+    provinces = use_plot(lambda: viz.sankey_figure(upto, snap.regions, "province", top=top), [snap, year, top])
+    with solara.ColumnsResponsive(12, large=6):
+        FigureCard(macro, f"flows-macro-{year}")
+        FigureCard(provinces, f"flows-province-{year}")

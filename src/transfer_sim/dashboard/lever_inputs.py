@@ -1,0 +1,94 @@
+"""One input per policy lever, chosen by the lever's kind, with its one-line explanation.
+
+A region or sector list left at its default is stored as ``None`` (the policy's own
+default, resolved by :func:`transfer_sim.levers.resolve`), so choosing the default set
+by hand gives the same policy as the preset.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import cache
+from typing import Callable
+
+import reacton.ipyvuetify as v
+import solara
+
+from ..levers import CHINA_BARRIER, PolicyArrays, resolve
+from ..policy import Policy
+from ..sectors import SECTORS, sector_table
+from .session import china
+from .settings import LeverSpec
+from .widgets import CommitSlider
+
+
+@cache
+def _status_quo() -> PolicyArrays:
+    return resolve(Policy(), china(), sector_table())
+
+
+def members(name: str, value) -> list[str]:
+    """The regions or sectors a list lever stands for, its default (``None``) resolved."""
+    if value is not None:
+        return list(value)
+    mask = getattr(_status_quo(), name)
+    names = SECTORS if name == "cage_sectors" else china().names
+    return [n for n, on in zip(names, mask) if on]
+
+
+def title(name: str) -> str:
+    return name.replace("_", " ").capitalize()
+
+
+def slider_step(low: float, high: float) -> float:
+    """A round step giving about a hundred positions between the limits."""
+    return 10 ** math.floor(math.log10((high - low) / 100))
+
+
+@solara.component
+def Explanation(text: str, detail: str = ""):
+    """A one-line grey explanation; the full text shows on hover."""
+    v.Html(tag="div", children=[text], attributes={"title": detail or text}, class_="tsim-explain")
+
+
+@solara.component
+def LeverInput(spec: LeverSpec, policy: Policy, on_change: Callable[[str, object], None]):
+    """The widget for one lever; ``on_change(name, value)`` receives a value the policy can validate."""
+    value = getattr(policy, spec.name)
+
+    def changed(new):
+        on_change(spec.name, new)
+
+    with solara.Column(gap="0px", classes=["tsim-lever"]):
+        if spec.kind in ("float", "int"):
+            shown = CHINA_BARRIER if value is None else value
+            solara.Text(f"{title(spec.name)}: {shown:g} ({spec.unit})", classes=["tsim-lever-title"])
+            step = 1 if spec.kind == "int" else slider_step(spec.low, spec.high)
+            CommitSlider(shown, spec.low, spec.high, step, changed)
+        elif spec.kind == "bool":
+            solara.Switch(label=f"{title(spec.name)} ({spec.unit})", value=value, on_value=changed)
+        elif spec.kind in ("regions", "sectors"):
+            everything = list(SECTORS) if spec.kind == "sectors" else list(china().names)
+            default = members(spec.name, None)
+
+            def chosen(names):
+                picked = [n for n in everything if n in names]  # keep the list's own order
+                changed(None if picked == default and spec.default is None else picked)
+
+            solara.SelectMultiple(title(spec.name), values=members(spec.name, value), all_values=everything,
+                                  on_value=chosen, dense=True)
+        elif spec.kind == "region_rates":
+            RegionRates(value, changed)
+        Explanation(spec.mechanism, f"{spec.mechanism}. Seed: “{spec.seed}”")
+
+
+@solara.component
+def RegionRates(rates: dict[str, float], on_change: Callable[[dict[str, float]], None]):
+    """One rate paid in the chosen regions (the policy allows a rate per region)."""
+    rate = max(rates.values(), default=0.0)
+    regions = list(rates)
+
+    solara.Text(f"{title('profit_subsidy')}: {rate:g} (share of operating profit)", classes=["tsim-lever-title"])
+    CommitSlider(rate, 0.0, 1.0, 0.01, lambda r: on_change({name: r for name in regions}))
+    solara.SelectMultiple("in the regions", values=regions, all_values=list(china().names),
+                          on_value=lambda names: on_change({name: rate for name in names}), dense=True)

@@ -1,0 +1,63 @@
+"""The dashboard page: controls in the sidebar, the year and progress on top, the tabs below."""
+
+from __future__ import annotations
+
+import solara
+import solara.lab
+
+from . import state
+from .about_panel import AboutPanel
+from .compare_panel import ComparePanel
+from .controls import Controls
+from .flows_panel import FlowsPanel
+from .map_panel import MapPanel
+from .sectors_panel import SectorsPanel
+from .status import Status
+from .theory_panel import TheoryPanel
+from .trends_panel import TrendsPanel
+
+STYLE = """
+.tsim-year { font-size: 1.35rem; font-weight: 600; margin-right: 12px; }
+.tsim-explain { font-size: 0.78rem; color: #666; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+.tsim-section { font-weight: 600; margin-top: 6px; }
+.tsim-lever { padding: 4px 0 8px 0; border-bottom: 1px solid #eee; }
+.tsim-lever-title { font-size: 0.85rem; }
+.tsim-levers .v-expansion-panel-content__wrap { padding: 0 12px 8px 12px; }
+.tsim-figure { min-height: 200px; }
+"""
+
+
+@solara.component
+def SnapshotTab(panel):
+    """A tab that shows the latest snapshot, or says that the first one is on its way."""
+    snap = state.snapshot.value
+    if snap is None:
+        solara.Text("Preparing the model…")
+    else:
+        panel(snap)
+
+
+@solara.component
+def Page():
+    """One per browser session; its first effect builds the session's model in the background."""
+    solara.Title("transfer-sim: industrial transfer across China's provinces")
+    solara.Style(STYLE)
+    solara.use_effect(state.reset, dependencies=[])  # the session's first model, in the background
+    with solara.Sidebar():
+        Controls()
+    Status()
+    with solara.lab.Tabs(lazy=True):  # only the visible tab is drawn, so a snapshot redraws one tab
+        with solara.lab.Tab("Map"):
+            SnapshotTab(MapPanel)
+        with solara.lab.Tab("Trends"):
+            SnapshotTab(TrendsPanel)
+        with solara.lab.Tab("Flows"):
+            SnapshotTab(FlowsPanel)
+        with solara.lab.Tab("Sectors"):
+            SnapshotTab(SectorsPanel)
+        with solara.lab.Tab("Compare"):
+            ComparePanel()
+        with solara.lab.Tab("Theory lab"):
+            TheoryPanel()
+        with solara.lab.Tab("About"):
+            AboutPanel()

@@ -1,0 +1,22 @@
+"""The Sectors tab: where each sector produces, and how concentrated it is over time."""
+
+from __future__ import annotations
+
+import solara
+
+from .. import viz
+from .figure_card import FigureCard, use_plot
+from .session import Snapshot
+from .widgets import YearSlider, use_year
+
+
+@solara.component
+def SectorsPanel(snap: Snapshot):
+    """The heatmap follows the chosen year; concentration shows every year so far."""
+    year, set_year = use_year(snap.year)
+    YearSlider(snap.years, year, set_year)
+    heatmap = use_plot(lambda: viz.sector_heatmap(snap.sectors, year), [snap, year])
+    concentration = use_plot(lambda: viz.concentration_figure(snap.sectors), [snap])
+    with solara.ColumnsResponsive(12, large=6):
+        FigureCard(heatmap, f"sectors-{year}")
+        FigureCard(concentration, "sector-concentration")

@@ -1,0 +1,29 @@
+"""The line above the tabs: the simulated year, the run's progress and any problem to fix."""
+
+from __future__ import annotations
+
+import solara
+
+from . import state
+
+
+@solara.component
+def Status():
+    """Always on screen, whatever the tab: ``Year: YYYY``, the run's progress, readable problems."""
+    snap = state.snapshot.value
+    task = state.advance
+    with solara.Column(gap="4px", classes=["tsim-status"]):
+        with solara.Row(style={"align-items": "baseline", "flex-wrap": "wrap"}):
+            if snap is None:
+                solara.Text("Year: ----", classes=["tsim-year"])
+                solara.Text("preparing the model…")
+            else:
+                solara.Text(f"Year: {snap.year}", classes=["tsim-year"])
+                s = snap.settings
+                solara.Text(f"of {snap.start_year}–{snap.end_year} · preset {s.preset} · {s.n_firms:,} firms · "
+                            f"seed {s.seed}" + (" · finished" if snap.finished else ""))
+        solara.ProgressLinear((task.progress or True) if task.pending else False)  # False keeps its space
+        if state.message.value:
+            solara.Error(state.message.value, dense=True)
+        if task.error:
+            solara.Error(f"The run stopped: {type(task.exception).__name__}: {task.exception}", dense=True)

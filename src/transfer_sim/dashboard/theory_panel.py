@@ -1,0 +1,69 @@
+"""The Theory lab tab: sliders for s_E, φ and the logit sharpness; simulation against the formula."""
+
+from __future__ import annotations
+
+import solara
+import solara.lab
+
+from .. import viz
+from ..economics import home_market_share
+from .figure_card import FigureCard, use_plot
+from .theory import home_market_experiment
+from .widgets import CommitSlider
+
+
+@solara.lab.task(prefer_threaded=True)
+def experiment(s_e: float, phi: float, beta: float):
+    """Runs in the background (about a second): the grid of two-region economies for these knobs."""
+    return (s_e, phi, beta), home_market_experiment(s_e, phi, beta)
+
+
+@solara.component
+def Knob(label: str, value: float, low: float, high: float, step: float, on_value):
+    """A named slider with its value written out."""
+    with solara.Row(style={"align-items": "center", "min-width": "280px", "flex": "1"}, classes=["tsim-knob"]):
+        solara.Text(f"{label} = {value:g}", style={"white-space": "nowrap", "min-width": "120px"})
+        CommitSlider(value, low, high, step, on_value)
+
+
+@solara.component
+def TheoryPanel():
+    """The knobs stay with the tab; each change reruns the experiment, the last result stays up."""
+    s_e, set_s_e = solara.use_state(0.6)
+    phi, set_phi = solara.use_state(0.3)
+    beta, set_beta = solara.use_state(200.0)
+    done = experiment.latest
+
+    def refresh():
+        if done is None or done[0] != (s_e, phi, beta):
+            experiment(s_e, phi, beta)
+
+    solara.use_effect(refresh, dependencies=[s_e, phi, beta])
+
+    solara.Markdown(
+        "Two regions share one footloose industry; region 1 buys a share s_E of the goods, trade "
+        "between them has freeness φ (1 = free trade), and firms choose where to be by a logit of "
+        "sharpness β. Theory (the home-market effect): region 1 ends with the firm share "
+        "s_n = 1/2 + ((1+φ)/(1−φ))(s_E − 1/2), more than its share of demand. With a sharp logit "
+        "the simulated firms reproduce it; a soft logit pulls them towards one half."
+    )
+    with solara.Row(style={"flex-wrap": "wrap"}, gap="24px"):
+        Knob("market share s_E", s_e, 0.5, 0.8, 0.01, set_s_e)
+        Knob("trade freeness φ", phi, 0.05, 0.9, 0.05, set_phi)
+        Knob("logit sharpness β", beta, 1.0, 300.0, 1.0, set_beta)
+    solara.ProgressLinear(experiment.pending)
+    if experiment.latest is not None:  # the last finished experiment stays up while the next one runs
+        TheoryCharts(*experiment.latest)
+
+
+@solara.component
+def TheoryCharts(knobs: tuple[float, float, float], outcome):
+    """The finished experiment: the grid against the formula, and the chosen run's path."""
+    s_e, phi, _ = knobs
+    points, path = outcome
+    effect = use_plot(lambda: viz.home_market_figure(points, phi, chosen=round(s_e, 2)), [knobs, outcome])
+    path_plot = use_plot(lambda: viz.share_path_figure(path, "Region 1", home_market_share(s_e, phi)),
+                         [knobs, outcome])
+    with solara.ColumnsResponsive(12, large=6):
+        FigureCard(effect, "home-market-effect")
+        FigureCard(path_plot, "home-market-path")

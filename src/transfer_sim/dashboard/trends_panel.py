@@ -1,0 +1,23 @@
+"""The Trends tab: macro-regional shares, inequality, firm dynamics and fiscal cost over the years."""
+
+from __future__ import annotations
+
+import solara
+
+from .. import viz
+from .figure_card import FigureCard, use_plot
+from .session import Snapshot
+
+
+@solara.component
+def TrendsPanel(snap: Snapshot):
+    """Shares full width; inequality, firm dynamics and fiscal cost side by side below."""
+    shares = use_plot(lambda: viz.macro_share_figure(snap.regions), [snap])
+    inequality = use_plot(lambda: viz.inequality_figure(snap.summary), [snap])
+    activity = use_plot(lambda: viz.activity_figure(snap.summary), [snap])
+    fiscal = use_plot(lambda: viz.fiscal_figure(snap.fiscal), [snap])
+    FigureCard(shares, "macro-shares")
+    with solara.ColumnsResponsive(12, large=4):
+        FigureCard(inequality, "inequality")
+        FigureCard(activity, "relocations-entries-exits")
+        FigureCard(fiscal, "fiscal-cost")

@@ -1,0 +1,283 @@
+"""Dashboard components rendered without a browser (solara.render): controls, run task, panels."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import time
+import zipfile
+from pathlib import Path
+
+import ipyvuetify as vw
+import pytest
+import solara
+
+import transfer_sim as ts
+from transfer_sim import viz
+from transfer_sim.dashboard import assets, export, state
+from transfer_sim.dashboard.about_panel import lever_guide
+from transfer_sim.dashboard.compare_panel import ComparePanel, compare
+from transfer_sim.dashboard.controls import Controls
+from transfer_sim.dashboard.flows_panel import FlowsPanel
+from transfer_sim.dashboard.lever_inputs import LeverInput
+from transfer_sim.dashboard.map_panel import MapPanel
+from transfer_sim.dashboard.sectors_panel import SectorsPanel
+from transfer_sim.dashboard.session import run_to_end
+from transfer_sim.dashboard.settings import Settings, SettingsError, lever_specs, measures
+from transfer_sim.dashboard.shock_inputs import ShockInputs
+from transfer_sim.dashboard.status import Status
+from transfer_sim.dashboard.theory import home_market_experiment
+from transfer_sim.dashboard.trends_panel import TrendsPanel
+
+SMALL = Settings(years=4, n_firms=2_000, seed=2)
+CAGE_AND_NEST = Settings(years=3, n_firms=2_000, seed=4).with_preset("cage_and_nest")
+
+
+def wait_for(condition, timeout: float = 15.0) -> None:
+    start = time.monotonic()
+    while not condition():
+        if time.monotonic() - start > timeout:
+            raise AssertionError("timed out waiting for the dashboard")
+        time.sleep(0.01)
+
+
+@pytest.fixture
+def session():
+    """A fresh session state with a small run, and no task left running afterwards."""
+    state.settings.set(SMALL)
+    state.snapshot.set(None)
+    state.message.set("")
+    state._simulation.set(None)
+    yield state
+    if state.advance.pending:
+        state.advance.cancel()
+    wait_for(lambda: not state.advance.pending)
+
+
+@pytest.fixture(scope="module")
+def finished():
+    return run_to_end(CAGE_AND_NEST)
+
+
+def texts(rc) -> list[str]:
+    return [str(w.children[0]) for w in rc.find(vw.Html).widgets if w.children and isinstance(w.children[0], str)]
+
+
+def figures(rc) -> list[dict]:
+    """The figures the page would draw, as the browser receives them."""
+    views = rc.find(vw.VuetifyTemplate).widgets
+    return [json.loads(w.figure) for w in views if hasattr(w, "figure")]
+
+
+def button(rc, label: str) -> vw.Btn:
+    return next(b for b in rc.find(vw.Btn).widgets if label in b.children)
+
+
+@solara.component
+def Sidebar():
+    Status()
+    Controls()
+
+
+def test_step_advances_the_year_and_run_plays_to_the_last_year(session):
+    box, rc = solara.render(Sidebar(), handle_error=False)
+    state.reset()
+    wait_for(lambda: "Year: 2025" in texts(rc))
+    button(rc, "Step").click()
+    wait_for(lambda: state.snapshot.value.year == 2026)
+    wait_for(lambda: "Year: 2026" in texts(rc))
+    button(rc, "Run").click()
+    wait_for(lambda: state.snapshot.value.finished and not state.advance.pending)
+    assert state.snapshot.value.year == 2029
+    wait_for(lambda: "Year: 2029" in texts(rc))
+    assert button(rc, "Run").disabled and button(rc, "Step").disabled
+    rc.close()
+
+
+def test_preset_control_changes_the_policy_and_restarts(session):
+    box, rc = solara.render(Controls(), handle_error=False)
+    preset = next(s for s in rc.find(vw.Select).widgets if s.label == "Scenario preset")
+    preset.v_model = "fifteenth_plan"
+    assert state.settings.value.policy == ts.Policy.preset("fifteenth_plan")
+    wait_for(lambda: state.snapshot.value is not None and state.snapshot.value.settings.preset == "fifteenth_plan")
+    assert state.snapshot.value.year == 2025
+    rc.close()
+
+
+def test_a_lever_slider_changes_the_lever_when_released(session):
+    spec = next(s for s in lever_specs() if s.name == "cage_fee")
+    box, rc = solara.render(LeverInput(spec, state.settings.value.policy,
+                                       lambda name, value: state.change(lambda s: s.with_lever(name, value))),
+                            handle_error=False)
+    slider = rc.find(vw.Slider).widget
+    assert (slider.min, slider.max) == (0, 0.1)  # the policy's own limits
+    slider.fire_event("change", 0.04)
+    assert state.settings.value.policy.cage_fee == 0.04
+    wait_for(lambda: state.snapshot.value is not None and state.snapshot.value.settings.policy.cage_fee == 0.04)
+    assert state.settings.value.changed_levers == ["cage_fee"]
+    rc.close()
+
+
+def test_a_region_list_left_at_its_default_stays_the_default(session):
+    spec = next(s for s in lever_specs() if s.name == "cage_regions")
+    seen = []
+    box, rc = solara.render(LeverInput(spec, ts.Policy(), lambda name, value: seen.append((name, value))),
+                            handle_error=False)
+    select = rc.find(vw.Select).widget
+    eastern = ts.Geography.china().regions_in("east")
+    assert sorted(select.v_model) == sorted(eastern)
+    select.v_model = eastern[:3]
+    select.v_model = list(reversed(eastern))
+    assert seen == [("cage_regions", eastern[:3]), ("cage_regions", None)]
+    rc.close()
+
+
+def test_switching_a_shock_on_gives_a_valid_shock(session):
+    seen = []
+    box, rc = solara.render(ShockInputs([], 2025, 2040, seen.append), handle_error=False)
+    switch = next(s for s in rc.find(vw.Switch).widgets if s.label == "coastal demand")
+    switch.v_model = True
+    (shocks,) = seen
+    policy = ts.Policy(shocks=shocks)
+    assert policy.shocks[0].kind == "coastal_demand" and 2025 <= policy.shocks[0].year <= 2040
+    rc.close()
+
+
+def test_invalid_input_shows_a_readable_message_and_keeps_the_model(session):
+    box, rc = solara.render(Sidebar(), handle_error=False)
+    state.reset()
+    wait_for(lambda: "Year: 2025" in texts(rc))
+    firms = next(f for f in rc.find(vw.TextField).widgets if f.label == "Number of firms")
+    firms.v_model = "0"
+    firms.fire_event("keyup.enter", None)
+    wait_for(lambda: state.message.value == "Number of firms: 0 is out of range; allowed 1 to 200,000")
+    assert state.settings.value.n_firms == SMALL.n_firms
+    firms.v_model = "lots"
+    firms.fire_event("keyup.enter", None)
+    wait_for(lambda: state.message.value == "Number of firms: enter a whole number from 1 to 200,000 (got 'lots')")
+    firms.v_model = "5"  # allowed here, but too few for one firm per province and sector
+    firms.fire_event("keyup.enter", None)
+    wait_for(lambda: state.message.value.startswith("The model cannot start"))
+    assert "n_firms must be a whole number >= " in state.message.value
+    wait_for(lambda: any("The model cannot start" in str(w.children) for w in rc.find(vw.Alert).widgets))
+    assert not any("Traceback" in t for t in texts(rc))
+    with pytest.raises(SettingsError, match=r"cage_fee: Input should be less than or equal to 0.1 \(got 0.5\)"):
+        SMALL.with_lever("cage_fee", 0.5)
+    with pytest.raises(SettingsError, match="Years: enter a whole number"):
+        SMALL.with_run("years", None)
+    rc.close()
+
+
+def test_published_snapshots_never_change(session):
+    state.reset()
+    wait_for(lambda: state.snapshot.value is not None)
+    first = state.snapshot.value
+    rows = len(first.regions)
+    state.run()
+    wait_for(lambda: state.snapshot.value.finished and not state.advance.pending)
+    assert state.snapshot.value is not first
+    assert len(first.regions) == rows and first.year == 2025
+    assert first.summary["year"].tolist() == [2025]
+
+
+def test_stop_halts_a_run_before_its_end(session):
+    state.settings.set(Settings(years=50, n_firms=20_000, seed=1))
+    state.reset()
+    wait_for(lambda: state.snapshot.value is not None)
+    state.run()
+    wait_for(lambda: state.advance.progress is not None)
+    state.stop()
+    wait_for(lambda: not state.advance.pending)
+    wait_for(lambda: not state._simulation.value.lock.locked())
+    assert state.snapshot.value.year < 2075
+    assert state.snapshot.value.year == state._simulation.value.model.year  # the stop year was published
+
+
+@pytest.mark.parametrize("panel", [MapPanel, TrendsPanel, FlowsPanel, SectorsPanel])
+def test_each_results_panel_draws_its_figures(finished, panel):
+    box, rc = solara.render(panel(finished), handle_error=False)
+    drawn = figures(rc)
+    assert drawn and all(f["data"] for f in drawn)
+    if panel is MapPanel:
+        assert len(drawn[0]["data"][0]["locations"]) == 31
+        assert "2028" in drawn[0]["layout"]["title"]["text"]
+    rc.close()
+
+
+def test_compare_runs_both_scenarios_with_the_same_seed(session):
+    state.settings.set(SMALL.with_lever("nest_subsidy", 0.3))
+    box, rc = solara.render(ComparePanel(), handle_error=False)
+    wait_for(lambda: compare.value is not None and not compare.pending, timeout=30)
+    yours, reference = compare.value
+    assert yours.settings.seed == reference.settings.seed == SMALL.seed
+    assert reference.settings.policy == ts.Policy()
+    assert (yours.regions["output"] != reference.regions["output"]).any()
+    wait_for(lambda: len(figures(rc)) == 4)
+    rc.close()
+
+
+def test_theory_experiment_reproduces_the_home_market_effect():
+    points, path = home_market_experiment(0.62, 0.3, 200)
+    share = points.set_index("s_e")["share"]
+    assert 0.62 in share.index and 0.5 in share.index
+    assert share[0.62] == pytest.approx(ts.home_market_share(0.62, 0.3), abs=0.03)
+    assert share[0.5] == pytest.approx(0.5, abs=0.03)
+    assert path["year"].nunique() == 101
+
+
+def test_about_quotes_every_lever_in_the_seed_words():
+    guide = lever_guide()
+    for spec in lever_specs():
+        assert f"`{spec.name}`" in guide and spec.seed in guide
+    assert measures()[:4] == ["Strategic hinterland", "New quality productive forces", "Regional openness",
+                              "Unified national market"]
+
+
+def test_exports_hold_every_table_and_a_standalone_figure(finished):
+    with zipfile.ZipFile(io.BytesIO(export.tables_zip(finished))) as archive:
+        assert sorted(archive.namelist()) == ["fiscal.csv", "flows.csv", "regions.csv", "sectors.csv", "summary.csv"]
+        regions = archive.read("regions.csv").decode()
+    assert regions.count("\n") == len(finished.regions) + 1
+    html = export.figure_html(viz.inequality_figure(finished.summary))
+    assert "Plotly.newPlot" in html and 'src="https://cdn.plot.ly' not in html
+
+
+def test_the_asset_cache_list_covers_what_the_page_loads():
+    template = Path(solara.__file__).parent / "server" / "templates" / "solara.html.j2"
+    markdown = Path(solara.__file__).parent / "components" / "markdown.py"
+    wanted = set(re.findall(r"\{\{cdn\}\}/((?:@[\w-]+/)?[\w.-]+@[\w.-]+)/", template.read_text()))
+    wanted |= set(re.findall(r"getCdn\(\)\}/((?:@[\w-]+/)?[\w.-]+@[\w.-]+)/", markdown.read_text()))
+    wanted.discard("@widgetti/solara-vuetify3-app@5.2.0")  # only with ipyvue 3, which is excluded
+    assert wanted <= set(assets.PACKAGES)
+
+
+@pytest.mark.skipif(not export.png_available(), reason="PNG export needs Kaleido and a Chromium browser")
+def test_png_export_draws_the_map(finished):
+    fig = viz.province_map(viz.map_values(finished.regions, finished.sectors, "output", 2028), "Output", "bn CNY")
+    png = export.figure_png(fig)
+    assert png.startswith(b"\x89PNG") and len(png) > 60_000  # about 32 kB with no province drawn
+
+
+def test_profit_subsidy_pays_one_rate_in_the_chosen_regions():
+    spec = next(s for s in lever_specs() if s.name == "profit_subsidy")
+    seen = []
+    box, rc = solara.render(LeverInput(spec, ts.Policy(profit_subsidy={"Gansu": 0.2}),
+                                       lambda name, value: seen.append(value)), handle_error=False)
+    rc.find(vw.Select).widget.v_model = ["Gansu", "Ningxia"]
+    rc.find(vw.Slider).widget.fire_event("change", 0.3)
+    assert seen == [{"Gansu": 0.2, "Ningxia": 0.2}, {"Gansu": 0.3}]
+    assert ts.Policy(profit_subsidy=seen[0]).profit_subsidy == {"Gansu": 0.2, "Ningxia": 0.2}
+    rc.close()
+
+
+def test_a_shock_can_be_moved_and_resized():
+    seen = []
+    shock = ts.Shock(kind="regional_disaster", year=2030, regions=["Henan"])
+    box, rc = solara.render(ShockInputs([shock], 2025, 2040, seen.append), handle_error=False)
+    year, size, duration = rc.find(vw.Slider).widgets
+    year.fire_event("change", 2033)
+    size.fire_event("change", 0.5)
+    assert [s[0]["year"] for s in seen] == [2033, 2030] and seen[1][0]["size"] == 0.5
+    assert ts.Policy(shocks=seen[0]).shocks[0].regions == ["Henan"]
+    rc.close()
