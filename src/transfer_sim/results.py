@@ -71,10 +71,7 @@ class Results:
                 "region_code": np.tile(self.region_codes, len(self.records)),
                 "macro_region": np.tile(self.macro_regions, len(self.records)),
             })
-            for col in REGION_COLUMNS:
-                values = np.concatenate([r.regions[col] for r in self.records])
-                frame[col] = values.astype(np.int64) if col in COUNT_COLUMNS else values
-            return frame
+            return self._with_columns(frame, REGION_COLUMNS, lambda record: record.regions)
         return self._cached("regions", build)
 
     @property
@@ -87,11 +84,15 @@ class Results:
                 "region": np.tile(np.tile(self.region_names, k), len(self.records)),
                 "sector": np.tile(np.repeat(self.sector_names, n), len(self.records)),
             })
-            for col in SECTOR_COLUMNS:
-                values = np.concatenate([r.sectors[col].ravel() for r in self.records])
-                frame[col] = values.astype(np.int64) if col in COUNT_COLUMNS else values
-            return frame
+            return self._with_columns(frame, SECTOR_COLUMNS, lambda record: record.sectors)
         return self._cached("sectors", build)
+
+    def _with_columns(self, frame: pd.DataFrame, columns, table_of) -> pd.DataFrame:
+        """Add each column, stacked over the years; counts as whole numbers."""
+        for col in columns:
+            values = np.concatenate([np.ravel(table_of(record)[col]) for record in self.records])
+            frame[col] = values.astype(np.int64) if col in COUNT_COLUMNS else values
+        return frame
 
     @property
     def flows(self) -> pd.DataFrame:
