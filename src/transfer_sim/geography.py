@@ -18,14 +18,9 @@ from .params import SIGMA, TradeCostParams
 
 #: Demand nodes outside China, reached through ports, border crossings and corridors.
 EXTERNAL_MARKETS = ("world", "europe", "asean", "russia")
-EXTERNAL_MARKET_LABELS = {
-    "world": "World via the eastern ports",
-    "europe": "Europe / Central Asia",
-    "asean": "ASEAN / RCEP",
-    "russia": "Russia / Mongolia",
-}
 STRATEGIES = ("jjj", "yrd", "gba", "yreb", "yrb")
-CORRIDORS = ("China-Europe Railway Express", "Western Land-Sea New Corridor")
+CHINA_EUROPE_EXPRESS = "China-Europe Railway Express"
+LAND_SEA_CORRIDOR = "Western Land-Sea New Corridor"
 
 DATA_YEAR = 2023  # the year of provinces.csv
 EARTH_RADIUS_KM = 6371.0

@@ -21,11 +21,17 @@ from tqdm.auto import tqdm
 from . import calibration as cal
 from .agents import Firm, Region
 from .economics import (
-    draw_choices, logit_probabilities, market_access, price_index, ration_by_capacity,
-    relocation_hazard, rent_level, wage_level,
+    draw_choices,
+    logit_probabilities,
+    market_access,
+    price_index,
+    ration_by_capacity,
+    relocation_hazard,
+    rent_level,
+    wage_level,
 )
 from .firm_output import FirmWriter
-from .geography import Geography
+from .geography import CHINA_EUROPE_EXPRESS, LAND_SEA_CORRIDOR, Geography
 from .levers import PolicyArrays, resolve
 from .metrics import coefficient_of_variation, theil_decomposition
 from .params import SIGMA, EconomyParams
@@ -298,9 +304,9 @@ class TransferModel(mesa.Model):
         policy = levers.policy
         open_corridors = set()
         if corridors_running and policy.china_europe_express:
-            open_corridors.add("China-Europe Railway Express")
+            open_corridors.add(CHINA_EUROPE_EXPRESS)
         if corridors_running and policy.land_sea_corridor:
-            open_corridors.add("Western Land-Sea New Corridor")
+            open_corridors.add(LAND_SEA_CORRIDOR)
         return external_freeness(
             self.geography.routes, self.geography.n, self.params.trade_costs,
             open_corridors=open_corridors, corridor_capacity=policy.corridor_capacity,
@@ -603,7 +609,7 @@ class TransferModel(mesa.Model):
         """Workers move toward higher wages (hukou friction); wages, rents and demand follow."""
         if not self.full:
             return
-        regions, firms, p, base, n = self.regions, self.firms, self.params, self._base, self.geography.n
+        regions, firms, p, base = self.regions, self.firms, self.params, self._base
         utility = self._migration_utility() + self._migration_constants
         choice = logit_probabilities(utility[None, :] - self._migration_cost())
         movers = p.migration_rate * regions.population
@@ -678,8 +684,12 @@ class TransferModel(mesa.Model):
 
     def firm(self, firm_id: int) -> Firm | None:
         """The Firm agent with this id (None once it has exited)."""
-        self._sync_firm_agents()
-        return self._firm_agents.get(int(firm_id))
+        firm_id = int(firm_id)
+        if not 0 <= firm_id < self.firms.next_id or self.firms.positions([firm_id])[0] < 0:
+            return None
+        if firm_id not in self._firm_agents:
+            self._firm_agents[firm_id] = Firm(self, firm_id)
+        return self._firm_agents[firm_id]
 
     @property
     def agents(self):

@@ -19,6 +19,7 @@ import plotly.io as pio
 from plotly.subplots import make_subplots
 
 from .economics import home_market_share
+from .geography import CHINA_EUROPE_EXPRESS, LAND_SEA_CORRIDOR
 from .metrics import concentration
 from .sectors import MACRO_REGIONS
 
@@ -27,7 +28,7 @@ _DATA = files("transfer_sim") / "data"
 #: charts at a third of the cost to build and a third of the size to send.
 TEMPLATE = {"layout": pio.templates["plotly_white"].layout.to_plotly_json()}
 MACRO_COLOURS = {"east": "#1f77b4", "central": "#ff7f0e", "west": "#2ca02c", "northeast": "#9467bd"}
-CORRIDOR_COLOURS = {"China-Europe Railway Express": "#333333", "Western Land-Sea New Corridor": "#1b7837"}
+CORRIDOR_COLOURS = {CHINA_EUROPE_EXPRESS: "#333333", LAND_SEA_CORRIDOR: "#1b7837"}
 NOT_MODELLED_GREY = "#c8c8c8"
 COUNTRY_ZOOM = 2.9  # the whole country in about 640 x 500 px
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import itertools
 import json
 from dataclasses import asdict, dataclass, field
-from functools import cache
 
 import pandas as pd
 from pydantic import ValidationError
@@ -70,7 +69,7 @@ def build_policy(preset: str, levers: dict, where: str) -> Policy:
     """The policy of one scenario, or a :class:`UserError` that says where it went wrong."""
     try:
         policy = Policy.preset(preset).with_changes(**levers)
-        resolve(policy, _china(), _sectors())
+        resolve(policy, Geography.china(), sector_table())
     except ValidationError as error:
         raise UserError(f"{where}: {describe(error, 'levers')}") from None
     except (ValueError, PolicyError) as error:
@@ -137,13 +136,3 @@ def _is_number(value) -> bool:
 
 def _numeric(values: dict) -> dict:
     return {k: v for k, v in values.items() if _is_number(v)}
-
-
-@cache
-def _china() -> Geography:
-    return Geography.china()
-
-
-@cache
-def _sectors():
-    return sector_table()

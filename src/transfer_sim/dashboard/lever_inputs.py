@@ -14,17 +14,17 @@ from typing import Callable
 import reacton.ipyvuetify as v
 import solara
 
+from ..geography import Geography
 from ..levers import CHINA_BARRIER, PolicyArrays, resolve
 from ..policy import Policy
 from ..sectors import SECTORS, sector_table
-from .session import china
 from .settings import LeverSpec
 from .widgets import CommitSlider
 
 
 @cache
 def _status_quo() -> PolicyArrays:
-    return resolve(Policy(), china(), sector_table())
+    return resolve(Policy(), Geography.china(), sector_table())
 
 
 def members(name: str, value) -> list[str]:
@@ -32,7 +32,7 @@ def members(name: str, value) -> list[str]:
     if value is not None:
         return list(value)
     mask = getattr(_status_quo(), name)
-    names = SECTORS if name == "cage_sectors" else china().names
+    names = SECTORS if name == "cage_sectors" else Geography.china().names
     return [n for n, on in zip(names, mask) if on]
 
 
@@ -68,7 +68,7 @@ def LeverInput(spec: LeverSpec, policy: Policy, on_change: Callable[[str, object
         elif spec.kind == "bool":
             solara.Switch(label=f"{title(spec.name)} ({spec.unit})", value=value, on_value=changed)
         elif spec.kind in ("regions", "sectors"):
-            everything = list(SECTORS) if spec.kind == "sectors" else list(china().names)
+            everything = list(SECTORS) if spec.kind == "sectors" else list(Geography.china().names)
             default = members(spec.name, None)
 
             def chosen(names):
@@ -90,5 +90,5 @@ def RegionRates(rates: dict[str, float], on_change: Callable[[dict[str, float]],
 
     solara.Text(f"{title('profit_subsidy')}: {rate:g} (share of operating profit)", classes=["tsim-lever-title"])
     CommitSlider(rate, 0.0, 1.0, 0.01, lambda r: on_change({name: r for name in regions}))
-    solara.SelectMultiple("in the regions", values=regions, all_values=list(china().names),
+    solara.SelectMultiple("in the regions", values=regions, all_values=list(Geography.china().names),
                           on_value=lambda names: on_change({name: rate for name in names}), dense=True)

@@ -8,9 +8,9 @@ import pandas as pd
 import solara
 
 from .. import viz
+from ..geography import Geography
 from ..sectors import SECTORS
 from .figure_card import FigureCard, use_plot
-from .session import china
 from .session import Snapshot
 from .widgets import YearSlider, use_year
 
@@ -20,7 +20,7 @@ FLOW_ARROWS = 10
 @cache
 def capitals() -> pd.DataFrame:
     """region, lat, lon of each provincial capital: where flow arrows start and end."""
-    geography = china()
+    geography = Geography.china()
     return pd.DataFrame({"region": geography.names, "lat": geography.lat, "lon": geography.lon})
 
 

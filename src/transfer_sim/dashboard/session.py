@@ -10,11 +10,9 @@ from __future__ import annotations
 import inspect
 import threading
 from dataclasses import dataclass
-from functools import cache
 
 import pandas as pd
 
-from ..geography import Geography
 from ..model import TransferModel
 from .settings import Settings
 
@@ -56,12 +54,6 @@ class Snapshot:
     def tables(self) -> dict[str, pd.DataFrame]:
         """The tidy tables by name, for export."""
         return {name: getattr(self, name) for name in TABLES}
-
-
-@cache
-def china() -> Geography:
-    """The provinces' names and capitals, for labels and maps (each model reads its own copy)."""
-    return Geography.china()
 
 
 def build_model(settings: Settings) -> TransferModel:

@@ -7,9 +7,9 @@ from typing import Callable
 
 import solara
 
+from ..geography import Geography
 from ..policy import Shock
 from .lever_inputs import Explanation
-from .session import china
 from .widgets import CommitSlider
 
 KINDS: tuple[str, ...] = typing.get_args(Shock.model_fields["kind"].annotation)
@@ -51,5 +51,5 @@ def ShockShape(shock: Shock, first_year: int, last_year: int, on_change: Callabl
     CommitSlider(shock.size, 0.05, 1.0, 0.05, lambda s: set_field("size", s), label="size")
     CommitSlider(shock.duration, 1, 10, 1, lambda d: set_field("duration", d), label="years")
     if shock.kind == "regional_disaster":
-        solara.SelectMultiple("regions hit", values=list(shock.regions), all_values=list(china().names),
+        solara.SelectMultiple("regions hit", values=list(shock.regions), all_values=list(Geography.china().names),
                               on_value=lambda names: set_field("regions", names), dense=True)
