@@ -20,6 +20,7 @@ import numpy as np
 
 from transfer_sim.calibration import CNY_PER_BN
 from transfer_sim.params import SIGMA
+from transfer_sim.processes.relocation import move_cost
 
 
 @dataclass(frozen=True)
@@ -57,8 +58,9 @@ def snapshot(model) -> KernelInputs:
         size=firms.size.copy(), labour=firms.labour.copy(), land=firms.land.copy(),
         phi=env.phi, spending=env.spending, foreign=env.foreign, efficiency=env.efficiency,
         wage=model.regions.wage, rent=model.regions.rent,
-        labour_unit=model._labour_unit, land_unit=model._land_unit, constants=model._location_constants,
-        move_cost=model._move_cost(env.barrier), beta=model.logit_beta,
+        labour_unit=model.calibration.labour_unit, land_unit=model.calibration.land_unit,
+        constants=model.calibration.location_constants,
+        move_cost=move_cost(model.params, model.geography, env.barrier), beta=p.logit_beta,
         base_rate=p.relocation_rate, gap_rate=p.hazard_gap,
         penalty=p.redundancy_penalty * model.sectors.emerging,
     )

@@ -218,12 +218,20 @@ def test_compare_runs_both_scenarios_with_the_same_seed(session):
 
 
 def test_theory_experiment_reproduces_the_home_market_effect():
-    points, path = home_market_experiment(0.62, 0.3, 200)
-    share = points.set_index("s_e")["share"]
+    outcome = home_market_experiment(0.62, 0.3, 200)
+    share = outcome.points.set_index("s_e")["share"]
     assert 0.62 in share.index and 0.5 in share.index
     assert share[0.62] == pytest.approx(ts.home_market_share(0.62, 0.3), abs=0.03)
     assert share[0.5] == pytest.approx(0.5, abs=0.03)
-    assert path["year"].nunique() == 101
+    assert outcome.settled and outcome.path["year"].iloc[0] == 0  # years counted from the start
+
+
+@pytest.mark.parametrize(("s_e", "phi"), [(0.75, 0.3), (0.8, 0.3), (0.7, 0.8)])
+def test_theory_experiment_reaches_the_settled_share(s_e, phi):
+    """Corner equilibria too: the runs go on until the share stops moving."""
+    points = home_market_experiment(s_e, phi, 200).points.set_index("s_e")
+    assert points.loc[s_e, "settled"]
+    assert points.loc[s_e, "share"] == pytest.approx(ts.home_market_share(s_e, phi), abs=0.02)
 
 
 def test_about_quotes_every_lever_in_the_seed_words():

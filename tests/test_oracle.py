@@ -53,7 +53,7 @@ def test_settles_from_even_start_at_default_settings():
     share = model.results.regions.query("region == 'Region 1'").set_index("year")["firms"] / 4000
     assert share.iloc[0] == 0.5
     late = share.loc[model.start_year + 100:]
-    expected = quantal_response_share(0.6, 0.3, model.logit_beta)
+    expected = quantal_response_share(0.6, 0.3, model.params.logit_beta)
     assert late.mean() == pytest.approx(expected, abs=0.01)
     assert late.std() < 0.01  # settled: no drift, no oscillation
     # updating does not oscillate: year-on-year changes do not alternate in sign early on
@@ -66,6 +66,6 @@ def test_subsidy_shifts_firms_to_the_subsidised_region():
     geography = ts.Geography.abstract([0.5, 0.5], [[1, 0.3], [0.3, 1]])
     policy = ts.Policy(profit_subsidy={"Region 2": 0.1})
     model = ts.TransferModel(geography=geography, policy=policy, economy="footloose_capital",
-                             n_firms=4000, seed=1, logit_beta=50.0, relocation_rate=0.05)
+                             n_firms=4000, seed=1, params=ts.EconomyParams(logit_beta=50.0, relocation_rate=0.05))
     model.run(80)
     assert model.firm_shares()["Region 2"] > 0.55

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 import transfer_sim as ts
+from transfer_sim.processes.relocation import choose_locations
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from references import PerAgentModel, bare_kernel, snapshot  # noqa: E402
@@ -17,14 +18,14 @@ def case():
     model = ts.TransferModel(n_firms=600, seed=3).run(2)
     draw = np.random.default_rng(11).random(model.firms.count)
     inputs = snapshot(model)
-    earnings = model._earn()
+    earnings = model.earn()
     return model, earnings, inputs, draw
 
 
 def test_bare_kernel_matches_the_model(case):
     model, earnings, inputs, draw = case
     profit, looked, choice = bare_kernel(inputs, draw)
-    slots, destination = model.choose_locations(earnings, draw)
+    slots, destination = choose_locations(model.location_utility(earnings), model.firms, draw, model.params)
     np.testing.assert_allclose(profit, earnings.profit, rtol=1e-10)
     np.testing.assert_array_equal(looked, slots)
     np.testing.assert_array_equal(choice, destination)
@@ -36,7 +37,7 @@ def test_per_agent_way_matches_the_model(case):
     reference = PerAgentModel(inputs, draw)
     reference.step()
     profit, looked, choice = reference.decisions()
-    slots, destination = model.choose_locations(earnings, draw)
+    slots, destination = choose_locations(model.location_utility(earnings), model.firms, draw, model.params)
     np.testing.assert_allclose(profit, earnings.profit, rtol=1e-10)
     np.testing.assert_array_equal(looked, slots)
     np.testing.assert_array_equal(choice, destination)

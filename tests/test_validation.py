@@ -161,18 +161,31 @@ def test_regions_are_checked_against_the_geography_in_use():
     ({"n_firms": 5}, r"n_firms must be a whole number >= 217 .*got 5$"),
     ({"n_firms": 1000.0}, r"n_firms must be a whole number .*got 1000\.0$"),
     ({"n_firms": True}, r"n_firms must be a whole number .*got True$"),
-    ({"logit_beta": -1}, r"logit_beta must be a positive number, got -1$"),
-    ({"logit_beta": 0}, r"logit_beta must be a positive number, got 0$"),
-    ({"logit_beta": float("inf")}, r"logit_beta must be a positive number, got inf$"),
     ({"seed": -3}, r"seed must be a whole number >= 0 or None, got -3$"),
     ({"seed": 1.5}, r"seed must be a whole number >= 0 or None, got 1\.5$"),
-    ({"relocation_rate": 2}, r"relocation_rate must be a share in \[0, 1\], got 2$"),
-    ({"relocation_rate": -0.1}, r"relocation_rate must be a share in \[0, 1\], got -0\.1$"),
     ({"start_year": 1800}, r"start_year must be a calendar year between 1900 and 2200, got 1800$"),
 ])
 def test_bad_model_arguments(kwargs, pattern):
     with pytest.raises(ValueError, match=pattern):
         ts.TransferModel(**{"n_firms": 300, **kwargs})
+
+
+@pytest.mark.parametrize(("kwargs", "pattern"), [
+    ({"logit_beta": -1}, r"logit_beta must be a positive number, got -1$"),
+    ({"logit_beta": 0}, r"logit_beta must be a positive number, got 0$"),
+    ({"logit_beta": float("inf")}, r"logit_beta must be a positive number, got inf$"),
+    ({"relocation_rate": 2}, r"relocation_rate must be a share in \[0, 1\], got 2$"),
+    ({"relocation_rate": -0.1}, r"relocation_rate must be a share in \[0, 1\], got -0\.1$"),
+    ({"relocation_rate": True}, r"relocation_rate must be a share in \[0, 1\], got True"),
+])
+def test_bad_behavioural_parameters(kwargs, pattern):
+    with pytest.raises(ValueError, match=pattern):
+        ts.EconomyParams(**kwargs)
+
+
+def test_params_must_be_economy_params():
+    with pytest.raises(TypeError, match=r"params must be a transfer_sim\.EconomyParams, got dict"):
+        ts.TransferModel(n_firms=300, params={"logit_beta": 5})
 
 
 def test_n_firms_bound_follows_the_geography():
@@ -194,9 +207,9 @@ def test_wrong_object_types(kwargs, pattern):
 # one firm per region is accepted; its calibration overflows (see test_invariants, small populations)
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")
 def test_edge_arguments_are_accepted():
-    model = ts.TransferModel(n_firms=217, seed=0, relocation_rate=1, logit_beta=1e-3)
+    model = ts.TransferModel(n_firms=217, seed=0, params=ts.EconomyParams(relocation_rate=1, logit_beta=1e-3))
     assert model.firms.count == 217
-    model = ts.TransferModel(n_firms=np.int64(300), seed=7, relocation_rate=0)
+    model = ts.TransferModel(n_firms=np.int64(300), seed=7, params=ts.EconomyParams(relocation_rate=0))
     assert model.run(0) is model and model.results.years == [model.start_year]
     assert model.run(np.int64(1)).year == model.start_year + 1
 
@@ -251,10 +264,9 @@ def test_abstract_geography_other_checks_and_edges():
     assert geography.names == ("A", "B") and np.allclose(geography.gdp_share, [0.6, 0.4])
 
 
-def test_relocation_rate_rejects_a_bool():
-    with pytest.raises(ValueError, match=r"relocation_rate must be a share in \[0, 1\], got True"):
-        ts.TransferModel(n_firms=300, relocation_rate=True)
-
-
 def test_numpy_scalars_are_accepted_for_numbers():
-    ts.TransferModel(n_firms=300, seed=1, logit_beta=np.int64(10), relocation_rate=np.float32(0.5))
+    params = ts.EconomyParams(logit_beta=np.int64(10), relocation_rate=np.float32(0.5))
+    model = ts.TransferModel(n_firms=300, seed=1, params=params).run(1)
+    assert model.params.logit_beta == 10 and model.params.relocation_rate == 0.5
+    default = ts.TransferModel(n_firms=300, seed=1).run(1)
+    assert model.results.summary["relocations"].iloc[-1] > 3 * default.results.summary["relocations"].iloc[-1]

@@ -174,8 +174,8 @@ def test_home_market_figure_draws_the_formula(run):
 
 def test_share_path_figure_shows_the_theory_level():
     model = ts.TransferModel(geography=ts.Geography.abstract([0.6, 0.4], [[1, 0.3], [0.3, 1]]),
-                             economy="footloose_capital", n_firms=300, seed=1, logit_beta=200,
-                             relocation_rate=0.05)
+                             economy="footloose_capital", n_firms=300, seed=1,
+                             params=ts.EconomyParams(logit_beta=200, relocation_rate=0.05))
     model.run(5)
     fig = viz.share_path_figure(model.results.regions, "Region 1", 0.68)
     assert fig.data[0].y[0] == pytest.approx(0.5, abs=0.1)

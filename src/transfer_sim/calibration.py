@@ -17,14 +17,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
-from .economics import logit_probabilities, market_access, price_index, relocation_hazard, stationary_shares, transition_matrix
+from .economics import (
+    logit_probabilities, market_access, price_index, relocation_hazard, spending, stationary_shares,
+    transition_matrix,
+)
 from .geography import EXTERNAL_MARKETS, Geography
 from .params import EconomyParams
 from .sectors import MACRO_REGIONS, SectorTable
+from .state import Markets
 
 CNY_PER_BN = 1e9
 BASE_LAND_RENT = 300_000.0  # CNY per hectare and year at the national mean density
@@ -82,23 +84,6 @@ def cell_sums(values, sector, region, n_sectors, n_regions) -> np.ndarray:
     """Sum of ``values`` per (sector, region) cell as a (K, R) array."""
     flat = np.bincount(sector * n_regions + region, weights=values, minlength=n_sectors * n_regions)
     return flat.reshape(n_sectors, n_regions)
-
-
-@dataclass
-class Markets:
-    """Start-year spending and foreign competition in every market (regions, then abroad)."""
-
-    domestic_total: float  # bn CNY of domestic spending
-    sector_share: np.ndarray  # (K,) share of domestic spending on each sector
-    external: np.ndarray  # (K, M) bn CNY of foreign spending on the sector
-    foreign_supply: np.ndarray  # (K, M) competitors' a^(sigma-1) in each foreign market
-
-
-def spending(sector_share: np.ndarray, domestic_total: float, demand_share: np.ndarray,
-             external: np.ndarray) -> np.ndarray:
-    """E[k, s] over the regions then the external markets."""
-    domestic = domestic_total * sector_share[:, None] * demand_share[None, :]
-    return np.hstack([domestic, external])
 
 
 def export_spending(sectors: SectorTable, sector_share: np.ndarray, params: EconomyParams,

@@ -39,6 +39,14 @@ def market_access(expenditure: np.ndarray, price: np.ndarray, phi: np.ndarray) -
     return ratio @ phi.T
 
 
+def spending(sector_share: np.ndarray, domestic_total: float, demand_share: np.ndarray,
+             external: np.ndarray) -> np.ndarray:
+    """E[k, s] over the regions then the external markets:
+    E[k, r] = domestic_total x sector_share[k] x demand_share[r], then external[k, m]."""
+    domestic = domestic_total * sector_share[:, None] * demand_share[None, :]
+    return np.hstack([domestic, external])
+
+
 def logit_probabilities(utility: np.ndarray) -> np.ndarray:
     """Multinomial logit P_j = exp(u_j) / sum_l exp(u_l) along the last axis.
 

@@ -6,7 +6,9 @@ workers and markets behave. They are the parameters a calibration would estimate
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
+from numbers import Real
 
 #: Elasticity of substitution between varieties (Dixit-Stiglitz); markup sigma/(sigma-1).
 SIGMA = 5.0
@@ -26,6 +28,7 @@ class EconomyParams:
     """How firms, workers and regions behave (defaults documented in docs/model.md)."""
 
     # location choice and relocation (UrbanSim-style: who reconsiders, then where to)
+    logit_beta: float = 10.0  # sharpness of the location logit on profits relative to the sector mean
     relocation_rate: float = 0.02  # yearly chance that a firm looks at other regions at all
     hazard_gap: float = 0.10  # extra chance rising with the odds that looking leads to a move
     move_cost_fixed: float = 2.0  # sunk cost of any move, in logit utility units
@@ -62,3 +65,12 @@ class EconomyParams:
     infrastructure_gain: float = 0.2  # largest cut of a region's trade-cost margin
     infrastructure_scale_bn: float = 600.0
     trade_costs: TradeCostParams = field(default_factory=TradeCostParams)
+
+    def __post_init__(self):
+        """Readable errors for the parameters a user is most likely to set wrong."""
+        beta = self.logit_beta
+        if isinstance(beta, bool) or not isinstance(beta, Real) or not 0 < beta < math.inf:
+            raise ValueError(f"logit_beta must be a positive number, got {beta!r}")
+        rate = self.relocation_rate
+        if isinstance(rate, bool) or not isinstance(rate, Real) or not 0 <= rate <= 1:
+            raise ValueError(f"relocation_rate must be a share in [0, 1], got {rate!r}")

@@ -33,8 +33,8 @@ class FirmPopulation:
     Columns are read as attributes (``firms.region``) and are views of length ``count``.
     """
 
-    def __init__(self, n_regions: int, capacity: int = 1024):
-        self.n_regions = n_regions
+    def __init__(self, n_sectors: int, n_regions: int, capacity: int = 1024):
+        self.n_sectors, self.n_regions = n_sectors, n_regions
         self.count = 0
         self.next_id = 0
         self._capacity = max(int(capacity), 16)
@@ -95,6 +95,15 @@ class FirmPopulation:
     def change_sector(self, positions: np.ndarray, sectors: np.ndarray) -> None:
         self.sector[positions] = sectors
         self.cell[positions] = sectors * self.n_regions + self.region[positions]
+
+    def by_cell(self, weights: np.ndarray | None = None) -> np.ndarray:
+        """Sum of a firm column (firm counts without one) per (sector, region) cell, as (K, R)."""
+        k_count, n = self.n_sectors, self.n_regions
+        return np.bincount(self.cell, weights=weights, minlength=k_count * n).reshape(k_count, n)
+
+    def by_region(self, weights: np.ndarray) -> np.ndarray:
+        """Sum of a firm column per region (through the cells: bincount on intp is fastest)."""
+        return self.by_cell(weights).sum(axis=0)
 
     def positions(self, ids) -> np.ndarray:
         """The rows of the firms with these ids; -1 for firms that have exited."""

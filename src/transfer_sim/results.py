@@ -12,6 +12,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .calibration import CNY_PER_BN
+from .metrics import coefficient_of_variation, theil_decomposition
+from .population import FirmPopulation
+from .processes.demography import Turnover
+from .state import Earnings, RegionState
+
 REGION_COLUMNS = (
     "firms", "employment", "output", "value_added", "wage", "land_used", "land_cap",
     "relocations_in", "relocations_out", "population", "gdp_per_capita", "rent", "entries", "exits",
@@ -34,6 +40,59 @@ class YearRecord:
     flows: np.ndarray  # rows (origin, destination, firms, jobs)
     summary: dict[str, float]
     fiscal: dict[str, float]  # lever -> bn CNY (negative: revenue)
+
+
+def record_year(year: int, firms: FirmPopulation, regions: RegionState, earnings: Earnings,
+                spending: np.ndarray, moves: np.ndarray, turnover: Turnover,
+                macro_region: np.ndarray) -> YearRecord:
+    """This year's aggregates: stocks at the end of the year, flows during it.
+
+    ``spending`` is this year's (K, R) domestic spending; ``moves`` has one row (from, to, jobs)
+    per relocation.
+    """
+    n = firms.n_regions
+    sector_table = {"firms": firms.by_cell().astype(float), "employment": firms.by_cell(firms.labour),
+                    "output": earnings.revenue_cells}
+    value_added = earnings.value_added_cells.sum(axis=0)
+    population = regions.population
+    origin, destination = moves[:, 0].astype(np.intp), moves[:, 1].astype(np.intp)
+    pair = origin * n + destination
+    flow_firms = np.bincount(pair, minlength=n * n)
+    flow_jobs = np.bincount(pair, weights=moves[:, 2], minlength=n * n)
+    nonzero = np.flatnonzero(flow_firms)
+    columns = {
+        "firms": sector_table["firms"].sum(axis=0),
+        "employment": sector_table["employment"].sum(axis=0),
+        "output": earnings.revenue_cells.sum(axis=0),
+        "value_added": value_added,
+        "wage": regions.wage.copy(),
+        "land_used": firms.by_region(firms.land),
+        "land_cap": regions.land_cap.copy(),
+        "relocations_in": np.bincount(destination, minlength=n).astype(float),
+        "relocations_out": np.bincount(origin, minlength=n).astype(float),
+        "population": population.copy(),
+        "gdp_per_capita": value_added * CNY_PER_BN / population,
+        "rent": regions.rent.copy(),
+        "entries": turnover.entries,
+        "exits": turnover.exits,
+        "exports": earnings.export_cells.sum(axis=0),
+        "spending": spending.sum(axis=0),
+    }
+    total, within, between = theil_decomposition(value_added, population, macro_region)
+    fiscal = earnings.fiscal
+    summary = {
+        "theil_total": total, "theil_within": within, "theil_between": between,
+        "cv_gdp_per_capita": coefficient_of_variation(columns["gdp_per_capita"]),
+        "relocations": int(len(moves)),
+        "cross_province_relocations": int((origin != destination).sum()),
+        "entries": int(turnover.entries.sum()), "exits": int(turnover.exits.sum()),
+        "fiscal_cost": float(sum(v for v in fiscal.values() if v > 0)),
+        "firms": int(firms.count), "employment": float(columns["employment"].sum()),
+        "output": float(columns["output"].sum()), "value_added": float(value_added.sum()),
+        "upgrades": turnover.upgrades,
+    }
+    flows = np.column_stack([nonzero // n, nonzero % n, flow_firms[nonzero], flow_jobs[nonzero]])
+    return YearRecord(year, columns, sector_table, flows, summary, fiscal)
 
 
 @dataclass

@@ -18,11 +18,11 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import brentq
 
-from .economics import home_market_share
 from .geography import Geography
 from .metrics import resilience
 from .model import TransferModel
 from .policy import Policy, Shock
+from .textbook import home_market_share, larger_region_share, two_region_model
 
 SEEDS = range(5)
 FIRMS = 3000
@@ -55,11 +55,8 @@ def quantal_response_share(s_e: float, phi: float, beta: float) -> float:
 def simulated_share(s_e: float, phi: float, beta: float, rate: float | None = None, years: int = 150,
                     burn_in: int = 50, n_firms: int = 4000, seed: int = 1) -> float:
     """Time-averaged share of firms in the larger market of a two-region FC economy."""
-    geography = Geography.abstract([s_e, 1 - s_e], [[1, phi], [phi, 1]])
-    model = TransferModel(geography=geography, economy="footloose_capital", n_firms=n_firms, seed=seed,
-                          logit_beta=beta, relocation_rate=rate).run(years)
-    firms = model.results.regions.query("region == 'Region 1'")["firms"].to_numpy()
-    return float(firms[burn_in:].mean() / n_firms)
+    model = two_region_model(s_e, phi, beta=beta, n_firms=n_firms, seed=seed, relocation_rate=rate).run(years)
+    return float(larger_region_share(model)[burn_in:].mean())
 
 
 def oracle_table(sharp_beta: float = 200.0, moderate_beta: float = 8.0) -> pd.DataFrame:

@@ -446,5 +446,6 @@ def share_path_figure(regions: pd.DataFrame, region: str, theory: float) -> go.F
     fig = _figure(f"{region}'s share of firms over time", height=440)
     fig.add_trace(go.Scatter(x=share.index, y=share.to_numpy(), mode="lines", name="simulated"))
     fig.add_hline(y=theory, line={"dash": "dash", "color": "black"}, annotation_text="theory")
+    fig.update_xaxes(title_text="years since the start")
     fig.update_yaxes(title_text="share of firms")
     return fig

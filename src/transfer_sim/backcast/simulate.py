@@ -13,7 +13,7 @@ import pandas as pd
 
 from ..batch.seeds import run_seed
 from ..geography import Geography
-from ..model import DEFAULT_LOGIT_BETA, TransferModel
+from ..model import TransferModel
 from ..params import EconomyParams
 from . import history, measure
 from .timeline import Timeline, play
@@ -23,11 +23,9 @@ def build(timeline: Timeline, parameters: dict[str, float], seed: int, firms: in
     """The start-year model: that year's provinces, its policies as the stationary state, and
     each province's access to markets abroad fitted to its share of exports."""
     year = timeline.timeline.start_year
-    values = dict(parameters)
-    beta = values.pop("logit_beta", DEFAULT_LOGIT_BETA)
     return TransferModel(
-        geography=Geography.china(year=year), start_year=year, n_firms=firms, seed=seed, logit_beta=beta,
-        params=replace(EconomyParams(), **values), status_quo=timeline.policy_in(year),
+        geography=Geography.china(year=year), start_year=year, n_firms=firms, seed=seed,
+        params=replace(EconomyParams(), **parameters), status_quo=timeline.policy_in(year),
         export_targets=history.start_year(year).exports,
     )
 

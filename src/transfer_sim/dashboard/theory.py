@@ -2,32 +2,43 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
-from ..geography import Geography
-from ..model import TransferModel
+from ..textbook import home_market_share, run_to_rest, settled_share, two_region_model
 
 #: Demand shares of the larger region simulated for the chart, besides the user's own.
 GRID = tuple(np.round(np.arange(0.5, 0.81, 0.05), 2))
-FIRMS, YEARS, RELOCATION_RATE, SEED = 2_000, 100, 0.02, 1
+#: one firm in twenty reconsiders each year, so that even a corner equilibrium is reached in about a century
+FIRMS, RELOCATION_RATE, SEED = 2_000, 0.05, 1
 
 
-def two_region_run(s_e: float, phi: float, beta: float) -> TransferModel:
+@dataclass(frozen=True)
+class Outcome:
+    """The grid of settled shares, the chosen run's path and whether every run came to rest."""
+
+    points: pd.DataFrame  # s_e, share, theory, settled
+    path: pd.DataFrame  # the chosen run's regions table, ``year`` counted from its start
+    settled: bool
+
+
+def two_region_run(s_e: float, phi: float, beta: float):
     """The textbook economy with demand shares (s_E, 1 − s_E) and trade freeness φ, run to rest."""
-    geography = Geography.abstract(expenditure=[s_e, 1 - s_e], freeness=[[1, phi], [phi, 1]])
-    model = TransferModel(geography=geography, economy="footloose_capital", n_firms=FIRMS, seed=SEED,
-                          logit_beta=beta, relocation_rate=RELOCATION_RATE)
-    return model.run(YEARS)
+    model = two_region_model(s_e, phi, beta=beta, n_firms=FIRMS, seed=SEED, relocation_rate=RELOCATION_RATE)
+    return model, run_to_rest(model)
 
 
-def home_market_experiment(s_e: float, phi: float, beta: float) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Simulated firm share of Region 1 (s_e, share) for the grid and the chosen s_E, and the
-    chosen run's regions table, whose firms column shows the path to rest."""
+def home_market_experiment(s_e: float, phi: float, beta: float) -> Outcome:
+    """Simulated firm share of Region 1 at rest (averaged over its last years) for the grid and the
+    chosen s_E, against the formula."""
     rows, chosen = [], None
     for share in sorted(set(GRID) | {round(s_e, 2)}):
-        model = two_region_run(share, phi, beta)
-        rows.append({"s_e": share, "share": float(model.firm_shares()["Region 1"])})
+        model, settled = two_region_run(share, phi, beta)
+        rows.append({"s_e": share, "share": settled_share(model),
+                     "theory": home_market_share(share, phi), "settled": settled})
         if share == round(s_e, 2):
-            chosen = model.results.regions
-    return pd.DataFrame(rows), chosen
+            chosen = model.results.regions.assign(year=lambda t: t["year"] - model.start_year)
+    points = pd.DataFrame(rows)
+    return Outcome(points, chosen, bool(points["settled"].all()))

@@ -6,7 +6,7 @@ import solara
 import solara.lab
 
 from .. import viz
-from ..economics import home_market_share
+from ..textbook import home_market_share
 from .figure_card import FigureCard, use_plot
 from .theory import home_market_experiment
 from .widgets import CommitSlider
@@ -58,12 +58,14 @@ def TheoryPanel():
 
 @solara.component
 def TheoryCharts(knobs: tuple[float, float, float], outcome):
-    """The finished experiment: the grid against the formula, and the chosen run's path."""
+    """The finished experiment: the grid at rest against the formula, and the chosen run's path."""
     s_e, phi, _ = knobs
-    points, path = outcome
-    effect = use_plot(lambda: viz.home_market_figure(points, phi, chosen=round(s_e, 2)), [knobs, outcome])
-    path_plot = use_plot(lambda: viz.share_path_figure(path, "Region 1", home_market_share(s_e, phi)),
+    effect = use_plot(lambda: viz.home_market_figure(outcome.points, phi, chosen=round(s_e, 2)), [knobs, outcome])
+    path_plot = use_plot(lambda: viz.share_path_figure(outcome.path, "Region 1", home_market_share(s_e, phi)),
                          [knobs, outcome])
+    if not outcome.settled:
+        solara.Warning("Some of these economies were still moving when the simulation stopped; their "
+                       "points show the last year simulated, not the settled share.")
     with solara.ColumnsResponsive(12, large=6):
         FigureCard(effect, "home-market-effect")
         FigureCard(path_plot, "home-market-path")

@@ -1,0 +1,58 @@
+"""The economies a model can run, as process tables: which start and which yearly processes.
+
+China mode (``"full"``) runs every process. The textbook footloose-capital economy
+(``"footloose_capital"``; Martin & Rogers 1995) keeps only market access, competition and
+relocation: an even start, one sector, free moves at a constant hazard, no investment,
+demography or factor markets. Its table puts processes that do nothing where China's change
+the economy, so :class:`~transfer_sim.TransferModel` runs one step for both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from .params import EconomyParams
+from .processes import environment, labour_market
+from .processes.demography import Turnover, turnover
+from .sectors import SectorTable, footloose_sector, sector_table
+from .start import calibrated_china, even_start
+
+
+@dataclass(frozen=True)
+class Economy:
+    """One economy's sectors, parameters, start and the processes that differ between economies."""
+
+    name: str
+    sectors: Callable[[], SectorTable]
+    parameters: Callable[[EconomyParams], EconomyParams]  # the user's parameters as this economy uses them
+    start: Callable  # :func:`transfer_sim.start.calibrated_china`'s signature
+    invest: Callable  # :func:`transfer_sim.processes.environment.invest`'s signature
+    turnover: Callable  # :func:`transfer_sim.processes.demography.turnover`'s signature
+    clear_markets: Callable  # :func:`transfer_sim.processes.labour_market.clear`'s signature
+
+
+def textbook_parameters(params: EconomyParams) -> EconomyParams:
+    """A constant relocation hazard and free moves, nothing else."""
+    return replace(params, hazard_gap=0.0, move_cost_fixed=0.0, move_cost_per_1000km=0.0,
+                   barrier_move_cost=0.0, death_rate=0.0, entry_rate=0.0, upgrade_rate=0.0,
+                   demand_linkage=0.0, redundancy_penalty=0.0, agglomeration=0.0, growth=0.0)
+
+
+def no_investment(regions, pipeline, *_):
+    return regions, pipeline
+
+
+def no_turnover(firms, *_) -> Turnover:
+    return Turnover.none(firms.n_regions)
+
+
+def fixed_prices(regions, *_):
+    return regions
+
+
+CHINA = Economy("full", sector_table, lambda params: params, calibrated_china, environment.invest, turnover,
+                labour_market.clear)
+FOOTLOOSE_CAPITAL = Economy("footloose_capital", footloose_sector, textbook_parameters, even_start,
+                            no_investment, no_turnover, fixed_prices)
+ECONOMIES = {economy.name: economy for economy in (CHINA, FOOTLOOSE_CAPITAL)}

@@ -1,0 +1,91 @@
+"""Regions update: nest investment matures into parks and roads; trade, spending and shocks this year."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+import numpy as np
+
+from ..economics import spending
+from ..geography import CHINA_EUROPE_EXPRESS, LAND_SEA_CORRIDOR, Geography
+from ..levers import PolicyArrays
+from ..params import EconomyParams
+from ..policy import Policy, Shock
+from ..population import FirmPopulation
+from ..sectors import SectorTable
+from ..state import Calibration, Environment, RegionState
+from ..trade import domestic_freeness, external_freeness
+
+#: nest investments as (first year usable, bn CNY per region)
+Pipeline = tuple[tuple[int, np.ndarray], ...]
+
+
+def invest(regions: RegionState, pipeline: Pipeline, policy: Policy, levers: PolicyArrays, year: int,
+           start_land_used: np.ndarray, params: EconomyParams) -> tuple[RegionState, Pipeline]:
+    """This year's nest investment enters the pipeline; what has matured adds park land and infrastructure.
+
+    land_cap = start land used x (1 + headroom) + matured bn x park ha per bn;
+    infrastructure = gain x (1 - exp(-matured bn / scale)).
+    """
+    if policy.nest_investment > 0:
+        pipeline = (*pipeline, (year + policy.nest_build_lag, policy.nest_investment * levers.nest_regions))
+    invested = sum((amount for usable, amount in pipeline if usable <= year), np.zeros(regions.land_cap.size))
+    land_cap = start_land_used * (1.0 + policy.land_headroom) + invested * params.park_land_ha_per_bn
+    infrastructure = params.infrastructure_gain * (1.0 - np.exp(-invested / params.infrastructure_scale_bn))
+    return replace(regions, land_cap=land_cap, infrastructure=infrastructure), pipeline
+
+
+def active_shocks(shocks: list[Shock], kind: str, year: int) -> list[Shock]:
+    return [s for s in shocks if s.kind == kind and s.year <= year < s.year + s.duration]
+
+
+def external_phi(geography: Geography, params: EconomyParams, levers: PolicyArrays, infrastructure: np.ndarray,
+                 corridors_running: bool, port_access: float = 1.0) -> np.ndarray:
+    """(R, M) freeness to the markets abroad over each region's best open route."""
+    policy = levers.policy
+    open_corridors = set()
+    if corridors_running and policy.china_europe_express:
+        open_corridors.add(CHINA_EUROPE_EXPRESS)
+    if corridors_running and policy.land_sea_corridor:
+        open_corridors.add(LAND_SEA_CORRIDOR)
+    return external_freeness(
+        geography.routes, geography.n, params.trade_costs,
+        open_corridors=open_corridors, corridor_capacity=policy.corridor_capacity,
+        corridor_discount=policy.corridor_discount,
+        ftz_cut=levers.ftz_regions * policy.ftz_trade_cost_cut,
+        infrastructure=infrastructure, digital=policy.digital_infrastructure, port_access=port_access,
+    )
+
+
+def agglomeration(industry: np.ndarray, start_share: np.ndarray, elasticity: float) -> np.ndarray:
+    """Productivity from local industrial mass: (share of national firm size now / at the
+    start)^elasticity, so a region that gains industry gains efficiency (and one that loses it,
+    loses); 1 everywhere when nothing has moved."""
+    share = np.maximum(industry / industry.sum(), 1e-12)
+    return (share / start_share) ** elasticity
+
+
+def this_year(levers: PolicyArrays, shocks: list[Shock], geography: Geography, sectors: SectorTable,
+              regions: RegionState, calibration: Calibration, params: EconomyParams, *, year: int, elapsed: int,
+              growth_index: float, world_demand: float, firms: FirmPopulation) -> Environment:
+    """Trade freeness, spending and competition this year.
+
+    ``levers`` are those in force (the status quo in the start year).
+    """
+    policy, markets = levers.policy, calibration.markets
+    barrier = levers.barrier_in(elapsed)
+    phi = domestic_freeness(geography.freeness, barrier, regions.infrastructure, policy.digital_infrastructure)
+    disrupted = bool(active_shocks(shocks, "corridor_disruption", year))
+    port_access = math.prod(1.0 - s.size for s in active_shocks(shocks, "coastal_demand", year))
+    phi_ext = external_phi(geography, params, levers, regions.infrastructure, not disrupted, port_access)
+    phi_ext = phi_ext * regions.export_access[:, None]
+    external = markets.external * growth_index * world_demand
+    efficiency = regions.productivity[None, :] * regions.innovation[None, :] ** sectors.innovation_intensity[:, None]
+    if params.agglomeration and elapsed > 0:
+        efficiency = efficiency * agglomeration(firms.by_region(firms.size), calibration.start_industry_share, params.agglomeration)[None, :]
+    for shock in active_shocks(shocks, "regional_disaster", year):
+        efficiency = efficiency * np.where(geography.mask(shock.regions), 1.0 - shock.size, 1.0)[None, :]
+    demand = spending(markets.sector_share, markets.domestic_total * growth_index, regions.demand_share, external)
+    foreign = np.hstack([np.zeros((sectors.count, geography.n)), markets.foreign_supply])
+    return Environment(np.hstack([phi, phi_ext]), demand, foreign, efficiency, barrier, levers)

@@ -1,0 +1,53 @@
+"""Workers migrate toward higher wages; wages, land rents and regional demand follow."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from ..economics import logit_probabilities, rent_level, wage_level
+from ..geography import Geography
+from ..params import EconomyParams
+from ..population import FirmPopulation
+from ..state import Calibration, Earnings, RegionState
+
+
+def migration_utility(wage: np.ndarray, population: np.ndarray, beta: float) -> np.ndarray:
+    """u_r = beta_m log(w_r / population-weighted mean wage)."""
+    return beta * np.log(wage / np.average(wage, weights=population))
+
+
+def migration_cost(params: EconomyParams, geography: Geography) -> np.ndarray:
+    """(R, R) cost of moving one's household: hukou friction + cost per 1000 km (0 to stay)."""
+    cross = ~np.eye(geography.n, dtype=bool)
+    return (params.hukou_friction + params.migration_cost_per_1000km * geography.distance_km / 1000.0) * cross
+
+
+def migrate(regions: RegionState, cost: np.ndarray, constants: np.ndarray, params: EconomyParams) -> np.ndarray:
+    """Population after a share ``migration_rate`` of every region reconsiders by logit on
+    u_d + xi_d - cost[o, d]."""
+    utility = migration_utility(regions.wage, regions.population, params.migration_beta) + constants
+    choice = logit_probabilities(utility[None, :] - cost)
+    movers = params.migration_rate * regions.population
+    return regions.population - movers + movers @ choice
+
+
+def clear(regions: RegionState, firms: FirmPopulation, earnings: Earnings, calibration: Calibration,
+          geography: Geography, params: EconomyParams, growth_index: float) -> RegionState:
+    """Migration, then wages (labour demand over supply), rents (land use) and demand (income).
+
+    Labour supply is the start-year labour demand scaled by population; a region's share of
+    domestic spending is (1 - linkage) x its start share + linkage x its share of value added.
+    """
+    c = calibration
+    population = migrate(regions, migration_cost(params, geography), c.migration_constants, params)
+    labour_supply = c.start_labour_demand * population / c.start_population
+    wage = wage_level(c.start_wage, growth_index, firms.by_region(firms.labour), labour_supply,
+                      params.wage_elasticity)
+    rent = rent_level(c.start_rent, growth_index, firms.by_region(firms.land), c.start_land_used,
+                      params.rent_elasticity)
+    income = earnings.value_added_cells.sum(axis=0)
+    linkage = params.demand_linkage
+    demand_share = (1 - linkage) * c.start_demand_share + linkage * income / income.sum()
+    return replace(regions, population=population, wage=wage, rent=rent, demand_share=demand_share)

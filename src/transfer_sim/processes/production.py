@@ -1,0 +1,169 @@
+"""Firms earn: prices, revenue, operating profit, levers' taxes and subsidies, and what each location pays.
+
+Per unit of size a^(sigma-1) in sector k and region r, with efficiency e[k, r] (productivity,
+innovation, shocks) and market access M[k, r] (:func:`~transfer_sim.economics.market_access`):
+
+    revenue  = e M
+    variable = revenue (1 - redundancy markdown) / sigma
+    gross    = variable + (FTZ export subsidy x export share - cage fee) x revenue
+
+and a firm's operating profit is size x gross - (wage x labour + rent x land), plus the
+profit subsidies, which pay a share of positive profit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..calibration import CNY_PER_BN
+from ..economics import market_access, price_index
+from ..levers import PolicyArrays
+from ..params import SIGMA, EconomyParams
+from ..policy import Policy
+from ..population import FirmPopulation
+from ..sectors import SectorTable
+from ..state import Calibration, Earnings, Environment, RegionState
+
+
+def earn(env: Environment, firms: FirmPopulation, sectors: SectorTable, regions: RegionState,
+         calibration: Calibration, params: EconomyParams, *, year: int, elapsed: int) -> Earnings:
+    """Revenue and operating profit of every firm, and what each location would pay.
+
+    Also stores each firm's revenue and profit on ``firms`` (what a Firm view shows).
+    """
+    policy, levers = env.levers.policy, env.levers
+    n, k_count = regions.wage.size, sectors.count
+    size_sums = firms.by_cell(firms.size)
+    supply = size_sums * env.efficiency
+    prices = price_index(supply, env.phi, env.foreign)
+    unit_revenue = env.efficiency * market_access(env.spending, prices, env.phi)
+
+    # per unit of size: variable profit, the cage fee and the FTZ export subsidy
+    markdown = redundancy_markdown(supply, policy, sectors, params.redundancy_penalty)
+    unit_variable = unit_revenue * (1.0 - markdown)[:, None] / SIGMA
+    fee_rate = policy.cage_fee * np.outer(levers.cage_sectors, levers.cage_regions)
+    export_share = export_shares(env, prices, unit_revenue, n)
+    ftz_rate = policy.ftz_export_subsidy * export_share * levers.ftz_regions[None, :]
+    unit_gross = unit_variable + (ftz_rate - fee_rate) * unit_revenue
+    lever_rates = {lever: rate for lever, rate in subsidy_rates(levers, sectors, regions.innovation).items()
+                   if rate.any()}
+    newcomer_rate = policy.nest_subsidy * levers.nest_regions
+
+    fiscal = {"cage_fee": -float((fee_rate * unit_revenue * size_sums).sum()),
+              "ftz_export_subsidy": float((ftz_rate * unit_revenue * size_sums).sum())}
+    if elapsed > 0 and policy.nest_investment > 0:
+        fiscal["nest_investment"] = policy.nest_investment * float(levers.nest_regions.sum())
+    newcomer = NewcomerSubsidy(newcomer_rate, year, params.newcomer_years)
+    profit = firm_profits(firms, regions, unit_revenue, unit_gross, lever_rates, newcomer, fiscal)
+    revenue_cells = unit_revenue * size_sums
+    profit_cells = firms.by_cell(profit)
+    subsidy_rate = sum(lever_rates.values(), np.zeros((k_count, n)))
+    move_value, entry_value = location_values(regions, calibration, unit_gross, unit_variable, size_sums,
+                                              subsidy_rate, newcomer_rate)
+    return Earnings(profit, revenue_cells, revenue_cells * sectors.value_added_ratio[:, None], profit_cells,
+                    unit_revenue, export_share * revenue_cells, move_value, entry_value, fiscal)
+
+
+@dataclass(frozen=True)
+class NewcomerSubsidy:
+    """The nest-building subsidy: a share of profit for firms that arrived fewer than ``years`` ago."""
+
+    rate: np.ndarray  # per region
+    year: int
+    years: int
+
+    @property
+    def offered(self) -> bool:
+        return bool(self.rate.any())
+
+    def rates(self, firms: FirmPopulation) -> np.ndarray:
+        return self.rate[firms.region] * ((self.year - firms.arrival_year) < self.years)
+
+
+def firm_profits(firms: FirmPopulation, regions: RegionState, unit_revenue, unit_gross, lever_rates, newcomer,
+                 fiscal: dict[str, float]) -> np.ndarray:
+    """profit_i = size_i gross[k, r] - (w_r labour_i + rent_r land_i) / 1e9, plus subsidy rates x max(profit, 0).
+
+    Adds what each subsidy pays to ``fiscal``; stores revenue and profit on ``firms``.
+    """
+    k_count, n = unit_revenue.shape
+    cell = firms.cell
+    wage, rent = (np.broadcast_to(price, (k_count, n)).ravel()[cell] for price in (regions.wage, regions.rent))
+    profit = firms.size * unit_gross.ravel()[cell] - (wage * firms.labour + rent * firms.land) / CNY_PER_BN
+    if lever_rates or newcomer.offered:  # subsidies pay a share of positive profit
+        positive = np.maximum(profit, 0.0)
+        positive_cells = firms.by_cell(positive)
+        fiscal.update({lever: float((rate * positive_cells).sum()) for lever, rate in lever_rates.items()})
+        rate = sum(lever_rates.values(), np.zeros((k_count, n))).ravel()[cell]
+        if newcomer.offered:
+            newcomer_rate = newcomer.rates(firms)
+            fiscal["nest_subsidy"] = float((newcomer_rate * positive).sum())
+            rate = rate + newcomer_rate
+        profit = profit + rate * positive
+    firms.revenue[:] = firms.size * unit_revenue.ravel()[cell]
+    firms.profit[:] = profit
+    return profit
+
+
+def location_values(regions: RegionState, calibration: Calibration, unit_gross, unit_variable, size_sums,
+                    subsidy_rate, newcomer_rate) -> tuple[np.ndarray, np.ndarray]:
+    """Profit of a unit firm with region o's technique in region d, relative to its
+    sector's mean variable profit: (K, from, to) for movers, (K, R) for entrants.
+
+    value[k, o, d] = (gross[k, d] - (w_d labour[k, o] + rent_d land[k, o]) / 1e9)(1 + subsidies)
+                     / mean variable profit of sector k; arrivals add the newcomer subsidy.
+    """
+    n = regions.wage.size
+    unit_fixed = (calibration.labour_unit[:, :, None] * regions.wage[None, None, :]
+                  + calibration.land_unit[:, :, None] * regions.rent[None, None, :]) / CNY_PER_BN
+    unit_profit = unit_gross[:, None, :] - unit_fixed
+    weight = size_sums.sum(axis=1)
+    mean_variable = np.where(weight > 0, (size_sums * unit_variable).sum(axis=1) / np.maximum(weight, 1e-300),
+                             unit_variable.mean(axis=1))
+    scale = np.maximum(mean_variable, 1e-300)[:, None, None]
+    positive = np.maximum(unit_profit, 0.0)
+    stay_value = (unit_profit + subsidy_rate[:, None, :] * positive) / scale
+    arrive_value = stay_value + newcomer_rate[None, None, :] * positive / scale
+    diagonal = np.arange(n)
+    move_value = arrive_value.copy()
+    move_value[:, diagonal, diagonal] = stay_value[:, diagonal, diagonal]
+    return move_value, arrive_value[:, diagonal, diagonal]
+
+
+def export_shares(env: Environment, prices: np.ndarray, unit_revenue: np.ndarray, n: int) -> np.ndarray:
+    """(K, R) share of a firm's revenue earned abroad: e M_abroad / (e M)."""
+    abroad = env.efficiency * market_access(env.spending[:, n:], prices[:, n:], env.phi[:, n:])
+    return np.divide(abroad, unit_revenue, out=np.zeros_like(abroad), where=unit_revenue > 0)
+
+
+def redundancy_markdown(supply: np.ndarray, policy: Policy, sectors: SectorTable, penalty: float) -> np.ndarray:
+    """Share of variable profit emerging sectors lose to homogeneous competition.
+
+    Without national coordination it grows with the effective number of regions that
+    host the sector (1 / Herfindahl): penalty x (1/HHI - 1) / (R - 1), up to ``penalty``
+    when spread evenly.
+    """
+    n = supply.shape[1]
+    if policy.national_coordination or n < 2:
+        return np.zeros(sectors.count)
+    total = supply.sum(axis=1, keepdims=True)
+    shares = np.divide(supply, total, out=np.zeros_like(supply), where=total > 0)
+    hhi = (shares**2).sum(axis=1)
+    effective = np.divide(1.0, hhi, out=np.ones_like(hhi), where=hhi > 0)
+    spread = (effective - 1.0) / (n - 1.0)
+    return penalty * spread * sectors.emerging
+
+
+def subsidy_rates(levers: PolicyArrays, sectors: SectorTable, innovation: np.ndarray) -> dict[str, np.ndarray]:
+    """(K, R) share of operating profit paid by each profit-subsidy lever."""
+    policy = levers.policy
+    frontier_regions = levers.frontier_regions
+    if policy.national_coordination:  # "according to local conditions"
+        frontier_regions = frontier_regions & (innovation >= 1.0)
+    return {
+        "profit_subsidy": np.broadcast_to(levers.profit_subsidy, (sectors.count, innovation.size)),
+        "hinterland_subsidy": policy.hinterland_subsidy * np.outer(sectors.strategic, levers.hinterland_regions),
+        "frontier_subsidy": policy.frontier_subsidy * np.outer(sectors.emerging, frontier_regions),
+    }

@@ -1,0 +1,122 @@
+"""The start year of a run: its firm population, region state and :class:`~transfer_sim.state.Calibration`.
+
+:func:`calibrated_china` draws the firms and calibrates what the data do not show (see
+:mod:`transfer_sim.calibration`); :func:`even_start` is the textbook economy's start.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from . import calibration as cal
+from .geography import Geography
+from .levers import PolicyArrays
+from .params import EconomyParams
+from .policy import Policy
+from .population import FirmPopulation
+from .processes import environment, production, relocation
+from .processes.demography import sector_margins
+from .processes.labour_market import migration_cost, migration_utility
+from .sectors import SectorTable
+from .state import Calibration, Markets, RegionState
+from .trade import domestic_freeness
+
+Start = tuple[FirmPopulation, RegionState, Calibration]
+
+
+def calibrated_china(rng: np.random.Generator, geography: Geography, sectors: SectorTable, n_firms: int,
+                     params: EconomyParams, policy: Policy, status_quo: PolicyArrays,
+                     export_targets: np.ndarray | None, year: int) -> Start:
+    """Draw firms and calibrate the start year under the status-quo levers (module docstring of
+    :mod:`transfer_sim.calibration`, steps 1-5)."""
+    geo, p, n = geography, params, geography.n
+    innovation = cal.innovation_capacity(geo)
+    sector, region, size = cal.draw_firms(rng, geo, sectors, n_firms, innovation, p)
+    size_sums = cal.cell_sums(size, sector, region, sectors.count, n)
+    sector_factor = innovation[None, :] ** sectors.innovation_intensity[:, None]
+    phi = domestic_freeness(geo.freeness, status_quo.barrier, np.zeros(n), 0.0)
+    phi_ext = environment.external_phi(geo, p, status_quo, np.zeros(n), corridors_running=True)
+    productivity, markets, export_access = cal.calibrate_productivity(
+        geo, sectors, size_sums, sector_factor, phi, phi_ext, p, export_target=export_targets)
+    rent = cal.land_rent(geo)
+    regions = RegionState(
+        population=geo.population.copy(), wage=geo.wage.copy(), rent=rent, land_cap=np.zeros(n),
+        innovation=innovation, productivity=productivity, demand_share=geo.gdp_share.copy(),
+        infrastructure=np.zeros(n), export_access=export_access,
+    )
+    firms = FirmPopulation(sectors.count, n, capacity=int(n_firms * 1.5))
+    firms.add(year, sector, region, size, np.zeros(n_firms), np.zeros(n_firms))
+    unknown = np.zeros((sectors.count, n))
+    calibration = Calibration(
+        markets=markets, labour_unit=unknown, land_unit=unknown, location_constants=unknown,
+        migration_constants=np.zeros(n), start_margin=np.zeros(sectors.count),
+        start_industry_share=np.zeros(n), start_population=geo.population.copy(), start_wage=geo.wage.copy(),
+        start_rent=rent, start_land_used=np.zeros(n), start_demand_share=geo.gdp_share.copy(),
+        start_labour_demand=np.zeros(n),
+    )
+
+    def earnings(calibration):
+        env = environment.this_year(status_quo, policy.shocks, geo, sectors, regions, calibration, p, year=year,
+                                    elapsed=0, growth_index=1.0, world_demand=1.0, firms=firms)
+        return env, production.earn(env, firms, sectors, regions, calibration, p, year=year, elapsed=0)
+
+    # each region's technique fits its start-year prices
+    labour_unit, land_unit = cal.factor_requirements(earnings(calibration)[1].unit_revenue, geo.wage, rent,
+                                                     sectors, p)
+    scaled = size**p.scale_elasticity
+    firms.labour[:] = labour_unit[sector, region] * scaled
+    firms.land[:] = land_unit[sector, region] * scaled
+    land_used = np.bincount(region, weights=firms.land, minlength=n)
+    industry = np.bincount(region, weights=size, minlength=n)
+    calibration = replace(calibration, labour_unit=labour_unit, land_unit=land_unit,
+                          start_industry_share=industry / industry.sum(), start_land_used=land_used,
+                          start_labour_demand=np.bincount(region, weights=firms.labour, minlength=n))
+    regions.land_cap = land_used * (1.0 + policy.land_headroom)
+
+    # location constants: the start is the stationary state under the status quo
+    env, earned = earnings(calibration)
+    open_to = relocation.allowed(sectors, env.levers)
+    cost = relocation.move_cost(p, geo, env.barrier)
+    utility = relocation.location_utility(earned, open_to, cost, p.logit_beta, unknown)
+    counts = cal.cell_sums(np.ones(n_firms), sector, region, sectors.count, n) + 0.5
+    location_constants = cal.stationary_constants(
+        utility.move, utility.entry, counts / counts.sum(axis=1, keepdims=True),
+        base_rate=p.relocation_rate, gap_rate=p.hazard_gap, exit_rate=p.death_rate,
+    )
+    people = migration_utility(regions.wage, regions.population, p.migration_beta)
+    migration_constants = cal.stationary_constants(
+        (people[None, :] - migration_cost(p, geo))[None], people[None, :],
+        (geo.population / geo.population.sum())[None, :],
+        base_rate=p.migration_rate, gap_rate=0.0, exit_rate=0.0,
+    )[0]
+    calibration = replace(calibration, location_constants=location_constants,
+                          migration_constants=migration_constants, start_margin=sector_margins(earned))
+    return firms, regions, calibration
+
+
+def even_start(rng: np.random.Generator, geography: Geography, sectors: SectorTable, n_firms: int,
+               params: EconomyParams, policy: Policy, status_quo: PolicyArrays,
+               export_targets: np.ndarray | None, year: int) -> Start:
+    """The textbook economy: an even start, one sector, no costs, so only market access and
+    competition matter; ``rng`` is not needed (every firm is the same)."""
+    geo, n = geography, geography.n
+    region = np.repeat(np.arange(n), cal.apportion(n_firms, np.ones(n), minimum=0))
+    firms = FirmPopulation(sectors.count, n, capacity=int(n_firms * 1.5))
+    firms.add(year, np.zeros(n_firms, int), region, np.ones(n_firms), np.zeros(n_firms), np.zeros(n_firms))
+    regions = RegionState(
+        population=geo.population.copy(), wage=np.zeros(n), rent=np.zeros(n), land_cap=np.full(n, np.inf),
+        innovation=np.ones(n), productivity=np.ones(n), demand_share=geo.gdp_share.copy(),
+        infrastructure=np.zeros(n), export_access=np.ones(n),
+    )
+    none = np.zeros((1, n))
+    calibration = Calibration(
+        markets=Markets(domestic_total=1.0, sector_share=np.ones(1), external=np.zeros((1, 4)),
+                        foreign_supply=np.zeros((1, 4))),
+        labour_unit=none, land_unit=none, location_constants=none, migration_constants=np.zeros(n),
+        start_margin=np.zeros(1), start_industry_share=np.full(n, 1.0 / n), start_population=regions.population,
+        start_wage=regions.wage, start_rent=regions.rent, start_land_used=np.zeros(n),
+        start_demand_share=regions.demand_share, start_labour_demand=np.zeros(n),
+    )
+    return firms, regions, calibration

@@ -1,0 +1,120 @@
+"""What the yearly processes hand each other: plain values, one dataclass per kind.
+
+Each process of :mod:`transfer_sim.processes` takes the values it reads and returns the
+ones it produces; the model keeps only the state that lasts from year to year (the firm
+population, the region state, the investment pipeline and the calibration).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .levers import PolicyArrays
+from .population import FirmPopulation
+
+# independent random streams per year, so that one process's draws never shift another's
+SEARCH, FATE, ENTRY = range(3)
+
+
+@dataclass
+class RegionState:
+    """Region-level state as arrays over regions (the Region agents are views on it)."""
+
+    population: np.ndarray
+    wage: np.ndarray  # CNY per worker and year
+    rent: np.ndarray  # CNY per hectare and year
+    land_cap: np.ndarray  # hectares
+    innovation: np.ndarray  # relative to the national average
+    productivity: np.ndarray  # calibrated A_r
+    demand_share: np.ndarray  # share of domestic spending
+    infrastructure: np.ndarray  # matured nest-building cut of trade-cost margins, 0..gain
+    export_access: np.ndarray  # calibrated multiplier of freeness to markets abroad (1 unless fitted)
+
+
+@dataclass(frozen=True)
+class Markets:
+    """Start-year spending and foreign competition in every market (regions, then abroad)."""
+
+    domestic_total: float  # bn CNY of domestic spending
+    sector_share: np.ndarray  # (K,) share of domestic spending on each sector
+    external: np.ndarray  # (K, M) bn CNY of foreign spending on the sector
+    foreign_supply: np.ndarray  # (K, M) competitors' a^(sigma-1) in each foreign market
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """What the start year fixes for the whole run (see :mod:`transfer_sim.calibration`).
+
+    The ``start_*`` arrays are the start-year values over regions that wages, rents, migration
+    and agglomeration are measured against; techniques and constants are (K, R).
+    """
+
+    markets: Markets
+    labour_unit: np.ndarray  # (K, R) workers per unit of size^scale_elasticity, by region of technique
+    land_unit: np.ndarray  # (K, R) hectares per unit of size^scale_elasticity
+    location_constants: np.ndarray  # (K, R) make the start the stationary state of firm location
+    migration_constants: np.ndarray  # (R,) the same for people
+    start_margin: np.ndarray  # (K,) operating profit over revenue per sector in the start year
+    start_industry_share: np.ndarray  # share of national firm size
+    start_population: np.ndarray
+    start_wage: np.ndarray
+    start_rent: np.ndarray
+    start_land_used: np.ndarray
+    start_demand_share: np.ndarray
+    start_labour_demand: np.ndarray
+
+
+@dataclass(frozen=True)
+class Environment:
+    """What firms face this year: freeness, spending, competitors abroad, productivity."""
+
+    phi: np.ndarray  # (R, R + M)
+    spending: np.ndarray  # (K, R + M)
+    foreign: np.ndarray  # (K, R + M)
+    efficiency: np.ndarray  # (K, R) multiplier of a firm's size
+    barrier: float
+    levers: PolicyArrays  # the levers in force (the status quo in the start year)
+
+
+@dataclass(frozen=True)
+class Earnings:
+    """The outcome of one year's production: per firm (rows as earned) and per cell."""
+
+    profit: np.ndarray  # per firm, bn CNY
+    revenue_cells: np.ndarray  # (K, R) revenue by sector and region
+    value_added_cells: np.ndarray  # (K, R)
+    profit_cells: np.ndarray  # (K, R) operating profit by sector and region
+    unit_revenue: np.ndarray  # (K, R) revenue per unit of size
+    export_cells: np.ndarray  # (K, R) revenue earned abroad
+    move_value: np.ndarray  # (K, from, to) profit of a unit firm relative to its sector's mean
+    entry_value: np.ndarray  # (K, R) the same for an entrant with the local technique
+    fiscal: dict[str, float]  # lever -> bn CNY (negative: revenue)
+
+
+@dataclass(frozen=True)
+class LocationUtility:
+    """Logit utilities of this year's location choices, location constants included."""
+
+    move: np.ndarray  # (K, from, to): staying on the diagonal, -inf where closed
+    entry: np.ndarray  # (K, R) for an entrant
+
+
+@dataclass(frozen=True)
+class YearDraws:
+    """This year's random numbers: one uniform per firm and process, streams per sector for entry.
+
+    Every stream is keyed by (year, process, ...) under the run's entropy, and a firm's draw by
+    its id, so the same firm gets the same draw in every scenario run with the same seed.
+    """
+
+    entropy: int
+    year: int
+
+    def stream(self, process: int, *key: int) -> np.random.Generator:
+        return np.random.default_rng(np.random.SeedSequence(self.entropy, spawn_key=(self.year, process, *key)))
+
+    def per_firm(self, process: int, firms: FirmPopulation) -> np.ndarray:
+        """One uniform per live firm, in the order of its rows."""
+        return self.stream(process).random(firms.next_id)[firms.id]
