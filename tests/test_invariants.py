@@ -296,9 +296,11 @@ def test_a_sector_closed_everywhere_gets_no_entrants():
 
 @pytest.mark.parametrize("seed", range(20))
 def test_the_smallest_accepted_population_gives_finite_results(seed):
-    model = ts.TransferModel(n_firms=217, seed=seed)  # the least the China geography accepts
-    summary = model.results.summary
-    assert np.isfinite(summary[["employment", "output", "value_added"]].to_numpy()).all()
+    model = ts.TransferModel(n_firms=217, seed=seed).run(15)  # the least the China geography accepts
+    for table in ("summary", "regions", "sectors"):
+        values = getattr(model.results, table).select_dtypes("number").to_numpy()
+        assert np.isfinite(values).all(), table
+    assert len(model.results.summary) == 16 and model.firms.count > 0
 
 
 def test_an_impossible_start_year_is_a_clear_error():

@@ -23,9 +23,9 @@ from .economics import (
     logit_probabilities, market_access, price_index, relocation_hazard, spending, stationary_shares,
     transition_matrix,
 )
-from .geography import EXTERNAL_MARKETS, Geography
+from .geography import EXTERNAL_MARKETS, MACRO_REGIONS, Geography
 from .params import EconomyParams
-from .sectors import MACRO_REGIONS, SectorTable
+from .sectors import SectorTable
 from .state import Markets
 
 CNY_PER_BN = 1e9

@@ -16,6 +16,8 @@ import pandas as pd
 
 from .params import SIGMA, TradeCostParams
 
+#: The four macro-regions of China's regional statistics, in their usual order.
+MACRO_REGIONS = ("east", "central", "west", "northeast")
 #: Demand nodes outside China, reached through ports, border crossings and corridors.
 EXTERNAL_MARKETS = ("world", "europe", "asean", "russia")
 STRATEGIES = ("jjj", "yrd", "gba", "yreb", "yrb")

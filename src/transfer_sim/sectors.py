@@ -9,7 +9,7 @@ from importlib.resources import files
 import numpy as np
 import pandas as pd
 
-MACRO_REGIONS = ("east", "central", "west", "northeast")
+from .geography import MACRO_REGIONS
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from .geography import Geography
 from .metrics import resilience
 from .model import TransferModel
 from .policy import Policy, Shock
+from .sectors import sector_table
 from .textbook import home_market_share, larger_region_share, two_region_model
 
 SEEDS = range(5)
@@ -29,10 +30,11 @@ FIRMS = 3000
 YEARS = 10
 CE_HUBS = ["Chongqing", "Sichuan", "Shaanxi", "Henan", "Hubei", "Xinjiang"]
 LAND_SEA_HUBS = ["Chongqing", "Sichuan", "Guizhou", "Yunnan", "Gansu", "Guangxi"]
-EXPORT_ORIENTED = ["electronics", "labour_intensive"]
-LOW_END = ["labour_intensive", "resource_processing"]
-EMERGING = ["new_energy", "frontier_tech"]
-STRATEGIC = ["resource_processing", "equipment", "new_energy", "frontier_tech"]
+_SECTORS = sector_table()
+EXPORT_ORIENTED = [s for s, e in zip(_SECTORS.names, _SECTORS.export_orientation) if e > 1.3]  # 1.4 and up
+LOW_END = [s for s, flag in zip(_SECTORS.names, _SECTORS.low_end) if flag]
+EMERGING = [s for s, flag in zip(_SECTORS.names, _SECTORS.emerging) if flag]
+STRATEGIC = [s for s, flag in zip(_SECTORS.names, _SECTORS.strategic) if flag]
 
 
 # --------------------------------------------------------------------------- the oracle

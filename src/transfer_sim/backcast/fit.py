@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..geography import MACRO_REGIONS
 from . import history
 from .simulate import Simulation
 
@@ -31,7 +32,7 @@ def table(simulation: Simulation) -> pd.DataFrame:
 
 def errors(fit: pd.DataFrame) -> pd.DataFrame:
     """metric, split, rmse_pp (model), naive_pp (shares held at the split's last observed year), aim_pp."""
-    macro = fit[fit["region"].isin(history.MACRO)].copy()
+    macro = fit[fit["region"].isin(MACRO_REGIONS)].copy()
     held_from = {"calibration": history.CALIBRATION.start, "holdout": history.CALIBRATION.stop - 1}
     anchor = macro.set_index(["year", "metric", "region"])["target_pct"]
     macro["naive_pct"] = [anchor[(held_from[s], m, r)] for s, m, r in zip(macro["split"], macro["metric"], macro["region"])]

@@ -18,12 +18,11 @@ from importlib.resources import files
 import numpy as np
 import pandas as pd
 
-from ..geography import Geography
+from ..geography import MACRO_REGIONS, Geography
 
 BASES = {"gdp": "nbs_unified", "secondary_va": "unified_est", "exports": "by_source_of_goods"}
 METRICS = tuple(BASES)
-MACRO = ("east", "central", "west", "northeast")
-REGIONS = (*MACRO, "central_plus_west")
+REGIONS = (*MACRO_REGIONS, "central_plus_west")
 CALIBRATION = range(2005, 2014)
 HOLDOUT = range(2014, 2020)
 _DATA = files("transfer_sim") / "data"

@@ -13,8 +13,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..geography import Geography
-from .history import MACRO, StartYear
+from ..geography import MACRO_REGIONS, Geography
+from .history import StartYear
 
 
 def shares(regions: pd.DataFrame, start: StartYear) -> pd.DataFrame:
@@ -34,9 +34,9 @@ def shares(regions: pd.DataFrame, start: StartYear) -> pd.DataFrame:
     }
     frames = []
     for metric, (values, covered) in measured.items():
-        by_macro = np.stack([values[:, covered & (geography.macro_region == m)].sum(axis=1) for m in MACRO], axis=1)
+        by_macro = np.stack([values[:, covered & (geography.macro_region == m)].sum(axis=1) for m in MACRO_REGIONS], axis=1)
         pct = 100 * by_macro / by_macro.sum(axis=1, keepdims=True)
-        table = pd.DataFrame(pct, index=wide.index, columns=list(MACRO))
+        table = pd.DataFrame(pct, index=wide.index, columns=list(MACRO_REGIONS))
         table["central_plus_west"] = table["central"] + table["west"]
         frames.append(table.reset_index().melt(id_vars="year", var_name="region", value_name="simulated_pct")
                       .assign(metric=metric))

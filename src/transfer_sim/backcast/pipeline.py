@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..batch.errors import UserError
+from ..geography import MACRO_REGIONS
 from ..batch.executors import open_executor
 from ..batch.storage import write_frame, write_json
 from ..batch.store import ensure_writable
@@ -108,7 +109,7 @@ def params_document(timeline: Timeline, parameters: dict, objective: float, requ
             "value": objective, "unit": "pp^2, mean squared gap of simulated and target shares",
             "rmse_pp": math.sqrt(objective), "moments": len(smm.moments(history.targets())),
             "years": [history.CALIBRATION.start + 1, history.CALIBRATION.stop - 1],
-            "metrics": list(history.METRICS), "regions": list(history.MACRO), "weights": "identity",
+            "metrics": list(history.METRICS), "regions": list(MACRO_REGIONS), "weights": "identity",
         },
         "simulation": {"firms": request.firms, "seeds": request.seeds, "seed": settings.seed},
     }

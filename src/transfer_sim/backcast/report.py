@@ -11,6 +11,7 @@ import pandas as pd
 from ..batch.errors import UserError
 from ..batch.report import html_figure, html_page, html_section, html_table
 from ..batch.storage import atomic_write
+from ..geography import MACRO_REGIONS
 from . import figures, history
 from .simulate import Simulation
 
@@ -52,7 +53,7 @@ def write(path: Path, fit: pd.DataFrame, errors: pd.DataFrame, facts: pd.DataFra
 
 def worst_gaps(fit: pd.DataFrame) -> pd.DataFrame:
     """The largest gaps of each split among the four macro-regions."""
-    macro = fit[fit["region"].isin(history.MACRO)].assign(gap_pp=lambda f: f["simulated_pct"] - f["target_pct"])
+    macro = fit[fit["region"].isin(MACRO_REGIONS)].assign(gap_pp=lambda f: f["simulated_pct"] - f["target_pct"])
     worst = macro.reindex(macro["gap_pp"].abs().sort_values(ascending=False).index)
     return (worst.groupby("split", sort=False).head(WORST_GAPS).sort_values(["split", "gap_pp"], key=_by_size)
             .set_index(["split", "metric", "region", "year"]).round(2))

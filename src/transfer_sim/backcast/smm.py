@@ -24,6 +24,7 @@ from scipy.optimize import minimize
 from scipy.stats import qmc
 
 from ..batch.executors import InProcess
+from ..geography import MACRO_REGIONS
 from . import history, simulate
 from .timeline import Timeline
 
@@ -33,7 +34,7 @@ SIMPLEX_STEP = 0.15  # initial Nelder-Mead simplex, as a share of each parameter
 def moments(frame: pd.DataFrame) -> pd.DataFrame:
     """The calibration moments of a frame with target_pct and simulated_pct."""
     years = frame["year"].between(history.CALIBRATION.start + 1, history.CALIBRATION.stop - 1)
-    return frame[years & frame["region"].isin(history.MACRO)]
+    return frame[years & frame["region"].isin(MACRO_REGIONS)]
 
 
 def objective(simulated: pd.DataFrame) -> float:

@@ -11,10 +11,9 @@ import numpy as np
 import pandas as pd
 from scipy.special import stdtrit
 
-from ..geography import Geography
+from ..geography import MACRO_REGIONS
 from ..results import SUMMARY_COLUMNS
 
-MACRO_REGIONS = tuple(sorted(set(Geography.china().macro_region.tolist())))
 FLOWS = ("relocations", "cross_province_relocations", "entries", "exits", "fiscal_cost", "upgrades")
 INDICATORS = (*SUMMARY_COLUMNS, *(f"va_share_{m}" for m in MACRO_REGIONS))
 OUTCOMES = (*INDICATORS, *(f"{f}_total" for f in FLOWS))

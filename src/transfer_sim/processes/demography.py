@@ -27,13 +27,13 @@ def exit_firms(firms: FirmPopulation, profit: np.ndarray, fate: np.ndarray,
     """Remove firms that die by chance (``fate < death rate``) or after ``exit_after_losses``
     loss years in a row.
 
-    Returns the exits per region and the survivors' fate draws, in their new rows.
+    Returns the exits per region and the survivors' fate draws in their new rows (``fate`` is
+    reordered in place, as the firms' own columns are).
     """
     firms.loss_years[:] = (firms.loss_years + 1) * (profit < 0)
     leaving = (fate < params.death_rate) | (firms.loss_years >= params.exit_after_losses)
     exits = np.bincount(firms.region[leaving], minlength=firms.n_regions).astype(float)
     holes, tail = firms.remove(leaving)
-    fate = fate.copy()
     fate[holes] = fate[tail]
     return exits, fate[: firms.count]
 
