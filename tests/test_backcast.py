@@ -14,6 +14,7 @@ from batch_tools import ROOT, cli
 import transfer_sim as ts
 from transfer_sim.backcast import history, load, play, simulate, smm
 from transfer_sim.backcast.fit import FIT_COLUMNS
+from transfer_sim.geography import MACRO_REGIONS
 from transfer_sim.cli import main
 
 pytestmark = pytest.mark.timeout(120)
@@ -238,7 +239,7 @@ def test_errors_and_stylized_facts_of_a_perfect_fit():
     table = fit.table(perfect)
     errors = fit.errors(table).set_index(["metric", "split"])
     assert (errors["rmse_pp"] == 0).all() and (errors["naive_pp"] > 0.3).all()
-    gdp = table[(table["metric"] == "gdp") & table["region"].isin(history.MACRO)].pivot(
+    gdp = table[(table["metric"] == "gdp") & table["region"].isin(MACRO_REGIONS)].pivot(
         index="year", columns="region", values="target_pct")
     naive = np.sqrt(((gdp.loc[2014:] - gdp.loc[2013]) ** 2).to_numpy().mean())  # 2013 shares held
     assert errors.loc[("gdp", "holdout"), "naive_pp"] == pytest.approx(naive)
