@@ -59,6 +59,11 @@ test: $(STAMP) dashboard-test-setup
 	@$(PY) -m pytest -q $(PYTEST_ARGS); status=$$?; \
 	if [ $$status -eq 5 ]; then echo "error: pytest collected no tests" >&2; fi; exit $$status
 
+# The property test over the whole lever space with many fresh random examples (the suite runs 15).
+.PHONY: fuzz
+fuzz: $(STAMP)
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-500} $(PY) -m pytest -q tests/test_fuzz.py
+
 bench: $(STAMP)
 	$(PY) benchmarks/run.py
 

@@ -11,7 +11,10 @@ def theil_decomposition(output: np.ndarray, population: np.ndarray, groups: np.n
 
     T = sum_r y_r ln(y_r / p_r) with y, p the regions' shares of output and people;
     between = the same over groups; within = sum_g Y_g T_g; total = within + between.
+    Without any output there is no inequality to measure: (0, 0, 0).
     """
+    if not output.sum() > 0:
+        return 0.0, 0.0, 0.0
     y = output / output.sum()
     p = population / population.sum()
     keep = y > 0

@@ -99,7 +99,8 @@ class FirmPopulation:
     def by_cell(self, weights: np.ndarray | None = None) -> np.ndarray:
         """Sum of a firm column (firm counts without one) per (sector, region) cell, as (K, R)."""
         k_count, n = self.n_sectors, self.n_regions
-        return np.bincount(self.cell, weights=weights, minlength=k_count * n).reshape(k_count, n)
+        sums = np.bincount(self.cell, weights=weights, minlength=k_count * n).reshape(k_count, n)
+        return sums if weights is None else sums.astype(float, copy=False)  # float even with no firms
 
     def by_region(self, weights: np.ndarray) -> np.ndarray:
         """Sum of a firm column per region (through the cells: bincount on intp is fastest)."""

@@ -33,6 +33,13 @@ def migrate(regions: RegionState, cost: np.ndarray, constants: np.ndarray, param
     return regions.population - movers + movers @ choice
 
 
+def income_shares(earnings: Earnings, fallback: np.ndarray) -> np.ndarray:
+    """Each region's share of national value added; ``fallback`` when there is none (a wiped-out year)."""
+    income = earnings.value_added_cells.sum(axis=0)
+    total = income.sum()
+    return income / total if total > 0 else fallback
+
+
 def clear(regions: RegionState, firms: FirmPopulation, earnings: Earnings, calibration: Calibration,
           geography: Geography, params: EconomyParams, growth_index: float) -> RegionState:
     """Migration, then wages (labour demand over supply), rents (land use) and demand (income).
@@ -47,7 +54,6 @@ def clear(regions: RegionState, firms: FirmPopulation, earnings: Earnings, calib
                       params.wage_elasticity)
     rent = rent_level(c.start_rent, growth_index, firms.by_region(firms.land), c.start_land_used,
                       params.rent_elasticity)
-    income = earnings.value_added_cells.sum(axis=0)
     linkage = params.demand_linkage
-    demand_share = (1 - linkage) * c.start_demand_share + linkage * income / income.sum()
+    demand_share = (1 - linkage) * c.start_demand_share + linkage * income_shares(earnings, c.start_demand_share)
     return replace(regions, population=population, wage=wage, rent=rent, demand_share=demand_share)

@@ -1,0 +1,116 @@
+"""Random valid policies over the whole lever space, shocks included: the books stay sound.
+
+Every lever of :class:`transfer_sim.Policy` is drawn within its own declared bounds (a new
+lever joins the draw without a change here), with 1-15 years and the smallest accepted
+populations. The suite runs a fixed budget of examples; ``make fuzz`` runs many more
+(``FUZZ_EXAMPLES``) with fresh random draws.
+"""
+
+from __future__ import annotations
+
+import os
+import typing
+import warnings
+
+import annotated_types
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import transfer_sim as ts
+from transfer_sim.run_settings import default
+
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "15"))
+FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize="FUZZ_EXAMPLES" not in os.environ,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+CHINA = ts.Geography.china()
+PROVINCES = list(CHINA.names)
+START = default("start_year")
+SIGNED = {("fiscal", "cost")}  # a fee is a negative cost by design
+
+
+def bounds(field) -> tuple[float | None, float | None]:
+    low = next((m.ge for m in field.metadata if isinstance(m, annotated_types.Ge)), None)
+    high = next((m.le for m in field.metadata if isinstance(m, annotated_types.Le)), None)
+    return low, high
+
+
+regions = st.lists(st.sampled_from(PROVINCES), min_size=1, max_size=6, unique=True)
+shocks = st.one_of(
+    st.builds(ts.Shock, kind=st.sampled_from(["coastal_demand", "corridor_disruption"]),
+              year=st.integers(START, START + 16), size=st.floats(0.01, 1.0), duration=st.integers(1, 12)),
+    st.builds(ts.Shock, kind=st.just("regional_disaster"), year=st.integers(START, START + 16),
+              size=st.floats(0.01, 1.0), duration=st.integers(1, 12), regions=regions),
+)
+
+
+def lever_values(name: str, field):
+    """The values a lever may take, read from its declaration."""
+    annotation = field.annotation
+    optional = type(None) in typing.get_args(annotation)
+    low, high = bounds(field)
+    if name == "shocks":
+        values = st.lists(shocks, max_size=3)
+    elif name == "profit_subsidy":
+        values = st.dictionaries(st.sampled_from(PROVINCES), st.floats(0.0, 1.0), max_size=4)
+    elif name == "cage_sectors":
+        values = st.lists(st.sampled_from(list(ts.SECTORS)), min_size=1, unique=True)
+    elif "list[str]" in str(annotation):
+        values = regions
+    elif annotation is bool:
+        values = st.booleans()
+    elif annotation is int:
+        values = st.integers(int(low), int(high))
+    else:
+        values = st.floats(low if low is not None else 0.0, high if high is not None else 1.0)
+    return st.one_of(st.none(), values) if optional else values
+
+
+@st.composite
+def policies(draw) -> ts.Policy:
+    """Some levers changed from the status quo, each to a value its declaration allows."""
+    names = draw(st.lists(st.sampled_from(list(ts.Policy.model_fields)), max_size=8, unique=True))
+    return ts.Policy(**{name: draw(lever_values(name, ts.Policy.model_fields[name])) for name in names})
+
+
+def tables(model: ts.TransferModel) -> dict:
+    r = model.results
+    return {"summary": r.summary, "regions": r.regions, "sectors": r.sectors, "flows": r.flows, "fiscal": r.fiscal}
+
+
+@FUZZ
+@given(policy=policies(), years=st.integers(1, 15), n_firms=st.integers(217, 600), seed=st.integers(0, 2**32 - 1))
+def test_any_valid_policy_keeps_the_books_sound(policy, years, n_firms, seed):
+    model = ts.TransferModel(policy=policy, n_firms=n_firms, seed=seed).run(years)
+    for name, frame in tables(model).items():
+        for column in frame.select_dtypes("number").columns:
+            values = frame[column].to_numpy(float)
+            assert np.isfinite(values).all(), f"{name}.{column} is not finite: {policy!r}"
+            if (name, column) not in SIGNED:
+                assert (values >= -1e-9).all(), f"{name}.{column} is negative: {policy!r}"
+    summary, regions = model.results.summary, model.results.regions
+    # firms are conserved: last year's firms + entries - exits
+    assert (summary["firms"].diff().iloc[1:] == (summary["entries"] - summary["exits"]).iloc[1:]).all()
+    firms = regions.groupby("year")["firms"].sum().to_numpy()
+    assert (firms == summary["firms"].to_numpy()).all()
+    if firms[-1] > 0:
+        assert abs(model.firm_shares().sum() - 1.0) < 1e-12
+    # zoning caps hold and land is never negative
+    assert (regions["land_used"] <= regions["land_cap"] * (1 + 1e-9) + 1e-9).all()
+
+
+@pytest.mark.parametrize("years", [1, 2, 3, 10])
+def test_a_total_disaster_leaves_zeros_not_nan(years):
+    """Output wiped out everywhere for some years: zeros while it lasts, finite numbers always;
+    after a short disaster the economy recovers."""
+    disaster = ts.Shock(kind="regional_disaster", year=START + 1, duration=years, size=1.0, regions=PROVINCES)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)  # no 0/0 on the way
+        model = ts.TransferModel(policy=ts.Policy(shocks=[disaster]), n_firms=2000, seed=1).run(15)
+    for name, frame in tables(model).items():
+        assert np.isfinite(frame.select_dtypes("number").to_numpy(float)).all(), name
+    summary = model.results.summary.set_index("year")
+    assert (summary.loc[START + 1: START + years, "value_added"] == 0).all()
+    if years <= 3:
+        assert summary.loc[START + years + 1, "value_added"] > 0
