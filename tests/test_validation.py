@@ -270,3 +270,16 @@ def test_numpy_scalars_are_accepted_for_numbers():
     assert model.params.logit_beta == 10 and model.params.relocation_rate == 0.5
     default = ts.TransferModel(n_firms=300, seed=1).run(1)
     assert model.results.summary["relocations"].iloc[-1] > 3 * default.results.summary["relocations"].iloc[-1]
+
+
+def test_run_settings_bounds_are_the_models():
+    """The firm bound every interface reads is the one the model enforces for China."""
+    low, _ = ts.run_settings.bounds("n_firms")
+    assert low == ts.fewest_firms(ts.Geography.china())
+    ts.TransferModel(n_firms=low, seed=1)
+    with pytest.raises(ValueError, match=rf">= {low} "):
+        ts.TransferModel(n_firms=low - 1, seed=1)
+    with pytest.raises(ValueError, match="n_firms"):
+        ts.RunSettings(n_firms=low - 1)
+    assert ts.RunSettings().model_dump() == {"years": 15, "n_firms": 20_000, "seed": 1, "start_year": 2025,
+                                             "economy": "full"}

@@ -16,6 +16,7 @@ from .model import TransferModel, fewest_firms
 from .params import EconomyParams, TradeCostParams
 from .policy import PRESETS, Policy, Shock, lever_table
 from .results import Results
+from .run_settings import RunSettings
 from .sectors import SECTORS
 
 try:
@@ -25,5 +26,5 @@ except PackageNotFoundError:  # running from a source tree without installation
 
 __all__ = [
     "PRESETS", "SECTORS", "EconomyParams", "Firm", "Geography", "Policy", "PolicyError", "Region",
-    "Results", "Shock", "TradeCostParams", "TransferModel", "fewest_firms", "home_market_share", "lever_table",
+    "Results", "RunSettings", "Shock", "TradeCostParams", "TransferModel", "fewest_firms", "home_market_share", "lever_table",
 ]

@@ -15,12 +15,14 @@ import annotated_types
 from pydantic import ValidationError
 
 from ..policy import MEASURES, PRESETS, Policy, lever_table
+from ..run_settings import bounds, default
 
-#: Bounds of the run-size inputs: (label, lowest, highest). The model checks its own minimum too.
+#: Bounds of the run-size inputs: (label, lowest, highest). The lowest are :class:`RunSettings`';
+#: the highest keep a run interactive in the browser (the command line goes further).
 RUN_LIMITS = {
-    "years": ("Years", 1, 50),
-    "n_firms": ("Number of firms", 1, 200_000),
-    "seed": ("Seed", 0, 2**31 - 1),
+    "years": ("Years", bounds("years")[0], 50),
+    "n_firms": ("Number of firms", bounds("n_firms")[0], 200_000),
+    "seed": ("Seed", bounds("seed")[0], 2**31 - 1),
 }
 
 
@@ -99,9 +101,9 @@ class Settings:
 
     preset: str = "baseline"
     policy: Policy = Policy()
-    years: int = 15
-    n_firms: int = 20_000
-    seed: int = 1
+    years: int = default("years")
+    n_firms: int = default("n_firms")
+    seed: int = default("seed")
 
     def with_preset(self, name: str) -> Settings:
         """The preset's levers, replacing every lever change made so far."""
