@@ -149,3 +149,12 @@ def test_a_bad_input_in_a_fresh_process_gives_no_traceback(tmp_path):
     assert result.returncode == 2
     assert result.stderr.startswith("transfer-sim sweep: error:") and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_run_warns_when_the_levers_cost_more_than_the_budget(capsys, tmp_path):
+    status, _, err = call(capsys, "run", "--preset", "unified_market", "--set", "fiscal_budget_pct_gdp=0.1",
+                          "--years", "2", "--firms", "600", "--out", tmp_path / "over", "--quiet")
+    assert status == 0 and "warning: the levers cost up to" in err and "above the budget of 0.1 %" in err
+    status, _, err = call(capsys, "run", "--preset", "unified_market", "--years", "2", "--firms", "600",
+                          "--out", tmp_path / "within", "--quiet")
+    assert status == 0 and "warning" not in err

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 import transfer_sim as ts
+from transfer_sim.params import FiscalCosts
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
@@ -39,7 +40,8 @@ def test_every_lever_is_documented_in_the_model_page():
 def test_every_lever_and_parameter_is_documented(page):
     text = (ROOT / "docs" / page).read_text()
     names = list(ts.Policy.model_fields) if page == "levers.md" else [
-        *ts.EconomyParams.__dataclass_fields__, *ts.TradeCostParams.__dataclass_fields__]
+        *ts.EconomyParams.__dataclass_fields__, *ts.TradeCostParams.__dataclass_fields__,
+        *FiscalCosts.__dataclass_fields__]
     missing = [name for name in names if f"`{name}`" not in text and name != "trade_costs"]
     assert not missing, f"missing from docs/{page}: {missing}"
 

@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import transfer_sim as ts
+from transfer_sim.results import TABLES
 from transfer_sim.run_settings import default
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "15"))
@@ -27,7 +28,7 @@ FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize="FUZZ_EXAMPLES
 CHINA = ts.Geography.china()
 PROVINCES = list(CHINA.names)
 START = default("start_year")
-SIGNED = {("fiscal", "cost")}  # a fee is a negative cost by design
+SIGNED = {("fiscal", "cost"), ("summary", "fiscal_cost"), ("summary", "fiscal_cost_pct_gdp")}  # fees: revenue
 
 
 def bounds(field) -> tuple[float | None, float | None]:
@@ -76,7 +77,7 @@ def policies(draw) -> ts.Policy:
 
 def tables(model: ts.TransferModel) -> dict:
     r = model.results
-    return {"summary": r.summary, "regions": r.regions, "sectors": r.sectors, "flows": r.flows, "fiscal": r.fiscal}
+    return {name: getattr(r, name) for name in TABLES}
 
 
 @FUZZ
@@ -96,6 +97,12 @@ def test_any_valid_policy_keeps_the_books_sound(policy, years, n_firms, seed):
     assert (firms == summary["firms"].to_numpy()).all()
     if firms[-1] > 0:
         assert abs(model.firm_shares().sum() - 1.0) < 1e-12
+    # the books add up: the net fiscal cost is the sum over levers; exports by market add up to each region's
+    books = model.results.fiscal.groupby("year")["cost"].sum().reindex(summary["year"], fill_value=0.0)
+    np.testing.assert_allclose(summary["fiscal_cost"], books, rtol=1e-9, atol=1e-9)
+    assert set(model.results.fiscal["payer"]) <= {"central", "local"}
+    by_market = model.results.exports.groupby(["year", "region"], sort=False)["value"].sum().to_numpy()
+    np.testing.assert_allclose(by_market, regions["exports"], rtol=1e-9, atol=1e-9)
     # zoning caps hold and land is never negative
     assert (regions["land_used"] <= regions["land_cap"] * (1 + 1e-9) + 1e-9).all()
 

@@ -6,6 +6,7 @@ random numbers) and must show a mean paired difference above three standard erro
 """
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import transfer_sim as ts
@@ -25,6 +26,7 @@ def test_every_lever_has_a_check():
     unchecked = set(ts.Policy.model_fields) - checked - {
         "cage_regions", "cage_sectors", "nest_regions", "nest_build_lag", "corridor_discount", "ftz_regions",
         "hinterland_regions", "frontier_regions",  # where or how much: exercised by the checks of their lever
+        "fiscal_budget_pct_gdp",  # a threshold the books are held against: test_the_budget_moves_nothing
     }
     assert not unchecked, f"levers without a directional check: {unchecked}"
 
@@ -48,7 +50,7 @@ def test_every_preset_runs_and_reports_its_fiscal_cost(name):
     model = run(ts.Policy.preset(name), 0, years=3)
     fiscal = model.results.fiscal
     assert set(fiscal["year"]) == {2025, 2026, 2027, 2028}
-    spends = name in {"cage_and_nest", "hinterland_shock", "fifteenth_plan"}
+    spends = name in {"cage_and_nest", "corridors", "unified_market", "hinterland_shock", "fifteenth_plan"}
     assert (model.results.summary["fiscal_cost"].iloc[1:] > 0).all() == spends
 
 
@@ -65,3 +67,13 @@ def test_levers_can_change_during_a_run():
     with pytest.raises(ts.PolicyError, match="Atlantis"):
         switched.set_policy(ts.Policy(profit_subsidy={"Atlantis": 0.1}))
     assert switched.policy.cage_fee == 0.05  # a refused policy changes nothing
+
+
+def test_the_budget_moves_nothing_and_flags_the_years_above_it():
+    policy = ts.Policy.preset("unified_market")  # digital infrastructure: 300 bn CNY a year
+    tight = run(policy.with_changes(fiscal_budget_pct_gdp=0.05), 0, years=2)
+    loose = run(policy, 0, years=2)
+    pd.testing.assert_frame_equal(tight.results.regions, loose.results.regions)
+    assert loose.results.over_budget(loose.policy.fiscal_budget_pct_gdp) is None
+    message = tight.results.over_budget(tight.policy.fiscal_budget_pct_gdp)
+    assert message.startswith("the levers cost up to") and "2 of 3 years: 2026, 2027" in message

@@ -48,7 +48,7 @@ def earnings(profit_cells, revenue_cells, value_added=(1.0, 1.0)) -> Earnings:
     cells = np.asarray(revenue_cells, float)
     return Earnings(profit=np.zeros(3), revenue_cells=cells, value_added_cells=np.array([value_added]),
                     profit_cells=np.asarray(profit_cells, float), unit_revenue=cells, export_cells=0 * cells,
-                    move_value=np.zeros((1, 2, 2)), entry_value=np.zeros((1, 2)), fiscal={})
+                    export_markets=np.zeros((2, 4)), move_value=np.zeros((1, 2, 2)), entry_value=np.zeros((1, 2)), fiscal={})
 
 
 # ------------------------------------------------------------------------------------ exit
@@ -107,8 +107,8 @@ def test_upgrading_needs_a_draw_below_the_chance():
     params = replace(PARAMS, upgrade_rate=0.1, death_rate=0.0)
     innovation = np.array([1.0, 2.0])  # chance 0.1 in region 0, 0.2 in region 1
     fate = np.array([0.15, 0.15, 0.0])  # above the chance in 0, below it in 1; frontier has nowhere to go
-    upgrades = demography.upgrade_firms(firms, fate, SECTORS, levers, innovation, params)
-    assert upgrades == 1
+    upgrades, paid = demography.upgrade_firms(firms, fate, upgrade_earnings(), SECTORS, levers, innovation, params)
+    assert upgrades == 1 and paid == 0.0  # no upgrade subsidy
     assert firms.sector.tolist() == [LOW, SECTORS.upgrade_to[LOW], SECTORS.index("frontier_tech")]
     assert firms.cell[1] == SECTORS.upgrade_to[LOW] * 2 + 1
 
@@ -117,8 +117,24 @@ def test_this_years_entrants_do_not_upgrade():
     firms = three_firms(sector=(LOW, LOW, LOW), n_sectors=SECTORS.count)
     levers = resolve(ts.Policy(), TWO, SECTORS)
     params = replace(PARAMS, upgrade_rate=1.0, death_rate=0.0)
-    assert demography.upgrade_firms(firms, np.zeros(2), SECTORS, levers, np.ones(2), params) == 2
-    assert firms.sector[2] == LOW
+    upgrades, _ = demography.upgrade_firms(firms, np.zeros(2), upgrade_earnings(), SECTORS, levers, np.ones(2), params)
+    assert upgrades == 2 and firms.sector[2] == LOW
+
+
+def test_the_upgrade_subsidy_pays_its_share_of_the_investment():
+    firms = three_firms(sector=(LOW, LOW, LOW), n_sectors=SECTORS.count)
+    levers = resolve(ts.Policy(upgrade_subsidy=0.5, cage_regions=["Region 1"]), TWO, SECTORS)
+    params = replace(PARAMS, upgrade_rate=1.0, death_rate=0.0)
+    upgrades, paid = demography.upgrade_firms(firms, np.zeros(3), upgrade_earnings(), SECTORS, levers, np.ones(2),
+                                              params)
+    # all three upgrade; only firm 0 is in a cage region: 0.5 x 0.5 x its revenue (unit revenue 3 x size 1)
+    assert upgrades == 3
+    assert paid == pytest.approx(0.5 * params.fiscal.upgrade_investment_revenue_share * 3.0)
+
+
+def upgrade_earnings() -> Earnings:
+    unit_revenue = np.full((SECTORS.count, 2), 3.0)
+    return replace(earnings([[0, 0]], [[0, 0]]), unit_revenue=unit_revenue)
 
 
 # ------------------------------------------------------------------------------ relocation

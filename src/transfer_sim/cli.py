@@ -172,6 +172,8 @@ def command_run(args) -> int:
     ensure_writable(args.out)
     started, clock = datetime.now(UTC), time.perf_counter()
     model = simulate(run, progress=not args.quiet)
+    if warning := model.results.over_budget(policy.fiscal_budget_pct_gdp):
+        print(f"transfer-sim run: warning: {warning}", file=sys.stderr)
     for table, frame in tables(model).items():
         write_frame(args.out / f"{table}.parquet", frame)
     write_json(args.out / "manifest.json", {

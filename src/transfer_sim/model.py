@@ -24,7 +24,7 @@ from .geography import Geography
 from .levers import resolve
 from .params import EconomyParams
 from .policy import Policy
-from .processes import environment, production, relocation
+from .processes import environment, fiscal, production, relocation
 from .processes.demography import Turnover
 from .results import Results, record_year
 from .run_settings import MIN_FIRMS_PER_REGION, default
@@ -86,7 +86,7 @@ class TransferModel(mesa.Model):
         self._firm_writer = (FirmWriter(firm_output, self.geography.names, self.sectors.names)
                              if firm_output is not None else None)
         self.environment = self._environment()
-        self._record(self.earn(), np.empty((0, 3)), Turnover.none(self.geography.n))
+        self._record(self.earn(), np.empty((0, 3)), Turnover.none(self.geography.n), {})
 
     # ------------------------------------------------------------------ the year
     def step(self) -> None:
@@ -111,7 +111,9 @@ class TransferModel(mesa.Model):
             self.regions = self._economy.clear_markets(regions, firms, earnings, c, self.geography, p,
                                                        self.growth_index)
         with self._timed("record"):
-            self._record(earnings, moves, turnover)
+            programmes = fiscal.programme_costs(env.levers, p.fiscal, elapsed=self.elapsed,
+                                                corridors_running=env.corridors_running)
+            self._record(earnings, moves, turnover, programmes)
 
     def run(self, years: int, progress: bool = False) -> TransferModel:
         """Simulate ``years`` more years; ``progress=True`` shows a progress bar."""
@@ -135,7 +137,7 @@ class TransferModel(mesa.Model):
     def earn(self) -> Earnings:
         """What every firm earns this year where it is now (:func:`production.earn`)."""
         return production.earn(self.environment, self.firms, self.sectors, self.regions, self.calibration,
-                               self.params, year=self.year, elapsed=self.elapsed)
+                               self.params, year=self.year)
 
     def location_utility(self, earnings: Earnings) -> LocationUtility:
         """This year's logit utilities of moving and of entry (:func:`relocation.location_utility`)."""
@@ -152,10 +154,13 @@ class TransferModel(mesa.Model):
             self.sectors, self.regions, self.calibration, self.params, year=self.year, elapsed=self.elapsed,
             growth_index=self.growth_index, world_demand=self.world_demand, firms=self.firms)
 
-    def _record(self, earnings, moves, turnover) -> None:
+    def _record(self, earnings, moves, turnover, programmes) -> None:
+        """Append the year's aggregates; its books are what firms were paid or charged, the
+        upgrade subsidy and the programme costs."""
         spending = self.environment.spending[:, : self.geography.n]
+        books = {**earnings.fiscal, **turnover.fiscal, **programmes}
         self.results.append(record_year(self.year, self.firms, self.regions, earnings, spending, moves, turnover,
-                                        self.geography.macro_region))
+                                        books, self.geography.macro_region))
         if self._firm_writer is not None:
             self._firm_writer.write(self.year, self.firms)
 

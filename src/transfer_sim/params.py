@@ -24,6 +24,28 @@ class TradeCostParams:
 
 
 @dataclass(frozen=True)
+class FiscalCosts:
+    """What the levers that are not paid per firm cost the public purse (bn CNY a year).
+
+    Basis: assumptions of the order of magnitude of the programmes, documented with their
+    sources in docs/levers.md ("What the levers cost").
+    """
+
+    # an upgrade costs the firm this share of a year's revenue; the upgrade subsidy pays its share of it
+    upgrade_investment_revenue_share: float = 0.5
+    # the yearly freight bill of each corridor at capacity 1 (2023 volumes x a typical rate per TEU);
+    # the tariff discount pays its share of it, scaled by the corridor's capacity
+    corridor_freight_bn: dict = field(default_factory=lambda: {
+        "China-Europe Railway Express": 1.9e6 * 45_000 / 1e9,  # 1.9 m TEU x 45,000 CNY
+        "Western Land-Sea New Corridor": 0.861e6 * 15_000 / 1e9,  # 0.861 m TEU x 15,000 CNY
+    })
+    # customs, port and logistics facilitation per free-trade-zone province and unit of the trade-cost cut
+    ftz_bn_per_region: float = 10.0
+    # "new infrastructure" (5G, data centres, industrial internet) per unit of the digital lever
+    digital_bn: float = 1_000.0
+
+
+@dataclass(frozen=True)
 class EconomyParams:
     """How firms, workers and regions behave (defaults documented in docs/model.md)."""
 
@@ -65,6 +87,7 @@ class EconomyParams:
     infrastructure_gain: float = 0.2  # largest cut of a region's trade-cost margin
     infrastructure_scale_bn: float = 600.0
     trade_costs: TradeCostParams = field(default_factory=TradeCostParams)
+    fiscal: FiscalCosts = field(default_factory=FiscalCosts)
 
     def __post_init__(self):
         """Readable errors for the parameters a user is most likely to set wrong."""

@@ -27,6 +27,7 @@ MEASURES = {
     "unified_market": "Unified national market",
     "zones": "Zones and red lines",
     "shocks": "Shocks",
+    "fiscal": "Fiscal budget",
 }
 
 
@@ -216,6 +217,14 @@ class Policy(BaseModel):
     shocks: list[Shock] = lever(
         [], measure="shocks", seed="calmly respond to the unprecedented changes in the world",
         mechanism="external demand drops, corridor disruptions, regional disasters", unit="events",
+    )
+
+    # -- the public purse ------------------------------------------------------------------
+    fiscal_budget_pct_gdp: float = lever(
+        2.0, ge=0, le=100, measure="fiscal", seed="promote efficient allocation of resources",
+        mechanism="the yearly net cost of all levers that the policy may reach; a run whose cost "
+        "goes beyond it is flagged (about 2 %: all of China's industrial policy, estimated)",
+        unit="% of GDP",
     )
 
     @model_validator(mode="before")

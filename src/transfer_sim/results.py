@@ -13,9 +13,11 @@ import numpy as np
 import pandas as pd
 
 from .calibration import CNY_PER_BN
+from .geography import EXTERNAL_MARKETS
 from .metrics import coefficient_of_variation, theil_decomposition
 from .population import FirmPopulation
 from .processes.demography import Turnover
+from .processes.fiscal import PAYER
 from .state import Earnings, RegionState
 
 REGION_COLUMNS = (
@@ -27,9 +29,11 @@ SECTOR_COLUMNS = ("firms", "employment", "output")
 COUNT_COLUMNS = {"firms", "relocations_in", "relocations_out", "entries", "exits"}  # whole numbers
 SUMMARY_COLUMNS = (
     "theil_total", "theil_within", "theil_between", "cv_gdp_per_capita", "relocations",
-    "cross_province_relocations", "entries", "exits", "fiscal_cost", "firms", "employment",
-    "output", "value_added", "upgrades",
+    "cross_province_relocations", "entries", "exits", "fiscal_cost", "fiscal_cost_pct_gdp", "firms",
+    "employment", "output", "value_added", "upgrades",
 )
+#: the frames of a run, in the order they are written
+TABLES = ("regions", "sectors", "flows", "summary", "fiscal", "exports")
 
 
 @dataclass
@@ -40,15 +44,17 @@ class YearRecord:
     flows: np.ndarray  # rows (origin, destination, firms, jobs)
     summary: dict[str, float]
     fiscal: dict[str, float]  # lever -> bn CNY (negative: revenue)
+    exports: np.ndarray  # (R, M) bn CNY by market abroad
 
 
 def record_year(year: int, firms: FirmPopulation, regions: RegionState, earnings: Earnings,
-                spending: np.ndarray, moves: np.ndarray, turnover: Turnover,
+                spending: np.ndarray, moves: np.ndarray, turnover: Turnover, fiscal: dict[str, float],
                 macro_region: np.ndarray) -> YearRecord:
     """This year's aggregates: stocks at the end of the year, flows during it.
 
     ``spending`` is this year's (K, R) domestic spending; ``moves`` has one row (from, to, jobs)
-    per relocation.
+    per relocation; ``fiscal`` the year's books, lever -> bn CNY (negative: revenue). The
+    fiscal cost is their net sum, also as a share of the year's GDP (value added).
     """
     n = firms.n_regions
     sector_table = {"firms": firms.by_cell().astype(float), "employment": firms.by_cell(firms.labour),
@@ -79,20 +85,21 @@ def record_year(year: int, firms: FirmPopulation, regions: RegionState, earnings
         "spending": spending.sum(axis=0),
     }
     total, within, between = theil_decomposition(value_added, population, macro_region)
-    fiscal = earnings.fiscal
+    net_cost = float(sum(fiscal.values()))
+    gdp = float(value_added.sum())
     summary = {
         "theil_total": total, "theil_within": within, "theil_between": between,
         "cv_gdp_per_capita": coefficient_of_variation(columns["gdp_per_capita"]),
         "relocations": int(len(moves)),
         "cross_province_relocations": int((origin != destination).sum()),
         "entries": int(turnover.entries.sum()), "exits": int(turnover.exits.sum()),
-        "fiscal_cost": float(sum(v for v in fiscal.values() if v > 0)),
+        "fiscal_cost": net_cost, "fiscal_cost_pct_gdp": 100.0 * net_cost / gdp if gdp > 0 else 0.0,
         "firms": int(firms.count), "employment": float(columns["employment"].sum()),
         "output": float(columns["output"].sum()), "value_added": float(value_added.sum()),
         "upgrades": turnover.upgrades,
     }
     flows = np.column_stack([nonzero // n, nonzero % n, flow_firms[nonzero], flow_jobs[nonzero]])
-    return YearRecord(year, columns, sector_table, flows, summary, fiscal)
+    return YearRecord(year, columns, sector_table, flows, summary, dict(fiscal), earnings.export_markets.copy())
 
 
 @dataclass
@@ -186,18 +193,42 @@ class Results:
 
     @property
     def fiscal(self) -> pd.DataFrame:
-        """year, lever, cost (bn CNY; negative = revenue such as the cage fee)."""
+        """year, lever, payer (central or local government), cost (bn CNY; negative = revenue
+        such as the cage fee)."""
         def build():
-            rows = [(r.year, lever, cost) for r in self.records for lever, cost in r.fiscal.items()]
-            return pd.DataFrame(rows, columns=["year", "lever", "cost"])
+            rows = [(r.year, lever, PAYER[lever], cost + 0.0) for r in self.records for lever, cost in r.fiscal.items()]
+            return pd.DataFrame(rows, columns=["year", "lever", "payer", "cost"])
         return self._cached("fiscal", build)
+
+    @property
+    def exports(self) -> pd.DataFrame:
+        """year, region, market, value: revenue earned in each market abroad (bn CNY)."""
+        def build():
+            n, m = len(self.region_names), len(EXTERNAL_MARKETS)
+            return pd.DataFrame({
+                "year": np.repeat(self.years, n * m),
+                "region": np.tile(np.repeat(self.region_names, m), len(self.records)),
+                "market": np.tile(EXTERNAL_MARKETS, n * len(self.records)),
+                "value": np.concatenate([r.exports.ravel() for r in self.records]),
+            })
+        return self._cached("exports", build)
+
+    def over_budget(self, budget_pct_gdp: float) -> str | None:
+        """A sentence naming the years whose net fiscal cost exceeds the budget (% of GDP), or None."""
+        summary = self.summary
+        over = summary[summary["fiscal_cost_pct_gdp"] > budget_pct_gdp]
+        if over.empty:
+            return None
+        years = ", ".join(str(y) for y in over["year"].head(3)) + (" …" if len(over) > 3 else "")
+        return (f"the levers cost up to {over['fiscal_cost_pct_gdp'].max():.2f} % of GDP a year, above the "
+                f"budget of {budget_pct_gdp:g} % ({len(over)} of {len(summary)} years: {years})")
 
     def to_csv(self, directory) -> list[Path]:
         """Write every table as CSV into ``directory``; returns the paths."""
         out = Path(directory)
         out.mkdir(parents=True, exist_ok=True)
         paths = []
-        for name in ("regions", "sectors", "flows", "summary", "fiscal"):
+        for name in TABLES:
             path = out / f"{name}.csv"
             getattr(self, name).to_csv(path, index=False)
             paths.append(path)

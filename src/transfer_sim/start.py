@@ -60,7 +60,7 @@ def calibrated_china(rng: np.random.Generator, geography: Geography, sectors: Se
     def earnings(calibration):
         env = environment.this_year(status_quo, policy.shocks, geo, sectors, regions, calibration, p, year=year,
                                     elapsed=0, growth_index=1.0, world_demand=1.0, firms=firms)
-        return env, production.earn(env, firms, sectors, regions, calibration, p, year=year, elapsed=0)
+        return env, production.earn(env, firms, sectors, regions, calibration, p, year=year)
 
     # each region's technique fits its start-year prices
     labour_unit, land_unit = cal.factor_requirements(earnings(calibration)[1].unit_revenue, geo.wage, rent,

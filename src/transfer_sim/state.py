@@ -76,6 +76,7 @@ class Environment:
     efficiency: np.ndarray  # (K, R) multiplier of a firm's size
     barrier: float
     levers: PolicyArrays  # the levers in force (the status quo in the start year)
+    corridors_running: bool  # False during a corridor disruption
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,7 @@ class Earnings:
     profit_cells: np.ndarray  # (K, R) operating profit by sector and region
     unit_revenue: np.ndarray  # (K, R) revenue per unit of size
     export_cells: np.ndarray  # (K, R) revenue earned abroad
+    export_markets: np.ndarray  # (R, M) revenue earned in each market abroad
     move_value: np.ndarray  # (K, from, to) profit of a unit firm relative to its sector's mean
     entry_value: np.ndarray  # (K, R) the same for an entrant with the local technique
     fiscal: dict[str, float]  # lever -> bn CNY (negative: revenue)

@@ -78,21 +78,29 @@ def enter_firms(firms: FirmPopulation, earnings: Earnings, utility: LocationUtil
     return np.bincount(region[ok], minlength=firms.n_regions).astype(float)
 
 
-def upgrade_firms(firms: FirmPopulation, fate: np.ndarray, sectors: SectorTable, levers: PolicyArrays,
-                  innovation: np.ndarray, params: EconomyParams) -> int:
+def upgrade_firms(firms: FirmPopulation, fate: np.ndarray, earnings: Earnings, sectors: SectorTable,
+                  levers: PolicyArrays, innovation: np.ndarray, params: EconomyParams) -> tuple[int, float]:
     """"Old trees grow new branches": low-end firms move up, faster with innovation and subsidy.
 
     chance[k, r] = upgrade_rate x innovation_r x (1 + 4 upgrade_subsidy in the cage regions), for
     sectors with an upgrade path. The incumbents (the first ``fate.size`` rows; this year's
     entrants come after them and do not upgrade) reuse the exit draw: given survival it is
-    uniform again above the death rate. Returns the number of upgrades.
+    uniform again above the death rate.
+
+    Returns the number of upgrades and what the upgrade subsidy pays (bn CNY): its share of
+    each upgrade's investment, ``upgrade_investment_revenue_share`` x the firm's revenue, in the
+    cage regions.
     """
-    boost = 1.0 + 4.0 * levers.policy.upgrade_subsidy * levers.cage_regions
+    subsidy = levers.policy.upgrade_subsidy
+    boost = 1.0 + 4.0 * subsidy * levers.cage_regions
     chance = params.upgrade_rate * np.outer(sectors.upgrade_to >= 0, innovation * boost)
     incumbents = firms.cell[: fate.size]
     up = np.flatnonzero((fate - params.death_rate) / (1.0 - params.death_rate) < chance.ravel()[incumbents])
+    revenue = earnings.unit_revenue.ravel()[firms.cell[up]] * firms.size[up]
+    paid = subsidy * params.fiscal.upgrade_investment_revenue_share * float(
+        (revenue * levers.cage_regions[firms.region[up]]).sum())
     firms.change_sector(up, sectors.upgrade_to[firms.sector[up]])
-    return int(up.size)
+    return int(up.size), paid
 
 
 @dataclass(frozen=True)
@@ -102,10 +110,11 @@ class Turnover:
     entries: np.ndarray
     exits: np.ndarray
     upgrades: int
+    fiscal: dict[str, float]  # what the upgrade subsidy paid, when it is on
 
     @classmethod
     def none(cls, n_regions: int) -> Turnover:
-        return cls(np.zeros(n_regions), np.zeros(n_regions), 0)
+        return cls(np.zeros(n_regions), np.zeros(n_regions), 0, {})
 
 
 def turnover(firms: FirmPopulation, earnings: Earnings, utility: LocationUtility, env: Environment,
@@ -114,5 +123,5 @@ def turnover(firms: FirmPopulation, earnings: Earnings, utility: LocationUtility
     """Exit, then entry, then upgrading of the surviving incumbents."""
     exits, fate = exit_firms(firms, earnings.profit, draws.per_firm(FATE, firms), params)
     entries = enter_firms(firms, earnings, utility, calibration, regions.land_cap, draws, params)
-    upgrades = upgrade_firms(firms, fate, sectors, env.levers, regions.innovation, params)
-    return Turnover(entries, exits, upgrades)
+    upgrades, paid = upgrade_firms(firms, fate, earnings, sectors, env.levers, regions.innovation, params)
+    return Turnover(entries, exits, upgrades, {"upgrade_subsidy": paid} if env.levers.policy.upgrade_subsidy else {})

@@ -88,4 +88,4 @@ def this_year(levers: PolicyArrays, shocks: list[Shock], geography: Geography, s
         efficiency = efficiency * np.where(geography.mask(shock.regions), 1.0 - shock.size, 1.0)[None, :]
     demand = spending(markets.sector_share, markets.domestic_total * growth_index, regions.demand_share, external)
     foreign = np.hstack([np.zeros((sectors.count, geography.n)), markets.foreign_supply])
-    return Environment(np.hstack([phi, phi_ext]), demand, foreign, efficiency, barrier, levers)
+    return Environment(np.hstack([phi, phi_ext]), demand, foreign, efficiency, barrier, levers, not disrupted)

@@ -28,7 +28,7 @@ from ..state import Calibration, Earnings, Environment, RegionState
 
 
 def earn(env: Environment, firms: FirmPopulation, sectors: SectorTable, regions: RegionState,
-         calibration: Calibration, params: EconomyParams, *, year: int, elapsed: int) -> Earnings:
+         calibration: Calibration, params: EconomyParams, *, year: int) -> Earnings:
     """Revenue and operating profit of every firm, and what each location would pay.
 
     Also stores each firm's revenue and profit on ``firms`` (what a Firm view shows).
@@ -53,8 +53,6 @@ def earn(env: Environment, firms: FirmPopulation, sectors: SectorTable, regions:
 
     fiscal = {"cage_fee": -float((fee_rate * unit_revenue * size_sums).sum()),
               "ftz_export_subsidy": float((ftz_rate * unit_revenue * size_sums).sum())}
-    if elapsed > 0 and policy.nest_investment > 0:
-        fiscal["nest_investment"] = policy.nest_investment * float(levers.nest_regions.sum())
     newcomer = NewcomerSubsidy(newcomer_rate, year, params.newcomer_years)
     profit = firm_profits(firms, regions, unit_revenue, unit_gross, lever_rates, newcomer, fiscal)
     revenue_cells = unit_revenue * size_sums
@@ -63,7 +61,8 @@ def earn(env: Environment, firms: FirmPopulation, sectors: SectorTable, regions:
     move_value, entry_value = location_values(regions, calibration, unit_gross, unit_variable, size_sums,
                                               subsidy_rate, newcomer_rate)
     return Earnings(profit, revenue_cells, revenue_cells * sectors.value_added_ratio[:, None], profit_cells,
-                    unit_revenue, export_share * revenue_cells, move_value, entry_value, fiscal)
+                    unit_revenue, export_share * revenue_cells, exports_by_market(env, supply, prices, n),
+                    move_value, entry_value, fiscal)
 
 
 @dataclass(frozen=True)
@@ -130,6 +129,14 @@ def location_values(regions: RegionState, calibration: Calibration, unit_gross, 
     move_value = arrive_value.copy()
     move_value[:, diagonal, diagonal] = stay_value[:, diagonal, diagonal]
     return move_value, arrive_value[:, diagonal, diagonal]
+
+
+def exports_by_market(env: Environment, supply: np.ndarray, prices: np.ndarray, n: int) -> np.ndarray:
+    """(R, M) revenue each region earns in each market abroad: X[r, m] = sum_k S[k, r] phi[r, m] E[k, m] / P[k, m]."""
+    abroad = slice(n, None)
+    price, spending = prices[:, abroad], env.spending[:, abroad]
+    ratio = np.divide(spending, price, out=np.zeros_like(price), where=price > 0)
+    return (supply.T @ ratio) * env.phi[:, abroad]
 
 
 def export_shares(env: Environment, prices: np.ndarray, unit_revenue: np.ndarray, n: int) -> np.ndarray:
