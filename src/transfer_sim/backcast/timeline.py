@@ -19,13 +19,14 @@ from typing import Any, Literal
 from pydantic import Field, ValidationError, model_validator
 
 from ..batch.errors import UserError, describe
-from ..batch.spec import FEWEST_FIRMS, Strict, read_toml
-from ..geography import Geography
+from ..batch.spec import Strict, read_toml
+from ..geography import MACRO_REGIONS, Geography
 from ..levers import PolicyError, resolve
 from ..model import TransferModel
 from ..params import EconomyParams
 from ..policy import REGION_FIELDS, Policy
-from ..sectors import MACRO_REGIONS, sector_table
+from ..run_settings import FEWEST_FIRMS, MOST_FIRMS, default
+from ..sectors import sector_table
 
 Basis = Literal["data", "computed", "reported", "memory", "assumption"]
 DRIVERS = ("nominal_growth", "world_demand")  # paths that set model attributes, not levers
@@ -61,7 +62,7 @@ class Series(Sourced):
 
 #: What a back-cast can estimate: the logit sharpness and every real-valued behavioural parameter
 #: (not nominal growth, which the timeline sets year by year).
-CALIBRATABLE = ("logit_beta", *(f.name for f in fields(EconomyParams) if f.type in ("float", float) and f.name != "growth"))
+CALIBRATABLE = tuple(f.name for f in fields(EconomyParams) if f.type in ("float", float) and f.name != "growth")
 
 
 class Calibration(Strict):
@@ -70,7 +71,7 @@ class Calibration(Strict):
     parameters: dict[str, tuple[float, float]] = Field(min_length=1)
     seed: int = Field(0, ge=0)
     seeds: int = Field(3, ge=1, le=100)
-    firms: int = Field(20_000, ge=FEWEST_FIRMS, le=5_000_000)
+    firms: int = Field(default("n_firms"), ge=FEWEST_FIRMS, le=MOST_FIRMS)
     evaluations: int = Field(100, ge=2, le=100_000)
     design_points: int = Field(24, ge=1, le=100_000)
 
