@@ -149,3 +149,43 @@ def test_a_bad_input_in_a_fresh_process_gives_no_traceback(tmp_path):
     assert result.returncode == 2
     assert result.stderr.startswith("transfer-sim sweep: error:") and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_run_and_sweep_share_their_size_caps(capsys, tmp_path):
+    spec = write(tmp_path, TINY_SWEEP)
+    cases = [
+        (("run", "--firms", "10000000000", "--out", tmp_path / "r"), "--firms must be at most 5000000, got 10000000000"),
+        (("run", "--years", "201", "--out", tmp_path / "r"), "--years must be at most 200, got 201"),
+        (("sweep", spec, "--firms", "5000001", "--out", tmp_path / "s"), "sweep.firms: Input should be less than or equal to 5000000"),
+        (("sweep", spec, "--years", "201", "--out", tmp_path / "s"), "sweep.years: Input should be less than or equal to 200"),
+        (("backcast", "--firms", "10000000000", "--out", tmp_path / "b"), "--firms must be at most 5000000"),
+    ]
+    for args, phrase in cases:
+        status, _, err = call(capsys, *args)
+        assert status == 2 and len(err.strip().splitlines()) == 1 and phrase in err, (args, err)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["spec.toml"]
+
+
+@pytest.mark.parametrize("option", ["--seed", "--years", "--firms"])
+def test_numbers_on_the_command_line_are_ascii_digits(capsys, tmp_path, option):
+    status, _, err = call(capsys, "run", option, "١٢", "--out", tmp_path / "r")
+    assert status == 2 and "'١٢'" in err and len(err.strip().splitlines()) == 1
+    status, _, err = call(capsys, "sweep", write(tmp_path, TINY_SWEEP), "--workers", "٢", "--out", tmp_path / "s")
+    assert status == 2 and "expected a number of workers" in err
+    assert not (tmp_path / "r").exists() and not (tmp_path / "s").exists()
+
+
+def test_an_included_scenario_file_must_be_named_by_a_string(capsys, tmp_path):
+    spec = write(tmp_path, TINY_SWEEP + "\n[[scenarios]]\nfile = 5\n")
+    status, _, err = call(capsys, "sweep", spec, "--workers", "0", "--out", tmp_path / "out")
+    assert status == 2 and len(err.strip().splitlines()) == 1, err
+    assert "scenarios[2].file: expected the name of a scenario file, got 5" in err
+
+
+def test_an_endless_or_huge_spec_file_is_refused_after_reading_a_little(capsys, tmp_path):
+    huge = write(tmp_path, TINY_SWEEP + "#" * 2_000_000, "huge.toml")
+    for path in ("/dev/zero", huge):
+        status, _, err = call(capsys, "sweep", path, "--workers", "0", "--out", tmp_path / "out")
+        assert status == 2 and len(err.strip().splitlines()) == 1, err
+        assert "larger than 1 MiB" in err
+    assert not (tmp_path / "out").exists()

@@ -48,22 +48,35 @@ class Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
+def digits(text: str) -> bool:
+    """Only 0-9: ``str.isdigit`` also takes other scripts' digits and superscripts."""
+    return text.isascii() and text.isdigit()
+
+
 def workers_option(text: str) -> int | str:
-    if text == "auto" or (text.isdigit() and int(text) >= 0):
+    if text == "auto" or digits(text):
         return text if text == "auto" else int(text)
     raise argparse.ArgumentTypeError(f"expected a number of workers >= 0 or 'auto', got {text!r}")
 
 
 def positive(text: str) -> int:
-    if text.isdigit() and int(text) > 0:
+    if digits(text) and int(text) > 0:
         return int(text)
     raise argparse.ArgumentTypeError(f"expected a whole number > 0, got {text!r}")
 
 
 def whole(text: str) -> int:
-    if text.isdigit():
+    if digits(text):
         return int(text)
     raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {text!r}")
+
+
+def check_size(option: str, value: int | None, fewest: int, most: int, why: str = "") -> None:
+    """A ``--years`` or ``--firms`` within the bounds a sweep file has too."""
+    if value is not None and value < fewest:
+        raise UserError(f"{option} must be at least {fewest}{why}, got {value}")
+    if value is not None and value > most:
+        raise UserError(f"{option} must be at most {most}, got {value}")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -164,8 +177,8 @@ def command_run(args) -> int:
         name = args.preset
     levers.update(parse_set(item) for item in args.set)
     policy = build_policy(preset, levers, f"scenario {name!r}")
-    if args.firms < spec.FEWEST_FIRMS:
-        raise UserError(f"--firms must be at least {spec.FEWEST_FIRMS} (7 per province), got {args.firms}")
+    check_firms(args.firms)
+    check_size("--years", args.years, 1, spec.MOST_YEARS)
     start_year = spec.Settings.model_fields["start_year"].default
     run = Run("run", name, 0, args.seed, policy.model_dump_json(exclude_unset=True), args.years, args.firms,
               start_year)
@@ -185,6 +198,10 @@ def command_run(args) -> int:
             print(summary_table(model).to_string())
     print(f"wrote {args.out}: summary, regions, sectors, flows, fiscal (.parquet) and manifest.json")
     return 0
+
+
+def check_firms(firms: int | None) -> None:
+    check_size("--firms", firms, spec.FEWEST_FIRMS, spec.MOST_FIRMS, " (7 per province)")
 
 
 def parse_set(item: str) -> tuple[str, object]:
@@ -277,8 +294,7 @@ def checked(outcomes: list[str] | None) -> list[str] | None:
 
 
 def command_backcast(args) -> int:
-    if args.firms is not None and args.firms < spec.FEWEST_FIRMS:
-        raise UserError(f"--firms must be at least {spec.FEWEST_FIRMS} (7 per province), got {args.firms}")
+    check_firms(args.firms)
     if not args.calibrate and args.evaluations is not None:
         raise UserError("--evaluations needs --calibrate")
     if args.calibrate and args.params is not None:

@@ -19,7 +19,7 @@ from typing import Any, Literal
 from pydantic import Field, ValidationError, model_validator
 
 from ..batch.errors import UserError, describe
-from ..batch.spec import FEWEST_FIRMS, Strict, read_toml
+from ..batch.spec import FEWEST_FIRMS, MOST_FIRMS, Strict, read_toml
 from ..geography import Geography
 from ..levers import PolicyError, resolve
 from ..model import TransferModel
@@ -70,7 +70,7 @@ class Calibration(Strict):
     parameters: dict[str, tuple[float, float]] = Field(min_length=1)
     seed: int = Field(0, ge=0)
     seeds: int = Field(3, ge=1, le=100)
-    firms: int = Field(20_000, ge=FEWEST_FIRMS, le=5_000_000)
+    firms: int = Field(20_000, ge=FEWEST_FIRMS, le=MOST_FIRMS)
     evaluations: int = Field(100, ge=2, le=100_000)
     design_points: int = Field(24, ge=1, le=100_000)
 

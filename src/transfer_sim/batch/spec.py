@@ -26,6 +26,9 @@ from .errors import UserError, describe
 from .outcomes import DEFAULT_OUTCOMES, check_outcomes
 
 FEWEST_FIRMS = fewest_firms(Geography.china())
+MOST_FIRMS = 5_000_000  # about 2 GB of memory
+MOST_YEARS = 200
+MOST_FILE_BYTES = 2**20  # an experiment file is a few kilobytes
 
 
 class Strict(BaseModel):
@@ -46,8 +49,8 @@ class Settings(Strict):
 
     name: str = Field("experiment", min_length=1, max_length=200)
     description: str = ""
-    years: int = Field(15, ge=1, le=200)
-    firms: int = Field(20_000, ge=FEWEST_FIRMS, le=5_000_000)
+    years: int = Field(15, ge=1, le=MOST_YEARS)
+    firms: int = Field(20_000, ge=FEWEST_FIRMS, le=MOST_FIRMS)
     replicates: int = Field(3, ge=1, le=10_000)
     seed: int = Field(0, ge=0)
     start_year: int = Field(2025, ge=1900, le=2200)
@@ -197,7 +200,7 @@ def load(path: str | Path, expected: str | None = None, **overrides) -> SweepFil
     if expected and kind != expected:
         raise UserError(f"{path}: is a {kind} file, not a {expected} file; run it with '{COMMANDS[kind]}'")
     if kind == "sweep":
-        raw["scenarios"] = [_include(entry, path.parent) for entry in raw.get("scenarios", [])]
+        raw["scenarios"] = [_include(entry, path, i) for i, entry in enumerate(raw.get("scenarios", []))]
     given = {k: v for k, v in overrides.items() if v is not None}
     if given:
         if kind == "scenario":
@@ -210,9 +213,13 @@ def load(path: str | Path, expected: str | None = None, **overrides) -> SweepFil
 
 
 def read_toml(path: Path) -> dict:
+    """A TOML file of at most MOST_FILE_BYTES as a dict, or a UserError saying why not."""
     try:
         with path.open("rb") as handle:
-            return tomllib.load(handle)
+            data = handle.read(MOST_FILE_BYTES + 1)
+        if len(data) > MOST_FILE_BYTES:
+            raise UserError(f"{path}: larger than {MOST_FILE_BYTES // 2**20} MiB; not an experiment file")
+        return tomllib.loads(data.decode("utf-8"))
     except FileNotFoundError:
         raise UserError(f"{path}: no such file") from None
     except IsADirectoryError:
@@ -223,11 +230,13 @@ def read_toml(path: Path) -> dict:
         raise UserError(f"{path}: malformed TOML: {error}") from None
 
 
-def _include(entry: Any, folder: Path) -> Any:
+def _include(entry: Any, spec: Path, index: int) -> Any:
     """A ``[[scenarios]]`` entry with ``file = "..."``: that scenario file, fields overridden."""
     if not isinstance(entry, dict) or "file" not in entry:
         return entry
-    path = folder / entry["file"]
+    if not isinstance(entry["file"], str):
+        raise UserError(f"{spec}: scenarios[{index}].file: expected the name of a scenario file, got {entry['file']!r}")
+    path = spec.parent / entry["file"]
     included = read_toml(path).get("scenario")
     if not isinstance(included, dict):
         raise UserError(f"{path}: has no [scenario] table")
