@@ -189,3 +189,32 @@ def test_an_endless_or_huge_spec_file_is_refused_after_reading_a_little(capsys, 
         assert status == 2 and len(err.strip().splitlines()) == 1, err
         assert "larger than 1 MiB" in err
     assert not (tmp_path / "out").exists()
+
+
+def test_run_never_writes_over_a_sweep_or_other_files(tmp_path):
+    okdir = tmp_path / "okdir"
+    batch.run_sweep(batch.sweep_plan(batch.load(write(tmp_path, TINY_SWEEP))), okdir, workers=0, progress=False)
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "summary.parquet").write_bytes(b"my own table")
+    (mine / "notes.txt").write_text("my notes")
+    for folder in (okdir, mine):
+        before = {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+        for extra in ([], ["--overwrite"]):
+            result = cli("run", "--years", "1", "--firms", "2000", "--out", folder, "--quiet", *extra)
+            assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1, result.stderr
+            assert "is not empty and holds no run output" in result.stderr
+        assert {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()} == before
+
+
+def test_run_replaces_the_files_of_a_run_only_with_overwrite(capsys, tmp_path):
+    out = tmp_path / "plan"
+    args = ("run", "--years", "1", "--firms", "300", "--out", out, "--quiet")
+    assert call(capsys, *args)[0] == 0
+    first = (out / "summary.parquet").read_bytes()
+    status, _, err = call(capsys, *args, "--seed", "2")
+    assert status == 2 and "holds the files of a run; replace them with --overwrite" in err
+    assert (out / "summary.parquet").read_bytes() == first
+    assert call(capsys, *args, "--seed", "2", "--overwrite")[0] == 0
+    assert json.loads((out / "manifest.json").read_text())["seed"] == 2
+    assert (out / "summary.parquet").read_bytes() != first

@@ -25,9 +25,10 @@ from .batch.errors import UserError
 from .batch.runner import simulate, tables
 from .batch.sensitivity import analyse, sensitivity_plan
 from .batch.outcomes import check_outcomes
-from .batch.storage import atomic_write, write_frame, write_json
-from .batch.store import Store, ensure_writable
+from .batch.storage import atomic_write, remove_partial_files, write_frame, write_json
+from .batch.store import Store, check_run_folder, locked
 from .batch.sweep import run_sweep
+from .model import TransferModel
 from .policy import PRESETS
 
 EXAMPLES = {
@@ -103,6 +104,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--firms", type=positive, default=20_000, help="firm agents (default 20000)")
     run.add_argument("--seed", type=whole, default=1, help="random seed (default 1)")
     run.add_argument("--out", type=Path, required=True, metavar="DIR", help="output directory")
+    run.add_argument("--overwrite", action="store_true",
+                     help="replace the files of an earlier run in DIR (nothing else is ever replaced)")
     run.add_argument("--quiet", action="store_true", help="no progress bar and no summary table")
 
     sweep = command("sweep", "Run every scenario of a sweep file × its replicates, in parallel.")
@@ -182,7 +185,22 @@ def command_run(args) -> int:
     start_year = spec.Settings.model_fields["start_year"].default
     run = Run("run", name, 0, args.seed, policy.model_dump_json(exclude_unset=True), args.years, args.firms,
               start_year)
-    ensure_writable(args.out)
+    check_run_folder(args.out, args.overwrite)
+    with locked(args.out):
+        check_run_folder(args.out, args.overwrite)  # again: another run may have written meanwhile
+        model = write_run(args, run, name, preset, levers, policy)
+    if not args.quiet:
+        with pd.option_context("display.width", 200, "display.max_columns", 20):
+            print(summary_table(model).to_string())
+    print(f"wrote {args.out}: summary, regions, sectors, flows, fiscal (.parquet) and manifest.json")
+    return 0
+
+
+def write_run(args, run: Run, name: str, preset: str, levers: dict, policy) -> TransferModel:
+    """Simulate and write the tables, then the manifest: without a manifest, the tables of a
+    killed run never pass for a whole one."""
+    (args.out / "manifest.json").unlink(missing_ok=True)
+    remove_partial_files(args.out)
     started, clock = datetime.now(UTC), time.perf_counter()
     model = simulate(run, progress=not args.quiet)
     for table, frame in tables(model).items():
@@ -193,11 +211,7 @@ def command_run(args) -> int:
         "firms": args.firms, "start_year": run.start_year, "version": __version__,
         "started": started.isoformat(timespec="seconds"), "wall_seconds": round(time.perf_counter() - clock, 3),
     })
-    if not args.quiet:
-        with pd.option_context("display.width", 200, "display.max_columns", 20):
-            print(summary_table(model).to_string())
-    print(f"wrote {args.out}: summary, regions, sectors, flows, fiscal (.parquet) and manifest.json")
-    return 0
+    return model
 
 
 def check_firms(firms: int | None) -> None:
