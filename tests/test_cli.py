@@ -218,3 +218,65 @@ def test_run_replaces_the_files_of_a_run_only_with_overwrite(capsys, tmp_path):
     assert call(capsys, *args, "--seed", "2", "--overwrite")[0] == 0
     assert json.loads((out / "manifest.json").read_text())["seed"] == 2
     assert (out / "summary.parquet").read_bytes() != first
+
+
+def damage(folder, case: str) -> None:
+    """Break one part of an output directory the way a disk, an editor or a copy might."""
+    if case == "manifest holding a list":
+        (folder / "manifest.json").write_text("[1, 2]")
+    elif case == "corrupt summary":
+        (folder / "summary.parquet").write_bytes(b"PAR1 not a table")
+    elif case == "corrupt run file":
+        next((folder / "runs").glob("*.parquet")).write_bytes(b"truncated")
+    elif case == "no design":
+        (folder / "design.parquet").unlink()
+    elif case == "bad failure record":
+        (folder / "failures" / "s00000r0000.json").write_text("{not json")
+    elif case == "failure record of another shape":
+        (folder / "failures" / "s00000r0000.json").write_text("[]")
+    elif case == "run manifest without scenario":
+        manifest = json.loads((folder / "manifest.json").read_text())
+        del manifest["scenario"]
+        (folder / "manifest.json").write_text(json.dumps(manifest))
+
+
+DAMAGE = {  # case: (which directory, phrase of the error)
+    "manifest holding a list": ("sweep", "manifest.json: not a transfer-sim manifest"),
+    "corrupt summary": ("sweep", "summary.parquet: unreadable"),
+    "corrupt run file": ("unfinished", ".parquet: unreadable"),
+    "no design": ("unfinished", "design.parquet: missing"),
+    "bad failure record": ("sweep", "s00000r0000.json: unreadable"),
+    "failure record of another shape": ("sweep", "s00000r0000.json: not a failure record"),
+    "run manifest without scenario": ("run", "manifest.json: has no 'scenario'"),
+}
+
+
+@pytest.fixture(scope="module")
+def outputs(tmp_path_factory):
+    """A finished sweep, the same sweep as if interrupted, and a single run."""
+    folder = tmp_path_factory.mktemp("outputs")
+    sweep = folder / "sweep"
+    batch.run_sweep(batch.sweep_plan(batch.load(write(folder, TINY_SWEEP))), sweep, workers=0, progress=False)
+    unfinished = shutil.copytree(sweep, folder / "unfinished")
+    manifest = json.loads((unfinished / "manifest.json").read_text())
+    (unfinished / "manifest.json").write_text(json.dumps({**manifest, "status": "interrupted"}))
+    assert main(["run", "--years", "1", "--firms", "300", "--out", str(folder / "run"), "--quiet"]) == 0
+    return folder
+
+
+@pytest.mark.parametrize("case", DAMAGE)
+def test_report_on_a_damaged_directory_exits_2_with_one_line(capsys, outputs, tmp_path, case):
+    which, phrase = DAMAGE[case]
+    folder = shutil.copytree(outputs / which, tmp_path / which)
+    damage(folder, case)
+    capsys.readouterr()
+    for args in (("report", folder, "--html", tmp_path / "r.html"), ("compare", folder, outputs / "run")):
+        status, _, err = call(capsys, *args)
+        assert status == 2 and len(err.strip().splitlines()) == 1 and phrase in err, (args, err)
+
+
+def test_compare_refuses_a_directory_named_twice(capsys, outputs):
+    for second in (outputs / "sweep", outputs / "run" / ".." / "sweep"):
+        status, _, err = call(capsys, "compare", outputs / "sweep", second)
+        assert status == 2 and len(err.strip().splitlines()) == 1, err
+        assert "is named twice; compare different directories" in err

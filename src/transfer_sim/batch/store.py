@@ -25,7 +25,8 @@ import pyarrow as pa
 
 from .errors import UserError
 from .runner import Outcome
-from .storage import TABLES, TEMP_MARK, atomic_write, remove_partial_files, unpack_run, write_frame, write_json
+from .storage import (TABLES, TEMP_MARK, atomic_write, reading, remove_partial_files, unpack_run, write_frame,
+                      write_json)
 
 LOCK = ".lock"
 WRITE_CHECK = ".write-check"
@@ -95,7 +96,10 @@ class Store:
         parts: dict[str, list[pa.Table]] = {name: [] for name in tables}
         for run_id in run_ids:
             if run_id in done:
-                for name, table in unpack_run(self.runs / f"{run_id}.parquet", tables).items():
+                path = self.runs / f"{run_id}.parquet"
+                with reading(path):
+                    unpacked = unpack_run(path, tables)
+                for name, table in unpacked.items():
                     parts[name].append(table)
         return {name: pa.concat_tables(found, promote_options="default") for name, found in parts.items() if found}
 
