@@ -46,9 +46,9 @@ def write(folder: Path, text: str, name: str = "spec.toml") -> Path:
     return path
 
 
-def cli(*args, timeout: float = 120) -> subprocess.CompletedProcess:
+def cli(*args, timeout: float = 120, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     """``transfer-sim ARGS`` in a fresh interpreter; fails the test on a hang."""
-    return subprocess.run([sys.executable, "-m", "transfer_sim.cli", *map(str, args)], cwd=ROOT,
+    return subprocess.run([sys.executable, "-m", "transfer_sim.cli", *map(str, args)], cwd=cwd,
                           capture_output=True, text=True, timeout=timeout)
 
 

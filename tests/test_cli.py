@@ -280,3 +280,19 @@ def test_compare_refuses_a_directory_named_twice(capsys, outputs):
         status, _, err = call(capsys, "compare", outputs / "sweep", second)
         assert status == 2 and len(err.strip().splitlines()) == 1, err
         assert "is named twice; compare different directories" in err
+
+
+@pytest.mark.parametrize(("change", "phrase"), [
+    (("years = 3", "years = true"), "sweep.years: Input should be a valid integer (got True)"),
+    (("replicates = 2", "replicates = 2.0"), "sweep.replicates: Input should be a valid integer (got 2.0)"),
+    (("seed = 5", "seed = 5\ncommon_random_numbers = 1"), "sweep.common_random_numbers: Input should be a valid boolean"),
+    (("cage_fee = [0.0, 0.02]", "cage_fee = [false, 0.02]"), "levers.cage_fee: Input should be a valid number"),
+    (('preset = "fifteenth_plan"', 'preset = "fifteenth_plan"\nlevers = { china_europe_express = "off" }'),
+     "levers.china_europe_express: Input should be a valid boolean (got 'off')"),
+    (('preset = "fifteenth_plan"', "levers = { shocks = [{ kind = 'coastal_demand', year = 2027, regions = ['Tibet'] }] }"),
+     "a coastal_demand shock hits the eastern seaports and takes no regions"),
+])
+def test_a_spec_value_of_the_wrong_type_is_refused_not_converted(capsys, tmp_path, change, phrase):
+    status, _, err = call(capsys, "sweep", write(tmp_path, TINY_SWEEP.replace(*change)), "--workers", "0",
+                          "--out", tmp_path / "out")
+    assert status == 2 and len(err.strip().splitlines()) == 1 and phrase in err, err

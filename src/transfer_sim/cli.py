@@ -140,9 +140,10 @@ def build_parser() -> argparse.ArgumentParser:
     back.add_argument("--evaluations", type=positive, metavar="N",
                       help="with --calibrate: parameter points to evaluate (default: the timeline's)")
     back.add_argument("--timeline", type=Path, default=backcast.DEFAULT_TIMELINE, metavar="FILE",
-                      help=f"timeline file (default {backcast.DEFAULT_TIMELINE})")
+                      help=f"timeline file (default: the shipped {backcast.DEFAULT_TIMELINE.name})")
     back.add_argument("--params", type=Path, metavar="FILE",
-                      help=f"calibrated parameters to use (default {backcast.DEFAULT_PARAMS})")
+                      help=f"calibrated parameters to use, each within the timeline's calibration range "
+                           f"(default: the shipped {backcast.DEFAULT_PARAMS.name})")
     back.add_argument("--html", type=Path, metavar="FILE", help="also write the Backcast report here")
     back.add_argument("--workers", type=workers_option, default=0, metavar="N|0|auto",
                       help="with --calibrate: local Dask workers for the design points (default 0: this process)")
@@ -320,7 +321,8 @@ def command_backcast(args) -> int:
     request = backcast.Request(
         timeline=timeline, out=args.out, firms=args.firms or settings.firms, seeds=args.seeds or settings.seeds,
         calibrate=args.calibrate, evaluations=args.evaluations, workers=args.workers, html=args.html,
-        parameters=None if args.calibrate else backcast.shipped_parameters(args.params or backcast.DEFAULT_PARAMS),
+        parameters=None if args.calibrate else backcast.shipped_parameters(args.params or backcast.DEFAULT_PARAMS,
+                                                                           settings),
     )
     budget = args.evaluations or settings.evaluations
     with tqdm(total=budget, desc="Calibrating", unit="point", disable=args.quiet or not args.calibrate) as bar:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from annotated_types import Ge, Le
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, ValidationError, model_validator
 
 from ..geography import Geography
 from ..model import fewest_firms
@@ -32,6 +32,9 @@ MOST_FILE_BYTES = 2**20  # an experiment file is a few kilobytes
 
 
 class Strict(BaseModel):
+    """Unknown keys are refused; numbers and flags are typed ``Strict*`` so that ``true`` is no
+    number and ``1`` no flag."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
@@ -49,12 +52,12 @@ class Settings(Strict):
 
     name: str = Field("experiment", min_length=1, max_length=200)
     description: str = ""
-    years: int = Field(15, ge=1, le=MOST_YEARS)
-    firms: int = Field(20_000, ge=FEWEST_FIRMS, le=MOST_FIRMS)
-    replicates: int = Field(3, ge=1, le=10_000)
-    seed: int = Field(0, ge=0)
-    start_year: int = Field(2025, ge=1900, le=2200)
-    common_random_numbers: bool = Field(
+    years: StrictInt = Field(15, ge=1, le=MOST_YEARS)
+    firms: StrictInt = Field(20_000, ge=FEWEST_FIRMS, le=MOST_FIRMS)
+    replicates: StrictInt = Field(3, ge=1, le=10_000)
+    seed: StrictInt = Field(0, ge=0)
+    start_year: StrictInt = Field(2025, ge=1900, le=2200)
+    common_random_numbers: StrictBool = Field(
         True, description="replicate r of every scenario uses the same seed, so differences "
         "between scenarios are not drowned by sampling noise",
     )
@@ -72,7 +75,7 @@ class LeverRanges(Strict):
     preset: str = "baseline"
     fixed: dict[str, Any] = {}
     levers: list[str] = Field(min_length=1)
-    bounds: dict[str, tuple[float, float]] = {}
+    bounds: dict[str, tuple[StrictFloat, StrictFloat]] = {}
 
     @model_validator(mode="after")
     def _bounds_fit(self):
@@ -139,7 +142,7 @@ class Sample(LeverRanges):
     """A Latin hypercube of ``n`` points over lever ranges."""
 
     method: Literal["latin"] = "latin"
-    n: int = Field(ge=2, le=100_000)
+    n: StrictInt = Field(ge=2, le=100_000)
 
 
 class SweepFile(Strict):
@@ -162,10 +165,10 @@ class SweepFile(Strict):
 class Sensitivity(Settings, LeverRanges):
     """A Morris screening or a Sobol variance decomposition over lever ranges."""
 
-    replicates: int = Field(1, ge=1, le=10_000)
+    replicates: StrictInt = Field(1, ge=1, le=10_000)
     method: Literal["morris", "sobol"] = "morris"
-    samples: int = Field(8, ge=2, le=100_000, description="Morris trajectories or Sobol base samples")
-    levels: int = Field(4, ge=2, le=20, description="Morris grid levels")
+    samples: StrictInt = Field(8, ge=2, le=100_000, description="Morris trajectories or Sobol base samples")
+    levels: StrictInt = Field(4, ge=2, le=20, description="Morris grid levels")
 
     @model_validator(mode="after")
     def _sobol_power_of_two(self):
