@@ -52,9 +52,11 @@ def cli(*args, timeout: float = 120, cwd: Path = ROOT) -> subprocess.CompletedPr
                           capture_output=True, text=True, timeout=timeout)
 
 
-def start_cli(*args) -> subprocess.Popen:
+def start_cli(*args, group: bool = False) -> subprocess.Popen:
+    """``transfer-sim ARGS`` in the background; with ``group``, in a process group of its own
+    (which a terminal's Ctrl-C reaches as a whole: ``os.killpg``)."""
     return subprocess.Popen([sys.executable, "-m", "transfer_sim.cli", *map(str, args)], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=group)
 
 
 def run_files(out: Path) -> dict[str, bytes]:

@@ -251,9 +251,12 @@ def command_batch(args) -> int:
                            scheduler=args.scheduler, resume=args.resume, batch_size=args.batch_size,
                            progress=not args.quiet, source=str(args.file))
     except KeyboardInterrupt:
-        done = len(Store(out).finished())
-        print(f"interrupted: {done} of {len(plan.runs)} runs are stored in {out}; continue with the same "
-              f"command and --resume", file=sys.stderr)
+        store = Store(out)
+        if not store.design.is_file():
+            print("interrupted before any run was stored", file=sys.stderr)
+            return INTERRUPTED
+        print(f"interrupted: {len(store.finished())} of {len(plan.runs)} runs are stored in {out}; continue "
+              "with the same command and --resume", file=sys.stderr)
         return INTERRUPTED
     print(f"{kind} {settings.name}: {result.done} of {result.total} runs stored, {result.failed} failed, "
           f"{result.seconds:.1f} s; results in {out}")
