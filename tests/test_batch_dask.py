@@ -13,6 +13,7 @@ import json
 import os
 import signal
 import socketserver
+import subprocess
 import threading
 import time
 
@@ -147,12 +148,23 @@ def test_interrupted_while_connecting_claims_no_stored_runs(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
-def test_ctrl_c_to_the_whole_process_group_prints_one_line(tmp_path):
-    spec = write(tmp_path, KILL_SWEEP)
-    out = tmp_path / "out"
-    driver = start_cli("sweep", spec, "--out", out, "--workers", "2", "--batch-size", "1", "--quiet", group=True)
+def started_sweep(folder) -> tuple[subprocess.Popen, list[psutil.Process]]:
+    """A sweep on two local workers in a process group of its own, once it has stored two runs;
+    returns the driver and the processes it started."""
+    out = folder / "out"
+    driver = start_cli("sweep", write(folder, KILL_SWEEP), "--out", out, "--workers", "2", "--batch-size", "1",
+                       "--quiet", group=True)
     try:
         wait_until(lambda: (out / "runs").is_dir() and stored(out) >= 2, 90, "the first runs")
+    except BaseException:
+        stop(driver)
+        raise
+    return driver, psutil.Process(driver.pid).children(recursive=True)
+
+
+def test_ctrl_c_to_the_whole_process_group_prints_one_line(tmp_path):
+    driver, _ = started_sweep(tmp_path)
+    try:
         os.killpg(driver.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
         _, stderr = driver.communicate(timeout=60)  # until every process holding stderr has ended
     finally:
@@ -162,12 +174,8 @@ def test_ctrl_c_to_the_whole_process_group_prints_one_line(tmp_path):
 
 
 def test_a_killed_driver_leaves_no_warnings(tmp_path):
-    spec = write(tmp_path, KILL_SWEEP)
-    out = tmp_path / "out"
-    driver = start_cli("sweep", spec, "--out", out, "--workers", "2", "--batch-size", "1", "--quiet", group=True)
+    driver, children = started_sweep(tmp_path)
     try:
-        wait_until(lambda: (out / "runs").is_dir() and stored(out) >= 2, 90, "the first runs")
-        children = psutil.Process(driver.pid).children(recursive=True)
         driver.kill()
         _, stderr = driver.communicate(timeout=60)  # until every process holding stderr has ended
     finally:

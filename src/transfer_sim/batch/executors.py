@@ -75,8 +75,8 @@ def local_cluster(workers: int):
     with ExitStack() as stack:
         with dask.config.set(GLIBC_MALLOC), _sigint_ignored():
             cluster = stack.enter_context(LocalCluster(
-                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
-                silence_logs=logging.ERROR,
+                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0",  # any free port:
+                silence_logs=logging.ERROR,  # another cluster on 8787 would print a warning
             ))
         yield cluster
 
