@@ -27,7 +27,7 @@ $(STAMP): pyproject.toml constraints.txt
 
 venv: $(STAMP)
 
-# The dashboard on 127.0.0.1 (PORT= overrides 8765); `python -m transfer_sim` prints a text summary.
+# The dashboard on 127.0.0.1 (PORT= overrides 8765); `transfer-sim run` (or `python -m transfer_sim run`) prints a text summary.
 run: $(STAMP) assets
 	@echo "transfer-sim dashboard: http://127.0.0.1:$${PORT:-8765}/  (Ctrl-C stops it)"
 	SOLARA_TELEMETRY_MIXPANEL_ENABLE=False $(VENV)/bin/solara run app.py --production --no-open \

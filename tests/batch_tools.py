@@ -46,15 +46,17 @@ def write(folder: Path, text: str, name: str = "spec.toml") -> Path:
     return path
 
 
-def cli(*args, timeout: float = 120) -> subprocess.CompletedProcess:
+def cli(*args, timeout: float = 120, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     """``transfer-sim ARGS`` in a fresh interpreter; fails the test on a hang."""
-    return subprocess.run([sys.executable, "-m", "transfer_sim.cli", *map(str, args)], cwd=ROOT,
+    return subprocess.run([sys.executable, "-m", "transfer_sim.cli", *map(str, args)], cwd=cwd,
                           capture_output=True, text=True, timeout=timeout)
 
 
-def start_cli(*args) -> subprocess.Popen:
+def start_cli(*args, group: bool = False) -> subprocess.Popen:
+    """``transfer-sim ARGS`` in the background; with ``group``, in a process group of its own
+    (which a terminal's Ctrl-C reaches as a whole: ``os.killpg``)."""
     return subprocess.Popen([sys.executable, "-m", "transfer_sim.cli", *map(str, args)], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=group)
 
 
 def run_files(out: Path) -> dict[str, bytes]:

@@ -30,7 +30,7 @@ def textbook() -> TransferModel:
 
 def backcast() -> TransferModel:
     timeline = history_run.load(history_run.DEFAULT_TIMELINE)
-    parameters = history_run.shipped_parameters(history_run.DEFAULT_PARAMS)
+    parameters = history_run.shipped_parameters(history_run.DEFAULT_PARAMS, timeline.calibration)
     return simulate.run(timeline, parameters, seed=5, firms=FIRMS, until=2010)
 
 

@@ -19,7 +19,7 @@ from transfer_sim.cli import main
 
 pytestmark = pytest.mark.timeout(120)
 
-TIMELINE = ROOT / "experiments" / "history_2005_2019.toml"
+TIMELINE = ROOT / "src" / "transfer_sim" / "data" / "history_2005_2019.toml"
 BASES = {"data", "computed", "reported", "memory", "assumption"}
 FIRMS = 1500  # small and fast; the start still matches every province
 
@@ -163,8 +163,10 @@ def test_backcast_has_help_with_an_example(capsys):
 
 @pytest.fixture(scope="module")
 def shipped_run(tmp_path_factory):
+    """The shipped timeline and parameters, run from a directory outside the checkout."""
     out = tmp_path_factory.mktemp("backcast")
-    result = cli("backcast", "--out", out, "--firms", FIRMS, "--seeds", 2, "--html", out / "backcast.html", "--quiet")
+    result = cli("backcast", "--out", out, "--firms", FIRMS, "--seeds", 2, "--html", out / "backcast.html", "--quiet",
+                 cwd=out)
     assert result.returncode == 0, result.stderr
     return out
 
@@ -188,7 +190,7 @@ def test_the_fit_file_has_exactly_the_schema(shipped_run):
 
 def test_params_file_and_report(shipped_run):
     document = json.loads((shipped_run / "params.json").read_text())
-    shipped = json.loads((ROOT / "experiments" / "backcast_params.json").read_text())
+    shipped = json.loads((ROOT / "src" / "transfer_sim" / "data" / "backcast_params.json").read_text())
     assert document["parameters"] == shipped["parameters"] and not document["calibrated"]
     assert set(document["ranges"]) == set(shipped["parameters"])
     assert math.isclose(document["objective"]["rmse_pp"] ** 2, document["objective"]["value"])
@@ -255,6 +257,7 @@ def test_bad_input_exits_2_with_one_line_and_writes_nothing(capsys, tmp_path):
     (tmp_path / "atlantis.toml").write_text(TIMELINE.read_text().replace('add = { ftz_regions = ["Hainan"] }',
                                                                          'add = { ftz_regions = ["Atlantis"] }'))
     (tmp_path / "params.json").write_text(json.dumps({"parameters": {"happiness": 1.0}}))
+    (tmp_path / "negative.json").write_text(json.dumps({"parameters": {"logit_beta": -5}}))
     out = tmp_path / "out"
     cases = [
         (("--out", out, "--firms", 10), "--firms must be at least 217"),
@@ -266,6 +269,8 @@ def test_bad_input_exits_2_with_one_line_and_writes_nothing(capsys, tmp_path):
         (("--out", out, "--timeline", tmp_path / "atlantis.toml"), "unknown region 'Atlantis'"),
         (("--out", out, "--params", tmp_path / "params.json"), "unknown parameter 'happiness'"),
         (("--out", out, "--params", tmp_path / "none.json"), "none.json: no such file"),
+        (("--out", out, "--params", tmp_path / "negative.json"),
+         "parameter logit_beta is -5; the timeline calibrates it in [2.0, 40.0]"),
         (("--out", out, "--seeds", 0), "expected a whole number > 0"),
     ]
     for args, phrase in cases:

@@ -7,12 +7,21 @@ byte for byte those of ``--workers 0``, with every run present once.
 
 from __future__ import annotations
 
+import contextlib
+import http.server
 import json
+import os
 import signal
+import socketserver
+import subprocess
+import threading
+import time
 
 import pandas as pd
+import psutil
 import pytest
-from batch_tools import TINY_SWEEP, cli, dask_cluster, run_files, start_cli, stored, wait_until, write
+from batch_tools import TINY_SWEEP, cli, dask_cluster, run_files, start_cli, stop, stored, wait_until, write
+
 
 pytestmark = pytest.mark.timeout(240)
 
@@ -73,3 +82,102 @@ def test_a_worker_killed_mid_sweep_loses_no_run(tmp_path):
     summary = pd.read_parquet(out / "summary.parquet")
     assert summary.groupby("run_id").size().eq(9).all() and summary["run_id"].nunique() == 24  # 8 years + start
     assert not list((out / "failures").iterdir())
+
+
+class Silent(socketserver.BaseRequestHandler):
+    """Accepts and never says a word."""
+
+    def handle(self):
+        self.server.closing.wait()
+
+
+class SpeaksFirst(Silent):
+    """Greets with a banner, as an SSH or SMTP server does."""
+
+    def handle(self):
+        self.request.sendall(b"SSH-2.0-OpenSSH_9.2\r\n" * 8)
+        super().handle()
+
+
+class NotHttp(http.server.BaseHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@contextlib.contextmanager
+def tcp_service(handler):
+    """A TCP server on 127.0.0.1 in a thread; yields its tcp:// address."""
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    server.closing = threading.Event()
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"tcp://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.closing.set()
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize("handler", [NotHttp, Silent, SpeaksFirst], ids=["http", "silent", "speaks first"])
+def test_a_scheduler_that_is_not_dask_fails_within_the_timeout(tmp_path, handler):
+    spec = write(tmp_path, TINY_SWEEP)
+    with tcp_service(handler) as address:  # a hang would run into the subprocess's 60 s limit
+        result = cli("sweep", spec, "--out", tmp_path / "out", "--scheduler", address, "--quiet", timeout=60)
+    assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert f"no Dask scheduler answered at {address}" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_interrupted_while_connecting_claims_no_stored_runs(tmp_path):
+    with tcp_service(Silent) as address:
+        driver = start_cli("sweep", write(tmp_path, TINY_SWEEP), "--out", tmp_path / "out", "--scheduler", address)
+        try:
+            time.sleep(3)
+            driver.send_signal(signal.SIGINT)
+            _, stderr = driver.communicate(timeout=30)
+        finally:
+            stop(driver)
+    assert driver.returncode == 130 and len(stderr.strip().splitlines()) == 1, stderr
+    assert "interrupted before any run was stored" in stderr and "--resume" not in stderr
+    assert not (tmp_path / "out").exists()
+
+
+def started_sweep(folder) -> tuple[subprocess.Popen, list[psutil.Process]]:
+    """A sweep on two local workers in a process group of its own, once it has stored two runs;
+    returns the driver and the processes it started."""
+    out = folder / "out"
+    driver = start_cli("sweep", write(folder, KILL_SWEEP), "--out", out, "--workers", "2", "--batch-size", "1",
+                       "--quiet", group=True)
+    try:
+        wait_until(lambda: (out / "runs").is_dir() and stored(out) >= 2, 90, "the first runs")
+    except BaseException:
+        stop(driver)
+        raise
+    return driver, psutil.Process(driver.pid).children(recursive=True)
+
+
+def test_ctrl_c_to_the_whole_process_group_prints_one_line(tmp_path):
+    driver, _ = started_sweep(tmp_path)
+    try:
+        os.killpg(driver.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
+        _, stderr = driver.communicate(timeout=60)  # until every process holding stderr has ended
+    finally:
+        stop(driver)
+    assert driver.returncode == 130
+    assert stderr.strip().splitlines() == [stderr.strip()] and "--resume" in stderr, stderr
+
+
+def test_a_killed_driver_leaves_no_warnings(tmp_path):
+    driver, children = started_sweep(tmp_path)
+    try:
+        driver.kill()
+        _, stderr = driver.communicate(timeout=60)  # until every process holding stderr has ended
+    finally:
+        stop(driver)
+    _, alive = psutil.wait_procs(children, timeout=15)
+    for process in alive:
+        process.kill()
+    assert driver.returncode == -signal.SIGKILL and not alive
+    assert stderr == ""

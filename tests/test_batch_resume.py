@@ -3,6 +3,7 @@ completes it to exactly the data of an uninterrupted sweep, without running anyt
 
 from __future__ import annotations
 
+import fcntl
 import json
 import shutil
 import signal
@@ -10,7 +11,7 @@ import signal
 import psutil
 import pyarrow.parquet as pq
 import pytest
-from batch_tools import TINY_SWEEP, cli, run_files, start_cli, stored, wait_until, write
+from batch_tools import TINY_SWEEP, cli, run_files, start_cli, stop, stored, wait_until, write
 
 pytestmark = pytest.mark.timeout(180)
 
@@ -90,3 +91,63 @@ def test_resume_of_a_finished_sweep_runs_nothing_again(reference, tmp_path):
     assert other.returncode == 2
     assert "holds another design" in other.stderr and len(other.stderr.strip().splitlines()) == 1
     assert run_files(out) == expected
+
+
+ONE_RUN = "[sweep]\nname = 'one'\nyears = 1\nfirms = 300\nreplicates = 1\n\n[[scenarios]]\nname = 'baseline'\n"
+
+# What a driver killed during start-up can leave, step by step: the write check, the lock, the
+# run folders, half a design file.
+START_UP_LEFTOVERS = {
+    "half a write check": [".partial-99-.write-check"],
+    "the write check": [".write-check"],
+    "the lock": [".lock"],
+    "the run folders": [".lock", "runs/", "failures/"],
+    "half a design": [".lock", "runs/", "failures/", ".partial-99-design.parquet"],
+}
+
+
+@pytest.mark.parametrize("left", START_UP_LEFTOVERS)
+@pytest.mark.parametrize("resume", [False, True])
+def test_a_driver_killed_during_start_up_leaves_a_directory_that_runs(capsys, tmp_path, left, resume):
+    from transfer_sim.cli import main
+
+    out = tmp_path / "out"
+    out.mkdir()
+    for name in START_UP_LEFTOVERS[left]:
+        (out / name).mkdir() if name.endswith("/") else (out / name).write_bytes(b"PAR1")
+    status = main(["sweep", str(write(tmp_path, ONE_RUN)), "--out", str(out), "--workers", "0", "--quiet",
+                   *(["--resume"] if resume else [])])
+    assert status == 0, capsys.readouterr().err
+    assert stored(out) == 1 and not [p for p in out.rglob("*") if p.name.startswith(".partial-")]
+
+
+def test_a_second_driver_on_the_same_directory_is_refused(capsys, reference, tmp_path):
+    from transfer_sim.cli import main
+
+    spec, expected, _ = reference
+    out = tmp_path / "out"
+    args = ("sweep", str(spec), "--out", str(out), "--workers", "0", "--quiet")
+    first = start_cli(*args)
+    try:
+        wait_until(lambda: (out / "manifest.json").exists(), 30, "the first driver's start")
+        status = main([*args, "--resume"])
+        assert first.poll() is None, "the first driver ended before the second started"
+        assert first.wait(timeout=60) == 0
+    finally:
+        stop(first)
+    err = capsys.readouterr().err
+    assert status == 2 and len(err.strip().splitlines()) == 1, err
+    assert "another transfer-sim is writing there (process " in err
+    assert run_files(out) == expected
+
+
+def test_a_run_into_a_directory_another_process_holds_is_refused(capsys, tmp_path):
+    from transfer_sim.cli import main
+
+    out = tmp_path / "out"
+    out.mkdir()
+    with (out / ".lock").open("w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        status = main(["run", "--years", "1", "--firms", "300", "--out", str(out), "--quiet"])
+    assert status == 2 and "another transfer-sim is writing there" in capsys.readouterr().err
+    assert [p.name for p in out.iterdir()] == [".lock"]

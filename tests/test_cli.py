@@ -158,3 +158,150 @@ def test_run_warns_when_the_levers_cost_more_than_the_budget(capsys, tmp_path):
     status, _, err = call(capsys, "run", "--preset", "unified_market", "--years", "2", "--firms", "600",
                           "--out", tmp_path / "within", "--quiet")
     assert status == 0 and "warning" not in err
+
+
+def test_run_and_sweep_share_their_size_caps(capsys, tmp_path):
+    spec = write(tmp_path, TINY_SWEEP)
+    cases = [
+        (("run", "--firms", "10000000000", "--out", tmp_path / "r"), "--firms must be at most 5000000, got 10000000000"),
+        (("run", "--years", "201", "--out", tmp_path / "r"), "--years must be at most 200, got 201"),
+        (("sweep", spec, "--firms", "5000001", "--out", tmp_path / "s"), "sweep.firms: Input should be less than or equal to 5000000"),
+        (("sweep", spec, "--years", "201", "--out", tmp_path / "s"), "sweep.years: Input should be less than or equal to 200"),
+        (("backcast", "--firms", "10000000000", "--out", tmp_path / "b"), "--firms must be at most 5000000"),
+    ]
+    for args, phrase in cases:
+        status, _, err = call(capsys, *args)
+        assert status == 2 and len(err.strip().splitlines()) == 1 and phrase in err, (args, err)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["spec.toml"]
+
+
+@pytest.mark.parametrize("option", ["--seed", "--years", "--firms"])
+def test_numbers_on_the_command_line_are_ascii_digits(capsys, tmp_path, option):
+    status, _, err = call(capsys, "run", option, "١٢", "--out", tmp_path / "r")
+    assert status == 2 and "'١٢'" in err and len(err.strip().splitlines()) == 1
+    status, _, err = call(capsys, "sweep", write(tmp_path, TINY_SWEEP), "--workers", "٢", "--out", tmp_path / "s")
+    assert status == 2 and "expected a number of workers" in err
+    assert not (tmp_path / "r").exists() and not (tmp_path / "s").exists()
+
+
+def test_an_included_scenario_file_must_be_named_by_a_string(capsys, tmp_path):
+    spec = write(tmp_path, TINY_SWEEP + "\n[[scenarios]]\nfile = 5\n")
+    status, _, err = call(capsys, "sweep", spec, "--workers", "0", "--out", tmp_path / "out")
+    assert status == 2 and len(err.strip().splitlines()) == 1, err
+    assert "scenarios[2].file: expected the name of a scenario file, got 5" in err
+
+
+def test_an_endless_or_huge_spec_file_is_refused_after_reading_a_little(capsys, tmp_path):
+    huge = write(tmp_path, TINY_SWEEP + "#" * 2_000_000, "huge.toml")
+    for path in ("/dev/zero", huge):
+        status, _, err = call(capsys, "sweep", path, "--workers", "0", "--out", tmp_path / "out")
+        assert status == 2 and len(err.strip().splitlines()) == 1, err
+        assert "larger than 1 MiB" in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_run_never_writes_over_a_sweep_or_other_files(tmp_path):
+    okdir = tmp_path / "okdir"
+    batch.run_sweep(batch.sweep_plan(batch.load(write(tmp_path, TINY_SWEEP))), okdir, workers=0, progress=False)
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "summary.parquet").write_bytes(b"my own table")
+    (mine / "notes.txt").write_text("my notes")
+    for folder in (okdir, mine):
+        before = {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+        for extra in ([], ["--overwrite"]):
+            result = cli("run", "--years", "1", "--firms", "2000", "--out", folder, "--quiet", *extra)
+            assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1, result.stderr
+            assert "is not empty and holds no run output" in result.stderr
+        assert {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()} == before
+
+
+def test_run_replaces_the_files_of_a_run_only_with_overwrite(capsys, tmp_path):
+    out = tmp_path / "plan"
+    args = ("run", "--years", "1", "--firms", "300", "--out", out, "--quiet")
+    assert call(capsys, *args)[0] == 0
+    first = (out / "summary.parquet").read_bytes()
+    status, _, err = call(capsys, *args, "--seed", "2")
+    assert status == 2 and "holds the files of a run; replace them with --overwrite" in err
+    assert (out / "summary.parquet").read_bytes() == first
+    assert call(capsys, *args, "--seed", "2", "--overwrite")[0] == 0
+    assert json.loads((out / "manifest.json").read_text())["seed"] == 2
+    assert (out / "summary.parquet").read_bytes() != first
+
+
+def damage(folder, case: str) -> None:
+    """Break one part of an output directory the way a disk, an editor or a copy might."""
+    if case == "manifest holding a list":
+        (folder / "manifest.json").write_text("[1, 2]")
+    elif case == "corrupt summary":
+        (folder / "summary.parquet").write_bytes(b"PAR1 not a table")
+    elif case == "corrupt run file":
+        next((folder / "runs").glob("*.parquet")).write_bytes(b"truncated")
+    elif case == "no design":
+        (folder / "design.parquet").unlink()
+    elif case == "bad failure record":
+        (folder / "failures" / "s00000r0000.json").write_text("{not json")
+    elif case == "failure record of another shape":
+        (folder / "failures" / "s00000r0000.json").write_text("[]")
+    elif case == "run manifest without scenario":
+        manifest = json.loads((folder / "manifest.json").read_text())
+        del manifest["scenario"]
+        (folder / "manifest.json").write_text(json.dumps(manifest))
+
+
+DAMAGE = {  # case: (which directory, phrase of the error)
+    "manifest holding a list": ("sweep", "manifest.json: not a transfer-sim manifest"),
+    "corrupt summary": ("sweep", "summary.parquet: unreadable"),
+    "corrupt run file": ("unfinished", ".parquet: unreadable"),
+    "no design": ("unfinished", "design.parquet: missing"),
+    "bad failure record": ("sweep", "s00000r0000.json: unreadable"),
+    "failure record of another shape": ("sweep", "s00000r0000.json: not a failure record"),
+    "run manifest without scenario": ("run", "manifest.json: has no 'scenario'"),
+}
+
+
+@pytest.fixture(scope="module")
+def outputs(tmp_path_factory):
+    """A finished sweep, the same sweep as if interrupted, and a single run."""
+    folder = tmp_path_factory.mktemp("outputs")
+    sweep = folder / "sweep"
+    batch.run_sweep(batch.sweep_plan(batch.load(write(folder, TINY_SWEEP))), sweep, workers=0, progress=False)
+    unfinished = shutil.copytree(sweep, folder / "unfinished")
+    manifest = json.loads((unfinished / "manifest.json").read_text())
+    (unfinished / "manifest.json").write_text(json.dumps({**manifest, "status": "interrupted"}))
+    assert main(["run", "--years", "1", "--firms", "300", "--out", str(folder / "run"), "--quiet"]) == 0
+    return folder
+
+
+@pytest.mark.parametrize("case", DAMAGE)
+def test_report_on_a_damaged_directory_exits_2_with_one_line(capsys, outputs, tmp_path, case):
+    which, phrase = DAMAGE[case]
+    folder = shutil.copytree(outputs / which, tmp_path / which)
+    damage(folder, case)
+    capsys.readouterr()
+    for args in (("report", folder, "--html", tmp_path / "r.html"), ("compare", folder, outputs / "run")):
+        status, _, err = call(capsys, *args)
+        assert status == 2 and len(err.strip().splitlines()) == 1 and phrase in err, (args, err)
+
+
+def test_compare_refuses_a_directory_named_twice(capsys, outputs):
+    for second in (outputs / "sweep", outputs / "run" / ".." / "sweep"):
+        status, _, err = call(capsys, "compare", outputs / "sweep", second)
+        assert status == 2 and len(err.strip().splitlines()) == 1, err
+        assert "is named twice; compare different directories" in err
+
+
+@pytest.mark.parametrize(("change", "phrase"), [
+    (("years = 3", "years = true"), "sweep.years: Input should be a valid integer (got True)"),
+    (("replicates = 2", "replicates = 2.0"), "sweep.replicates: Input should be a valid integer (got 2.0)"),
+    (("seed = 5", "seed = 5\ncommon_random_numbers = 1"), "sweep.common_random_numbers: Input should be a valid boolean"),
+    (("cage_fee = [0.0, 0.02]", "cage_fee = [false, 0.02]"), "levers.cage_fee: Input should be a valid number"),
+    (('preset = "fifteenth_plan"', 'preset = "fifteenth_plan"\nlevers = { china_europe_express = "off" }'),
+     "levers.china_europe_express: Input should be a valid boolean (got 'off')"),
+    (('preset = "fifteenth_plan"', "levers = { shocks = [{ kind = 'coastal_demand', year = 2027, regions = ['Tibet'] }] }"),
+     "a coastal_demand shock hits the eastern seaports and takes no regions"),
+])
+def test_a_spec_value_of_the_wrong_type_is_refused_not_converted(capsys, tmp_path, change, phrase):
+    status, _, err = call(capsys, "sweep", write(tmp_path, TINY_SWEEP.replace(*change)), "--workers", "0",
+                          "--out", tmp_path / "out")
+    assert status == 2 and len(err.strip().splitlines()) == 1 and phrase in err, err

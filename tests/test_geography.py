@@ -79,11 +79,16 @@ def test_moved_firms_know_their_history():
         assert (int(year), model.geography.names[origin], model.geography.names[destination]) in firm.relocations
 
 
-def test_main_prints_a_summary_table(capsys):
-    from transfer_sim.__main__ import main
+def test_python_m_is_the_command_line_and_prints_a_summary_table():
+    import subprocess
+    import sys
 
-    assert main(["--years", "2", "--firms", "400", "--preset", "corridors"]) == 0
-    out = capsys.readouterr().out
-    assert "VA east %" in out and "2027" in out
-    assert main(["--years", "-2"]) == 2
-    assert "years must be" in capsys.readouterr().err
+    done = subprocess.run([sys.executable, "-m", "transfer_sim", "run", "--years", "2", "--firms", "400",
+                           "--preset", "corridors"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "VA east %" in done.stdout and "2027" in done.stdout
+    header = done.stdout.splitlines()[2].split()
+    assert header[:4] == ["VA", "east", "%", "VA"]  # the macro-regions in their usual order
+    bad = subprocess.run([sys.executable, "-m", "transfer_sim", "run", "--years", "-2"], capture_output=True,
+                         text=True, timeout=60)
+    assert bad.returncode == 2 and "expected a whole number > 0" in bad.stderr

@@ -87,7 +87,7 @@ def test_wrong_type_names_the_field_the_value_and_the_expected_type():
     with pytest.raises(ValidationError, match=r"(?s)nest_build_lag\n.*valid integer.*input_value='soon'") as excinfo:
         ts.Policy(nest_build_lag="soon")
     error = only_error(excinfo)
-    assert error["loc"] == ("nest_build_lag",) and error["type"] == "int_parsing"
+    assert error["loc"] == ("nest_build_lag",) and error["type"] == "int_type"
     with pytest.raises(ValidationError, match=r"(?s)national_coordination\n.*valid boolean.*input_value='maybe'"):
         ts.Policy(national_coordination="maybe")
     with pytest.raises(ValidationError, match=r"(?s)ecological_zones\n.*valid list.*input_value='Tibet'"):
@@ -283,3 +283,50 @@ def test_run_settings_bounds_are_the_models():
         ts.RunSettings(n_firms=low - 1)
     assert ts.RunSettings().model_dump() == {"years": 15, "n_firms": 20_000, "seed": 1, "start_year": 2025,
                                              "economy": "full"}
+
+
+
+@pytest.mark.parametrize(("levers", "where"), [
+    ({"upgrade_subsidy": True}, "upgrade_subsidy"),
+    ({"nest_build_lag": True}, "nest_build_lag"),
+    ({"nest_build_lag": 2.0}, "nest_build_lag"),
+    ({"profit_subsidy": {"Tibet": True}}, "profit_subsidy.Tibet"),
+    ({"china_europe_express": "off"}, "china_europe_express"),
+    ({"china_europe_express": 0.0}, "china_europe_express"),
+    ({"national_coordination": 1}, "national_coordination"),
+    ({"shocks": [{"kind": "coastal_demand", "year": 2028.0}]}, "shocks.0.year"),
+    ({"shocks": [{"kind": "coastal_demand", "year": 2028, "size": True}]}, "shocks.0.size"),
+])
+def test_levers_take_their_own_type_and_nothing_that_merely_converts(levers, where):
+    with pytest.raises(ValidationError) as excinfo:
+        ts.Policy(**levers)
+    assert ".".join(map(str, only_error(excinfo)["loc"])) == where
+    assert ts.Policy(upgrade_subsidy=1, nest_investment=30, profit_subsidy={"Tibet": 1}).upgrade_subsidy == 1.0
+
+
+@pytest.mark.parametrize(("shock", "phrase"), [
+    ({"kind": "coastal_demand", "year": 2028, "regions": ["Tibet"]},
+     "a coastal_demand shock hits the eastern seaports and takes no regions, got ['Tibet']"),
+    ({"kind": "corridor_disruption", "year": 2028, "regions": ["Sichuan"]},
+     "a corridor_disruption shock stops every corridor and takes no regions, got ['Sichuan']"),
+    ({"kind": "regional_disaster", "year": 2028}, "a regional_disaster needs the regions it hits"),
+])
+def test_a_shock_takes_regions_exactly_when_it_uses_them(shock, phrase):
+    with pytest.raises(ValidationError, match=re.escape(phrase)):
+        ts.Shock(**shock)
+    assert ts.Shock(kind="regional_disaster", year=2028, regions=["Sichuan"]).regions == ["Sichuan"]
+
+
+@pytest.mark.parametrize(("expenditure", "freeness", "phrase"), [
+    ([1e308, 1e308], PHI, "expenditure must sum to a finite number"),
+    ([1e-320, 1], PHI, "expenditure share of region 1 is 1e-320 of the total"),
+    ([float("inf"), 1], PHI, "expenditure shares must be positive numbers"),
+    ([0.5, 0.5], [[1, 0.3], [0.3]], "freeness must be a 2x2 matrix for 2 regions, got a ragged list"),
+    ([[0.5, 0.5]], PHI, "expenditure must list at least 2 regional demand shares"),
+    (["a", "b"], PHI, "expenditure must list at least 2 regional demand shares"),
+])
+def test_an_abstract_geography_needs_normalisable_shares_and_a_square_matrix(expenditure, freeness, phrase):
+    with pytest.raises(ValueError, match=re.escape(phrase)):
+        ts.Geography.abstract(expenditure, freeness)
+    geography = ts.Geography.abstract([1e-6, 1], PHI)  # small but normal shares are fine
+    assert np.isfinite(geography.gdp_share).all()

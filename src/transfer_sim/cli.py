@@ -18,17 +18,18 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from . import __version__, backcast
-from .__main__ import summary_table
 from .batch import collect, figures, report, spec
 from .batch.design import Run, build_policy, sweep_plan
 from .batch.errors import UserError
 from .batch.runner import simulate, tables
 from .batch.sensitivity import analyse, sensitivity_plan
 from .batch.outcomes import check_outcomes
-from .batch.storage import atomic_write, write_frame, write_json
-from .batch.store import Store, ensure_writable
+from .batch.storage import atomic_write, remove_partial_files, write_frame, write_json
+from .batch.store import Store, check_run_folder, locked
 from .batch.sweep import run_sweep
+from .model import TransferModel
 from .policy import PRESETS
+from .run_settings import FEWEST_FIRMS, MOST_FIRMS, MOST_YEARS, default
 
 EXAMPLES = {
     "run": "transfer-sim run --preset fifteenth_plan --years 15 --firms 20000 --seed 1 --out results/plan",
@@ -48,22 +49,35 @@ class Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
+def digits(text: str) -> bool:
+    """Only 0-9: ``str.isdigit`` also takes other scripts' digits and superscripts."""
+    return text.isascii() and text.isdigit()
+
+
 def workers_option(text: str) -> int | str:
-    if text == "auto" or (text.isdigit() and int(text) >= 0):
+    if text == "auto" or digits(text):
         return text if text == "auto" else int(text)
     raise argparse.ArgumentTypeError(f"expected a number of workers >= 0 or 'auto', got {text!r}")
 
 
 def positive(text: str) -> int:
-    if text.isdigit() and int(text) > 0:
+    if digits(text) and int(text) > 0:
         return int(text)
     raise argparse.ArgumentTypeError(f"expected a whole number > 0, got {text!r}")
 
 
 def whole(text: str) -> int:
-    if text.isdigit():
+    if digits(text):
         return int(text)
     raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {text!r}")
+
+
+def check_size(option: str, value: int | None, fewest: int, most: int, why: str = "") -> None:
+    """A ``--years`` or ``--firms`` within the bounds a sweep file has too."""
+    if value is not None and value < fewest:
+        raise UserError(f"{option} must be at least {fewest}{why}, got {value}")
+    if value is not None and value > most:
+        raise UserError(f"{option} must be at most {most}, got {value}")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -86,10 +100,15 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--set", action="append", default=[], metavar="LEVER=VALUE",
                      help="change a lever; VALUE in TOML syntax, e.g. cage_fee=0.02 or "
                           "'ecological_zones=[\"Tibet\"]' (repeatable)")
-    run.add_argument("--years", type=positive, default=15, help="years to simulate (default 15)")
-    run.add_argument("--firms", type=positive, default=20_000, help="firm agents (default 20000)")
-    run.add_argument("--seed", type=whole, default=1, help="random seed (default 1)")
-    run.add_argument("--out", type=Path, required=True, metavar="DIR", help="output directory")
+    run.add_argument("--years", type=positive, default=default("years"),
+                     help=f"years to simulate (default {default('years')}, at most {MOST_YEARS})")
+    run.add_argument("--firms", type=positive, default=default("n_firms"),
+                     help=f"firm agents (default {default('n_firms')}, {FEWEST_FIRMS} to {MOST_FIRMS})")
+    run.add_argument("--seed", type=whole, default=default("seed"), help=f"random seed (default {default('seed')})")
+    run.add_argument("--out", type=Path, metavar="DIR",
+                     help="output directory for the tables and a manifest (without it: print the table only)")
+    run.add_argument("--overwrite", action="store_true",
+                     help="replace the files of an earlier run in DIR (nothing else is ever replaced)")
     run.add_argument("--quiet", action="store_true", help="no progress bar and no summary table")
 
     sweep = command("sweep", "Run every scenario of a sweep file × its replicates, in parallel.")
@@ -124,9 +143,10 @@ def build_parser() -> argparse.ArgumentParser:
     back.add_argument("--evaluations", type=positive, metavar="N",
                       help="with --calibrate: parameter points to evaluate (default: the timeline's)")
     back.add_argument("--timeline", type=Path, default=backcast.DEFAULT_TIMELINE, metavar="FILE",
-                      help=f"timeline file (default {backcast.DEFAULT_TIMELINE})")
+                      help=f"timeline file (default: the shipped {backcast.DEFAULT_TIMELINE.name})")
     back.add_argument("--params", type=Path, metavar="FILE",
-                      help=f"calibrated parameters to use (default {backcast.DEFAULT_PARAMS})")
+                      help=f"calibrated parameters to use, each within the timeline's calibration range "
+                           f"(default: the shipped {backcast.DEFAULT_PARAMS.name})")
     back.add_argument("--html", type=Path, metavar="FILE", help="also write the Backcast report here")
     back.add_argument("--workers", type=workers_option, default=0, metavar="N|0|auto",
                       help="with --calibrate: local Dask workers for the design points (default 0: this process)")
@@ -164,16 +184,41 @@ def command_run(args) -> int:
         name = args.preset
     levers.update(parse_set(item) for item in args.set)
     policy = build_policy(preset, levers, f"scenario {name!r}")
-    if args.firms < spec.FEWEST_FIRMS:
-        raise UserError(f"--firms must be at least {spec.FEWEST_FIRMS} (7 per province), got {args.firms}")
-    start_year = spec.Settings.model_fields["start_year"].default
+    check_firms(args.firms)
+    check_size("--years", args.years, 1, MOST_YEARS)
+    start_year = default("start_year")
     run = Run("run", name, 0, args.seed, policy.model_dump_json(exclude_unset=True), args.years, args.firms,
               start_year)
-    ensure_writable(args.out)
-    started, clock = datetime.now(UTC), time.perf_counter()
-    model = simulate(run, progress=not args.quiet)
+    if args.out is None:
+        model = simulate(run, progress=not args.quiet)
+        warn_over_budget(model, policy)
+    else:
+        check_run_folder(args.out, args.overwrite)
+        with locked(args.out):
+            check_run_folder(args.out, args.overwrite)  # again: another run may have written meanwhile
+            model = write_run(args, run, name, preset, levers, policy)
+    if not args.quiet:
+        with pd.option_context("display.width", 200, "display.max_columns", 20):
+            print(f"transfer-sim: scenario {name!r}, {args.firms} firms, seed {args.seed}\n")
+            print(model.results.overview().to_string())
+    if args.out is not None:
+        print(f"wrote {args.out}: summary, regions, sectors, flows, fiscal (.parquet) and manifest.json")
+    return 0
+
+
+def warn_over_budget(model: TransferModel, policy) -> None:
     if warning := model.results.over_budget(policy.fiscal_budget_pct_gdp):
         print(f"transfer-sim run: warning: {warning}", file=sys.stderr)
+
+
+def write_run(args, run: Run, name: str, preset: str, levers: dict, policy) -> TransferModel:
+    """Simulate and write the tables, then the manifest: without a manifest, the tables of a
+    killed run never pass for a whole one."""
+    (args.out / "manifest.json").unlink(missing_ok=True)
+    remove_partial_files(args.out)
+    started, clock = datetime.now(UTC), time.perf_counter()
+    model = simulate(run, progress=not args.quiet)
+    warn_over_budget(model, policy)
     for table, frame in tables(model).items():
         write_frame(args.out / f"{table}.parquet", frame)
     write_json(args.out / "manifest.json", {
@@ -182,11 +227,11 @@ def command_run(args) -> int:
         "firms": args.firms, "start_year": run.start_year, "version": __version__,
         "started": started.isoformat(timespec="seconds"), "wall_seconds": round(time.perf_counter() - clock, 3),
     })
-    if not args.quiet:
-        with pd.option_context("display.width", 200, "display.max_columns", 20):
-            print(summary_table(model).to_string())
-    print(f"wrote {args.out}: summary, regions, sectors, flows, fiscal (.parquet) and manifest.json")
-    return 0
+    return model
+
+
+def check_firms(firms: int | None) -> None:
+    check_size("--firms", firms, FEWEST_FIRMS, MOST_FIRMS, " (7 per province)")
 
 
 def parse_set(item: str) -> tuple[str, object]:
@@ -221,9 +266,12 @@ def command_batch(args) -> int:
                            scheduler=args.scheduler, resume=args.resume, batch_size=args.batch_size,
                            progress=not args.quiet, source=str(args.file))
     except KeyboardInterrupt:
-        done = len(Store(out).finished())
-        print(f"interrupted: {done} of {len(plan.runs)} runs are stored in {out}; continue with the same "
-              f"command and --resume", file=sys.stderr)
+        store = Store(out)
+        if not store.design.is_file():
+            print("interrupted before any run was stored", file=sys.stderr)
+            return INTERRUPTED
+        print(f"interrupted: {len(store.finished())} of {len(plan.runs)} runs are stored in {out}; continue "
+              "with the same command and --resume", file=sys.stderr)
         return INTERRUPTED
     print(f"{kind} {settings.name}: {result.done} of {result.total} runs stored, {result.failed} failed, "
           f"{result.seconds:.1f} s; results in {out}")
@@ -279,8 +327,7 @@ def checked(outcomes: list[str] | None) -> list[str] | None:
 
 
 def command_backcast(args) -> int:
-    if args.firms is not None and args.firms < spec.FEWEST_FIRMS:
-        raise UserError(f"--firms must be at least {spec.FEWEST_FIRMS} (7 per province), got {args.firms}")
+    check_firms(args.firms)
     if not args.calibrate and args.evaluations is not None:
         raise UserError("--evaluations needs --calibrate")
     if args.calibrate and args.params is not None:
@@ -292,7 +339,8 @@ def command_backcast(args) -> int:
     request = backcast.Request(
         timeline=timeline, out=args.out, firms=args.firms or settings.firms, seeds=args.seeds or settings.seeds,
         calibrate=args.calibrate, evaluations=args.evaluations, workers=args.workers, html=args.html,
-        parameters=None if args.calibrate else backcast.shipped_parameters(args.params or backcast.DEFAULT_PARAMS),
+        parameters=None if args.calibrate else backcast.shipped_parameters(args.params or backcast.DEFAULT_PARAMS,
+                                                                           settings),
     )
     budget = args.evaluations or settings.evaluations
     with tqdm(total=budget, desc="Calibrating", unit="point", disable=args.quiet or not args.calibrate) as bar:

@@ -27,6 +27,7 @@ LAND_SEA_CORRIDOR = "Western Land-Sea New Corridor"
 DATA_YEAR = 2023  # the year of provinces.csv
 EARTH_RADIUS_KM = 6371.0
 ROAD_CIRCUITY = 1.25  # road/rail distance over great-circle distance
+MIN_SHARE = 1e-12  # smallest demand share of a region in an abstract geography
 
 _DATA = files("transfer_sim") / "data"
 
@@ -168,15 +169,17 @@ class Geography:
 
         Regions are identical but for their demand; there are no external markets.
         """
-        e = np.asarray(expenditure, dtype=float)
-        phi = np.asarray(freeness, dtype=float)
-        n = e.size
-        if e.ndim != 1 or n < 2:
+        e = _numbers(expenditure)
+        n = 0 if e is None else e.size
+        if e is None or e.ndim != 1 or n < 2:
             raise ValueError(f"expenditure must list at least 2 regional demand shares, got {expenditure!r}")
         if np.any(e <= 0) or not np.isfinite(e).all():
             raise ValueError(f"expenditure shares must be positive numbers, got {expenditure!r}")
-        if phi.shape != (n, n):
-            raise ValueError(f"freeness must be a {n}x{n} matrix for {n} regions, got shape {phi.shape}")
+        share = _shares(e)
+        phi = _numbers(freeness)
+        if phi is None or phi.shape != (n, n):
+            shape = "a ragged list" if phi is None else f"shape {phi.shape}"
+            raise ValueError(f"freeness must be a {n}x{n} matrix for {n} regions, got {shape}")
         bad = ~(np.isfinite(phi) & (phi > 0) & (phi <= 1))
         if bad.any():
             i, j = np.argwhere(bad)[0]
@@ -184,7 +187,6 @@ class Geography:
         names = tuple(names) if names is not None else tuple(f"Region {i + 1}" for i in range(n))
         if len(names) != n or len(set(names)) != n:
             raise ValueError(f"names must be {n} distinct region names, got {names!r}")
-        share = e / e.sum()
         population = share * 1e8
         return cls(
             names=names,
@@ -198,6 +200,28 @@ class Geography:
             distance_km=np.zeros((n, n)),
             kind="abstract",
         )
+
+
+def _numbers(values) -> np.ndarray | None:
+    """``values`` as a float array, or None when they are not a rectangular block of numbers."""
+    try:
+        return np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        return None
+
+
+def _shares(expenditure: np.ndarray) -> np.ndarray:
+    """Demand shares that sum to 1, each a normal number that logs and divisions can take."""
+    with np.errstate(over="ignore"):
+        total = expenditure.sum()
+    if not np.isfinite(total):
+        raise ValueError(f"expenditure must sum to a finite number, got a sum of {total}")
+    share = expenditure / total
+    smallest = int(np.argmin(share))
+    if share[smallest] < MIN_SHARE:
+        raise ValueError(f"expenditure share of region {smallest + 1} is {share[smallest]:.3g} of the total; "
+                         f"each region needs at least {MIN_SHARE:g}")
+    return share
 
 
 @cache

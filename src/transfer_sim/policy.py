@@ -41,10 +41,18 @@ def lever(default, *, measure: str, seed: str, mechanism: str, unit: str, **cons
     )
 
 
+#: Strict types: a lever takes a number, a flag, a list or a table as such; True is not 1.0,
+#: "off" or 0.0 not False, 2028.0 not a year.
+STRICT = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+#: What the shocks that hit everyone hit, for the message that they take no regions.
+NATIONAL_SHOCKS = {"coastal_demand": "hits the eastern seaports", "corridor_disruption": "stops every corridor"}
+
+
 class Shock(BaseModel):
     """An exogenous event in a given calendar year, lasting ``duration`` years."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = STRICT
 
     kind: Literal["coastal_demand", "corridor_disruption", "regional_disaster"] = Field(
         description="coastal_demand: the foreign demand the eastern seaports can serve falls; "
@@ -56,11 +64,20 @@ class Shock(BaseModel):
     duration: int = Field(2, ge=1, le=50, description="years the shock lasts")
     regions: list[str] = Field(default_factory=list, description="target regions of a regional disaster")
 
+    @model_validator(mode="after")
+    def _regions_where_used(self):
+        if self.kind in NATIONAL_SHOCKS and self.regions:
+            raise ValueError(f"a {self.kind} shock {NATIONAL_SHOCKS[self.kind]} and takes no regions, "
+                             f"got {self.regions}")
+        if self.kind == "regional_disaster" and not self.regions:
+            raise ValueError("a regional_disaster needs the regions it hits (regions = [...])")
+        return self
+
 
 class Policy(BaseModel):
     """All policy levers; ``Policy()`` is the status quo. Regions are English province names."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+    model_config = ConfigDict(**STRICT, validate_default=True)
 
     # -- unified national market -------------------------------------------------------
     admin_barrier: float | None = lever(

@@ -213,6 +213,25 @@ class Results:
             })
         return self._cached("exports", build)
 
+    def overview(self) -> pd.DataFrame:
+        """Per year: macro-region shares of value added (%), inequality, relocations, entries,
+        exits and the net fiscal cost, rounded for reading."""
+        by_macro = self.regions.groupby(["year", "macro_region"])["value_added"].sum().unstack("macro_region")
+        total = by_macro.sum(axis=1)
+        shares = by_macro.div(total.where(total > 0), axis=0).fillna(0.0) * 100
+        table = shares[[m for m in self.macro_region_order if m in shares]].add_prefix("VA ").add_suffix(" %")
+        summary = self.summary.set_index("year")
+        table["Theil"] = summary["theil_total"]
+        for column in ("relocations", "entries", "exits"):
+            table[column] = summary[column]
+        table["fiscal bn"] = summary["fiscal_cost"]
+        table.columns.name = None
+        return table.round(3)
+
+    @property
+    def macro_region_order(self) -> list[str]:
+        return list(dict.fromkeys(self.macro_regions))
+
     def over_budget(self, budget_pct_gdp: float) -> str | None:
         """A sentence naming the years whose net fiscal cost exceeds the budget (% of GDP), or None."""
         summary = self.summary

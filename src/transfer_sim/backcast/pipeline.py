@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
 
 import pandas as pd
@@ -21,10 +22,11 @@ from ..batch.executors import open_executor
 from ..batch.storage import write_frame, write_json
 from ..batch.store import ensure_writable
 from . import fit, history, report, simulate, smm
-from .timeline import CALIBRATABLE, Timeline
+from .timeline import Calibration, Timeline
 
-DEFAULT_TIMELINE = Path("experiments/history_2005_2019.toml")
-DEFAULT_PARAMS = Path("experiments/backcast_params.json")
+_DATA = Path(str(files("transfer_sim") / "data"))
+DEFAULT_TIMELINE = _DATA / "history_2005_2019.toml"  # shipped with the package: found from anywhere
+DEFAULT_PARAMS = _DATA / "backcast_params.json"
 
 
 @dataclass(frozen=True)
@@ -47,8 +49,9 @@ class Outcome:
     facts: pd.DataFrame  # fit.stylized_facts
 
 
-def shipped_parameters(path: Path) -> dict[str, float]:
-    """The ``parameters`` of a params.json, checked: calibratable names, finite numbers."""
+def shipped_parameters(path: Path, calibration: Calibration) -> dict[str, float]:
+    """The ``parameters`` of a params.json, checked: the timeline calibrates each of them, and
+    each lies in the range the calibration searches."""
     try:
         values = json.loads(Path(path).read_text(encoding="utf-8"))["parameters"]
     except FileNotFoundError:
@@ -57,11 +60,15 @@ def shipped_parameters(path: Path) -> dict[str, float]:
         raise UserError(f"{path}: not a parameters file with a 'parameters' table ({error})") from None
     if not isinstance(values, dict):
         raise UserError(f"{path}: 'parameters' must be a table of name: value")
+    ranges = calibration.parameters
     for name, value in values.items():
-        if name not in CALIBRATABLE:
-            raise UserError(f"{path}: unknown parameter {name!r}; allowed: {', '.join(CALIBRATABLE)}")
+        if name not in ranges:
+            raise UserError(f"{path}: unknown parameter {name!r}; the timeline calibrates: {', '.join(ranges)}")
         if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
             raise UserError(f"{path}: parameter {name} must be a finite number, got {value!r}")
+        low, high = ranges[name]
+        if not low <= value <= high:
+            raise UserError(f"{path}: parameter {name} is {value}; the timeline calibrates it in [{low}, {high}]")
     return {name: float(value) for name, value in values.items()}
 
 

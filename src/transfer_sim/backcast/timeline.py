@@ -1,6 +1,6 @@
 """A historical timeline as data, and playing it onto a model year by year.
 
-A timeline file (TOML, see ``experiments/history_2005_2019.toml``) holds the policy in force
+A timeline file (TOML, see ``transfer_sim/data/history_2005_2019.toml``) holds the policy in force
 in the start year, dated events that change levers, yearly paths of the exogenous drivers
 (nominal growth, foreign demand) and of continuous levers, and reference series that document
 how those numbers were made. Every entry names its source and its basis: ``data`` (a shipped
@@ -16,7 +16,7 @@ from dataclasses import fields
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Field, StrictFloat, StrictInt, ValidationError, model_validator
 
 from ..batch.errors import UserError, describe
 from ..batch.spec import Strict, read_toml
@@ -46,7 +46,7 @@ class Start(Sourced):
 class Event(Sourced):
     """From ``year`` on, ``set`` replaces levers and ``add`` extends list and table levers."""
 
-    year: int
+    year: StrictInt
     name: str = Field(min_length=1)
     description: str = ""
     set: dict[str, Any] = {}
@@ -57,7 +57,7 @@ class Series(Sourced):
     """One number per calendar year (TOML keys are the years)."""
 
     unit: str = Field(min_length=1)
-    values: dict[int, float] = Field(min_length=1)
+    values: dict[int, StrictFloat] = Field(min_length=1)
 
 
 #: What a back-cast can estimate: the logit sharpness and every real-valued behavioural parameter
@@ -68,12 +68,12 @@ CALIBRATABLE = tuple(f.name for f in fields(EconomyParams) if f.type in ("float"
 class Calibration(Strict):
     """Simulated method of moments: parameter ranges, the budget and the simulations per point."""
 
-    parameters: dict[str, tuple[float, float]] = Field(min_length=1)
-    seed: int = Field(0, ge=0)
-    seeds: int = Field(3, ge=1, le=100)
-    firms: int = Field(default("n_firms"), ge=FEWEST_FIRMS, le=MOST_FIRMS)
-    evaluations: int = Field(100, ge=2, le=100_000)
-    design_points: int = Field(24, ge=1, le=100_000)
+    parameters: dict[str, tuple[StrictFloat, StrictFloat]] = Field(min_length=1)
+    seed: StrictInt = Field(0, ge=0)
+    seeds: StrictInt = Field(3, ge=1, le=100)
+    firms: StrictInt = Field(default("n_firms"), ge=FEWEST_FIRMS, le=MOST_FIRMS)
+    evaluations: StrictInt = Field(100, ge=2, le=100_000)
+    design_points: StrictInt = Field(24, ge=1, le=100_000)
 
     @model_validator(mode="after")
     def _known_parameters(self):
@@ -90,8 +90,8 @@ class Calibration(Strict):
 class TimelineInfo(Strict):
     name: str = Field(min_length=1)
     description: str = ""
-    start_year: int = Field(ge=2004, le=2023)
-    end_year: int = Field(ge=2005, le=2023)
+    start_year: StrictInt = Field(ge=2004, le=2023)
+    end_year: StrictInt = Field(ge=2005, le=2023)
 
 
 class Timeline(Strict):

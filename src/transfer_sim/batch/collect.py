@@ -16,7 +16,7 @@ import pandas as pd
 
 from .outcomes import scalars, yearly
 from .errors import UserError
-from .storage import KEYS
+from .storage import KEYS, reading
 from .store import Store
 
 KEY_COLUMNS = list(KEYS)
@@ -50,20 +50,32 @@ def load(root: str | Path) -> Experiment:
     manifest_path = root / "manifest.json"
     if not manifest_path.is_file():
         raise UserError(f"{root}: not a transfer-sim output directory (no manifest.json)")
-    try:
-        manifest = json.loads(manifest_path.read_text())
-    except (OSError, ValueError) as error:
-        raise UserError(f"{manifest_path}: unreadable ({error})") from None
+    manifest = read_json(manifest_path)
+    if not isinstance(manifest, dict):
+        raise UserError(f"{manifest_path}: not a transfer-sim manifest (a JSON object), got {manifest!r:.60}")
     if manifest.get("kind") == "run":
         return _load_run(root, manifest)
     return _load_experiment(root, manifest)
 
 
+def read_json(path: Path):
+    with reading(path):
+        return json.loads(path.read_text())
+
+
+def read_parquet(path: Path, **options) -> pd.DataFrame:
+    with reading(path):
+        return pd.read_parquet(path, **options)
+
+
 def _load_run(root: Path, manifest: dict) -> Experiment:
+    missing = [key for key in ("scenario", "seed") if key not in manifest]
+    if missing:
+        raise UserError(f"{root / 'manifest.json'}: has no {missing[0]!r}; not the manifest of a run")
     keys = {"run_id": "run", "scenario": manifest["scenario"], "replicate": 0, "seed": manifest["seed"]}
     frames = {}
     for name in ("summary", "regions"):
-        frame = pd.read_parquet(root / f"{name}.parquet")
+        frame = read_parquet(root / f"{name}.parquet")
         for i, (key, value) in enumerate(keys.items()):
             frame.insert(i, key, value)
         frames[name] = frame
@@ -73,18 +85,25 @@ def _load_run(root: Path, manifest: dict) -> Experiment:
 def _load_experiment(root: Path, manifest: dict) -> Experiment:
     store = Store(root)
     if manifest.get("status") == "finished" and (root / "summary.parquet").is_file():  # current tables
-        summary, regions = (pd.read_parquet(root / f"{n}.parquet") for n in ("summary", "regions"))
+        summary, regions = (read_parquet(root / f"{n}.parquet") for n in ("summary", "regions"))
     else:
-        run_ids = pd.read_parquet(store.design, columns=["run_id"])["run_id"].tolist()
+        run_ids = read_parquet(store.design, columns=["run_id"])["run_id"].tolist()
         tables = store.collect(run_ids, ("summary", "regions"))
         if not tables:
             raise UserError(f"{root}: holds no finished run yet")
         summary, regions = (tables[n].to_pandas() for n in ("summary", "regions"))
-    failures = [json.loads((store.failures / f"{i}.json").read_text()) for i in sorted(store.failed())]
+    failures = [_failure(store.failures / f"{i}.json") for i in sorted(store.failed())]
     failures = pd.DataFrame(failures, columns=["run_id", "error"]) if failures else _no_failures()
     sensitivity = root / "sensitivity.parquet"
     return Experiment(manifest.get("settings", {}).get("name", root.name), root, manifest, summary, regions,
-                      failures, pd.read_parquet(sensitivity) if sensitivity.is_file() else None)
+                      failures, read_parquet(sensitivity) if sensitivity.is_file() else None)
+
+
+def _failure(path: Path) -> dict:
+    record = read_json(path)
+    if not isinstance(record, dict) or not {"run_id", "error"} <= record.keys():
+        raise UserError(f"{path}: not a failure record (a JSON object with run_id and error)")
+    return record
 
 
 def _no_failures() -> pd.DataFrame:

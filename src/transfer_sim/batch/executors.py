@@ -7,10 +7,12 @@ its workers again and again). Dask re-runs the tasks of a worker that dies.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
+import signal
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 
 import dask
 import numpy as np
@@ -18,6 +20,7 @@ import numpy as np
 from .. import __version__
 from .errors import UserError
 
+CONNECT_SECONDS = 10  # for a scheduler to answer
 WORKER_WAIT_SECONDS = 60
 # Dask's workers trim freed memory back to the system at once; the model frees and allocates
 # large arrays every year, and with the trim a run takes up to 1.5 times as long.
@@ -68,11 +71,41 @@ def local_cluster(workers: int):
     """A Dask cluster of single-threaded worker processes on this machine."""
     from dask.distributed import LocalCluster  # here: importing distributed takes half a second
 
-    with dask.config.set(GLIBC_MALLOC), LocalCluster(
-        n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
-        silence_logs=logging.ERROR,
-    ) as cluster:
+    _quiet_resource_tracker()
+    with ExitStack() as stack:
+        with dask.config.set(GLIBC_MALLOC), _sigint_ignored():
+            cluster = stack.enter_context(LocalCluster(
+                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0",  # any free port:
+                silence_logs=logging.ERROR,  # another cluster on 8787 would print a warning
+            ))
         yield cluster
+
+
+@contextmanager
+def _sigint_ignored():
+    """Ignore Ctrl-C while worker processes start: they inherit that and never print a traceback of
+    their own when a terminal's Ctrl-C reaches the whole process group; the driver stops them."""
+    before = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, before)
+
+
+def _quiet_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker without its warning about the semaphores of a
+    killed driver: it removes them all the same."""
+    from multiprocessing import resource_tracker
+
+    before = os.environ.get("PYTHONWARNINGS")
+    os.environ["PYTHONWARNINGS"] = "ignore::UserWarning:multiprocessing.resource_tracker"
+    try:
+        resource_tracker.ensure_running()
+    finally:
+        if before is None:
+            del os.environ["PYTHONWARNINGS"]
+        else:
+            os.environ["PYTHONWARNINGS"] = before
 
 
 @contextmanager
@@ -89,8 +122,9 @@ def open_executor(workers: int | str = "auto", scheduler: str | None = None):
         with local_cluster(n) as cluster, Client(cluster) as client:
             yield Dask(client, f"local Dask cluster, {n} workers")
         return
+    _identify(scheduler)
     try:
-        client = Client(scheduler, timeout="10s")
+        client = Client(scheduler, timeout=f"{CONNECT_SECONDS}s")
     except (OSError, TimeoutError, ValueError) as error:
         raise UserError(f"cannot reach the Dask scheduler at {scheduler}: {error}") from None
     with client:
@@ -101,6 +135,30 @@ def open_executor(workers: int | str = "auto", scheduler: str | None = None):
                             f"(waited {WORKER_WAIT_SECONDS} s)") from None
         _check_versions(client, scheduler)
         yield Dask(client, f"Dask scheduler {scheduler}")
+
+
+def _identify(scheduler: str) -> None:
+    """Ask ``scheduler`` who it is, giving up after CONNECT_SECONDS: a Client waits for ever on a
+    service that accepts connections and never answers, and chokes on one that speaks first."""
+    from distributed.comm import connect
+
+    async def identity():
+        comm = await connect(scheduler, timeout=CONNECT_SECONDS)
+        try:
+            await comm.write({"op": "identity", "reply": True})
+            return await comm.read()
+        finally:
+            comm.abort()
+
+    try:
+        answer = asyncio.run(asyncio.wait_for(identity(), CONNECT_SECONDS))
+    except ValueError as error:  # not an address Dask can use
+        raise UserError(f"cannot reach the Dask scheduler at {scheduler}: {error}") from None
+    except Exception:  # noqa: BLE001 - whatever a stranger sends breaks the reader somewhere
+        answer = None
+    if not isinstance(answer, dict) or answer.get("type") != "Scheduler":
+        raise UserError(f"no Dask scheduler answered at {scheduler} within {CONNECT_SECONDS} s: nothing "
+                        "listens there, or a service that is not Dask; check the address and port")
 
 
 def _versions() -> tuple[str, str]:

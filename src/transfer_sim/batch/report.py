@@ -31,6 +31,10 @@ def merge(experiments: list[Experiment]) -> Experiment:
     """One experiment holding all runs; scenario names that clash get their directory's name."""
     if len(experiments) == 1:
         return experiments[0]
+    roots = [e.root.resolve() for e in experiments]
+    for e, root in zip(experiments, roots):
+        if roots.count(root) > 1:
+            raise UserError(f"{e.root}: is named twice; compare different directories")
     labels = [e.root.name for e in experiments]
     if len(set(labels)) < len(labels):
         labels = [str(e.root) for e in experiments]

@@ -17,18 +17,20 @@ from pathlib import Path
 from typing import Any, Literal
 
 from annotated_types import Ge, Le
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, ValidationError, model_validator
 
-from ..geography import Geography
-from ..model import fewest_firms
 from ..policy import Policy
+from ..run_settings import FEWEST_FIRMS, MOST_FIRMS, MOST_YEARS, bounds, default
 from .errors import UserError, describe
 from .outcomes import DEFAULT_OUTCOMES, check_outcomes
 
-FEWEST_FIRMS = fewest_firms(Geography.china())
+MOST_FILE_BYTES = 2**20  # an experiment file is a few kilobytes
 
 
 class Strict(BaseModel):
+    """Unknown keys are refused; numbers and flags are typed ``Strict*`` so that ``true`` is no
+    number and ``1`` no flag."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
@@ -46,12 +48,12 @@ class Settings(Strict):
 
     name: str = Field("experiment", min_length=1, max_length=200)
     description: str = ""
-    years: int = Field(15, ge=1, le=200)
-    firms: int = Field(20_000, ge=FEWEST_FIRMS, le=5_000_000)
-    replicates: int = Field(3, ge=1, le=10_000)
-    seed: int = Field(0, ge=0)
-    start_year: int = Field(2025, ge=1900, le=2200)
-    common_random_numbers: bool = Field(
+    years: StrictInt = Field(default("years"), ge=1, le=MOST_YEARS)
+    firms: StrictInt = Field(default("n_firms"), ge=FEWEST_FIRMS, le=MOST_FIRMS)
+    replicates: StrictInt = Field(3, ge=1, le=10_000)
+    seed: StrictInt = Field(default("seed"), ge=0)
+    start_year: StrictInt = Field(default("start_year"), ge=bounds("start_year")[0], le=bounds("start_year")[1])
+    common_random_numbers: StrictBool = Field(
         True, description="replicate r of every scenario uses the same seed, so differences "
         "between scenarios are not drowned by sampling noise",
     )
@@ -69,7 +71,7 @@ class LeverRanges(Strict):
     preset: str = "baseline"
     fixed: dict[str, Any] = {}
     levers: list[str] = Field(min_length=1)
-    bounds: dict[str, tuple[float, float]] = {}
+    bounds: dict[str, tuple[StrictFloat, StrictFloat]] = {}
 
     @model_validator(mode="after")
     def _bounds_fit(self):
@@ -136,7 +138,7 @@ class Sample(LeverRanges):
     """A Latin hypercube of ``n`` points over lever ranges."""
 
     method: Literal["latin"] = "latin"
-    n: int = Field(ge=2, le=100_000)
+    n: StrictInt = Field(ge=2, le=100_000)
 
 
 class SweepFile(Strict):
@@ -159,10 +161,10 @@ class SweepFile(Strict):
 class Sensitivity(Settings, LeverRanges):
     """A Morris screening or a Sobol variance decomposition over lever ranges."""
 
-    replicates: int = Field(1, ge=1, le=10_000)
+    replicates: StrictInt = Field(1, ge=1, le=10_000)
     method: Literal["morris", "sobol"] = "morris"
-    samples: int = Field(8, ge=2, le=100_000, description="Morris trajectories or Sobol base samples")
-    levels: int = Field(4, ge=2, le=20, description="Morris grid levels")
+    samples: StrictInt = Field(8, ge=2, le=100_000, description="Morris trajectories or Sobol base samples")
+    levels: StrictInt = Field(4, ge=2, le=20, description="Morris grid levels")
 
     @model_validator(mode="after")
     def _sobol_power_of_two(self):
@@ -197,7 +199,7 @@ def load(path: str | Path, expected: str | None = None, **overrides) -> SweepFil
     if expected and kind != expected:
         raise UserError(f"{path}: is a {kind} file, not a {expected} file; run it with '{COMMANDS[kind]}'")
     if kind == "sweep":
-        raw["scenarios"] = [_include(entry, path.parent) for entry in raw.get("scenarios", [])]
+        raw["scenarios"] = [_include(entry, path, i) for i, entry in enumerate(raw.get("scenarios", []))]
     given = {k: v for k, v in overrides.items() if v is not None}
     if given:
         if kind == "scenario":
@@ -210,9 +212,13 @@ def load(path: str | Path, expected: str | None = None, **overrides) -> SweepFil
 
 
 def read_toml(path: Path) -> dict:
+    """A TOML file of at most MOST_FILE_BYTES as a dict, or a UserError saying why not."""
     try:
         with path.open("rb") as handle:
-            return tomllib.load(handle)
+            data = handle.read(MOST_FILE_BYTES + 1)
+        if len(data) > MOST_FILE_BYTES:
+            raise UserError(f"{path}: larger than {MOST_FILE_BYTES // 2**20} MiB; not an experiment file")
+        return tomllib.loads(data.decode("utf-8"))
     except FileNotFoundError:
         raise UserError(f"{path}: no such file") from None
     except IsADirectoryError:
@@ -223,11 +229,13 @@ def read_toml(path: Path) -> dict:
         raise UserError(f"{path}: malformed TOML: {error}") from None
 
 
-def _include(entry: Any, folder: Path) -> Any:
+def _include(entry: Any, spec: Path, index: int) -> Any:
     """A ``[[scenarios]]`` entry with ``file = "..."``: that scenario file, fields overridden."""
     if not isinstance(entry, dict) or "file" not in entry:
         return entry
-    path = folder / entry["file"]
+    if not isinstance(entry["file"], str):
+        raise UserError(f"{spec}: scenarios[{index}].file: expected the name of a scenario file, got {entry['file']!r}")
+    path = spec.parent / entry["file"]
     included = read_toml(path).get("scenario")
     if not isinstance(included, dict):
         raise UserError(f"{path}: has no [scenario] table")

@@ -15,11 +15,15 @@ from __future__ import annotations
 import io
 import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+
+from .errors import UserError
 
 TABLES = ("summary", "regions", "sectors", "flows", "fiscal")
 KEYS = ("run_id", "scenario", "replicate", "seed")
@@ -43,6 +47,17 @@ def atomic_write(path: Path, data: bytes) -> None:
         os.fsync(directory)
     finally:
         os.close(directory)
+
+
+@contextmanager
+def reading(path: Path) -> Iterator[None]:
+    """Turn a missing or damaged file of an output directory into a :class:`UserError` naming it."""
+    try:
+        yield
+    except FileNotFoundError:
+        raise UserError(f"{path}: missing; the directory is incomplete") from None
+    except (OSError, ValueError, pa.ArrowException) as error:  # JSON and Arrow errors are ValueErrors
+        raise UserError(f"{path}: unreadable ({' '.join(str(error).split())})") from None
 
 
 def remove_partial_files(folder: Path) -> int:

@@ -23,7 +23,7 @@ from .executors import open_executor
 from .progress import Progress
 from .runner import Outcome, run_batch
 from .storage import write_json
-from .store import Store
+from .store import Store, locked
 
 TASK_SECONDS = 2.0  # simulation time one task should hold
 RUN_OVERHEAD_SECONDS = 0.05  # building a model: calibration of the start year
@@ -60,7 +60,8 @@ def run_sweep(plan: Plan, out: Path, *, workers: int | str = "auto", scheduler: 
     design = plan.table
     store = Store.check(Path(out), design, resume)
     manifest = _manifest(plan, source)
-    with open_executor(workers, scheduler) as executor:
+    with open_executor(workers, scheduler) as executor, locked(store.root):
+        Store.check(store.root, design, resume)  # again: another driver may have written meanwhile
         store.start(design)
         manifest["executor"] = executor.description
         write_json(store.manifest, manifest)
