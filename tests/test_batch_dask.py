@@ -88,6 +88,7 @@ class Silent(socketserver.BaseRequestHandler):
     """Accepts and never says a word."""
 
     def handle(self):
+        self.server.connected.set()
         self.server.closing.wait()
 
 
@@ -106,14 +107,15 @@ class NotHttp(http.server.BaseHTTPRequestHandler):
 
 @contextlib.contextmanager
 def tcp_service(handler):
-    """A TCP server on 127.0.0.1 in a thread; yields its tcp:// address."""
+    """A TCP server on 127.0.0.1 in a thread; yields its tcp:// address and an event set once a
+    client has connected."""
     server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
-    server.closing = threading.Event()
+    server.closing, server.connected = threading.Event(), threading.Event()
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"tcp://127.0.0.1:{server.server_address[1]}"
+        yield f"tcp://127.0.0.1:{server.server_address[1]}", server.connected
     finally:
         server.closing.set()
         server.shutdown()
@@ -123,7 +125,7 @@ def tcp_service(handler):
 @pytest.mark.parametrize("handler", [NotHttp, Silent, SpeaksFirst], ids=["http", "silent", "speaks first"])
 def test_a_scheduler_that_is_not_dask_fails_within_the_timeout(tmp_path, handler):
     spec = write(tmp_path, TINY_SWEEP)
-    with tcp_service(handler) as address:  # a hang would run into the subprocess's 60 s limit
+    with tcp_service(handler) as (address, _):  # a hang would run into the subprocess's 60 s limit
         result = cli("sweep", spec, "--out", tmp_path / "out", "--scheduler", address, "--quiet", timeout=60)
     assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert f"no Dask scheduler answered at {address}" in result.stderr
@@ -131,10 +133,10 @@ def test_a_scheduler_that_is_not_dask_fails_within_the_timeout(tmp_path, handler
 
 
 def test_interrupted_while_connecting_claims_no_stored_runs(tmp_path):
-    with tcp_service(Silent) as address:
+    with tcp_service(Silent) as (address, connected):
         driver = start_cli("sweep", write(tmp_path, TINY_SWEEP), "--out", tmp_path / "out", "--scheduler", address)
         try:
-            time.sleep(3)
+            wait_until(connected.is_set, 30, "the driver to connect")
             driver.send_signal(signal.SIGINT)
             _, stderr = driver.communicate(timeout=30)
         finally:

@@ -76,8 +76,8 @@ def local_cluster(workers: int):
         with dask.config.set(GLIBC_MALLOC), _sigint_ignored():
             cluster = stack.enter_context(LocalCluster(
                 n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0",  # any free port:
-                silence_logs=logging.ERROR,  # another cluster on 8787 would print a warning
-            ))
+                silence_logs=logging.CRITICAL,  # another cluster on 8787 would print a warning; workers
+            ))  # log lost connections when the driver dies, and a lost run is reported per run anyway
         yield cluster
 
 
