@@ -15,7 +15,6 @@ import signal
 import socketserver
 import subprocess
 import threading
-import time
 
 import pandas as pd
 import psutil
