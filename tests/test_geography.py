@@ -92,3 +92,16 @@ def test_python_m_is_the_command_line_and_prints_a_summary_table():
     bad = subprocess.run([sys.executable, "-m", "transfer_sim", "run", "--years", "-2"], capture_output=True,
                          text=True, timeout=60)
     assert bad.returncode == 2 and "expected a whole number > 0" in bad.stderr
+
+
+def test_firm_table_lists_the_live_firms_as_their_agents_show_them():
+    model = ts.TransferModel(n_firms=600, seed=2).run(3)
+    table = model.firm_table()
+    assert len(table) == model.firms.count and table["id"].is_unique
+    assert list(table.columns) == ["id", "sector", "region", "productivity", "employment", "land", "arrival_year",
+                                   "relocations"]
+    row = table.iloc[-1]
+    firm = model.firm(int(row["id"]))
+    assert (row["sector"], row["region"]) == (firm.sector, firm.region)
+    assert row["employment"] == firm.employment and row["relocations"] == len(firm.relocations)
+    assert table.groupby("region", observed=False).size().sum() == model.results.summary["firms"].iloc[-1]

@@ -177,6 +177,18 @@ class TransferModel(mesa.Model):
         counts = np.bincount(self.firms.region, minlength=self.geography.n)
         return pd.Series(counts / max(self.firms.count, 1), index=list(self.geography.names), name="firm_share")
 
+    def firm_table(self) -> pd.DataFrame:
+        """The live firms now: id, sector, region, productivity (a^(sigma-1)), employment, land (ha),
+        arrival_year (in the current region) and relocations (moves so far)."""
+        firms = self.firms
+        return pd.DataFrame({
+            "id": firms.id.copy(),
+            "sector": pd.Categorical.from_codes(firms.sector, categories=list(self.sectors.names)),
+            "region": pd.Categorical.from_codes(firms.region, categories=list(self.geography.names)),
+            "productivity": firms.size.copy(), "employment": firms.labour.copy(), "land": firms.land.copy(),
+            "arrival_year": firms.arrival_year.astype(int), "relocations": firms.moves.astype(int),
+        })
+
     def firm(self, firm_id: int) -> Firm | None:
         """The Firm agent with this id (None once it has exited)."""
         firm_id = int(firm_id)
