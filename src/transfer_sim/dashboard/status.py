@@ -5,11 +5,14 @@ from __future__ import annotations
 import solara
 
 from . import state
+from .scenario_warnings import scenario_warnings
+from .session import START_YEAR
 
 
 @solara.component
 def Status():
-    """Always on screen, whatever the tab: ``Year: YYYY``, the run's progress, readable problems."""
+    """Always on screen, whatever the tab: ``Year: YYYY``, the run's progress, readable problems
+    and settings that cannot take effect."""
     snap = state.snapshot.value
     task = state.advance
     with solara.Column(gap="4px", classes=["tsim-status"]):
@@ -25,5 +28,7 @@ def Status():
         solara.ProgressLinear((task.progress or True) if task.pending else False)  # False keeps its space
         if state.message.value:
             solara.Error(state.message.value, dense=True)
+        for warning in scenario_warnings(state.settings.value, START_YEAR):
+            solara.Warning(warning, dense=True)
         if task.error:
             solara.Error(f"The run stopped: {type(task.exception).__name__}: {task.exception}", dense=True)
