@@ -222,54 +222,60 @@ def province_map(values: pd.DataFrame, title: str, value_label: str, *, scale: s
     ``corridors`` (rows of :func:`corridor_table`) adds the freight corridors with their border
     exits and ports; ``flows`` (from :func:`top_flows`) adds relocation arrows whose width grows
     with the firms moved. The map keeps its shape and fits its box at any size.
+
+    The traces are plain dicts of known properties, checked by the tests rather than by plotly
+    at every build: checking some forty traces of outlines would double the time to build a map.
     """
     if scale not in SCALES:
         raise ValueError(f"unknown scale {scale!r}; allowed: {', '.join(SCALES)}")
     low, high = colour_range or common_range([values], centred=scale != "level")
     colourscale = get_colorscale(SCALES[scale])
-    fig = figure(title, height=height, uirevision="province-map", hovermode="closest",
-                  margin={"l": 0, "r": 0, "t": 45 + 20 * title.count("<br>"), "b": 0}, plot_bgcolor="white",
-                  legend={"x": 0.99, "xanchor": "right", "y": 0.01, "bgcolor": "rgba(255,255,255,0.8)"})
-    fig.update_xaxes(visible=False, range=[73, 135.5])
-    fig.update_yaxes(visible=False, range=[17.5, 54], scaleanchor="x",
-                     scaleratio=1 / math.cos(math.radians(CENTRAL_LATITUDE)))
-    by_code = values.assign(region_code=values["region_code"].astype(str)).set_index("region_code")
-    labels = []
+    layout = figure(title, height=height, uirevision="province-map", hovermode="closest",
+                    margin={"l": 0, "r": 0, "t": 45 + 20 * title.count("<br>"), "b": 0}, plot_bgcolor="white",
+                    legend={"x": 0.99, "xanchor": "right", "y": 0.01, "bgcolor": "rgba(255,255,255,0.8)"},
+                    xaxis={"visible": False, "range": [73, 135.5]},
+                    yaxis={"visible": False, "range": [17.5, 54], "scaleanchor": "x",
+                           "scaleratio": 1 / math.cos(math.radians(CENTRAL_LATITUDE))}).layout
+    by_code = values.assign(region_code=values["region_code"].astype(str)).set_index("region_code")["value"]
+    traces, labels = [], []
     for shape in _shapes(mainland=True):
-        value = float(by_code.at[shape["code"], "value"]) if shape["code"] in by_code.index else math.nan
+        value = float(by_code.get(shape["code"], math.nan))
         if math.isfinite(value):
             fill = sample_colorscale(colourscale, [min(max((value - low) / (high - low), 0.0), 1.0)])[0]
             shown = format(value, value_format)
         else:
             fill, shown = NO_VALUE_GREY, "no value"
-        fig.add_trace(_area(shape, fill, f"{shape['name']}<br>{value_label}: {shown}", "provinces"))
+        traces.append(_area(shape, fill, f"{shape['name']}<br>{value_label}: {shown}", "provinces"))
         if shape["label"]:
             labels.append((shape["name"], *shape["label"]))
-    for shape in _shapes(mainland=False):
-        fig.add_trace(_area(shape, NOT_MODELLED_GREY, f"{shape['name']} (not modelled)", "not modelled"))
-    fig.add_trace(go.Scatter(  # carries the colour bar only
-        x=[None], y=[None], mode="markers", showlegend=False, hoverinfo="skip", name=value_label,
-        marker={"colorscale": colourscale, "cmin": low, "cmax": high, "color": [low], "showscale": True,
-                "colorbar": _colour_bar(scale, (low, high), value_label)},
-    ))
+    traces += [_area(shape, NOT_MODELLED_GREY, f"{shape['name']} (not modelled)", "not modelled")
+               for shape in _shapes(mainland=False)]
     names, xs, ys = zip(*labels)
-    fig.add_trace(go.Scatter(x=xs, y=ys, text=names, mode="text", name="province names", showlegend=False,
-                             hoverinfo="skip", textfont={"size": 10, "color": "#111", "shadow": "auto"}))
+    traces += [
+        {"type": "scatter", "x": [None], "y": [None], "mode": "markers", "showlegend": False,  # the colour bar
+         "hoverinfo": "skip", "name": value_label,
+         "marker": {"colorscale": colourscale, "cmin": low, "cmax": high, "color": [low], "showscale": True,
+                    "colorbar": _colour_bar(scale, (low, high), value_label)}},
+        {"type": "scatter", "x": xs, "y": ys, "text": names, "mode": "text", "name": "province names",
+         "showlegend": False, "hoverinfo": "skip", "textfont": {"size": 10, "color": "#111", "shadow": "auto"}},
+    ]
     if corridors is not None and len(corridors):
-        _add_corridors(fig, corridors)
+        traces += _corridors(corridors)
     if flows is not None and len(flows):
-        _add_flows(fig, flows)
-    return fig
+        traces += _flows(flows)
+    return go.Figure(data=traces, layout=layout, _validate=False)
 
 
-def _area(shape: dict, fill: str, hover: str, group: str) -> go.Scatter:
+def _area(shape: dict, fill: str, hover: str, group: str) -> dict:
     """One province (or area not modelled) as a filled outline whose hover names it."""
-    return go.Scatter(x=shape["x"], y=shape["y"], mode="lines", fill="toself", fillcolor=fill,
-                      line={"width": 0.6, "color": "white"}, hoveron="fills", hoverinfo="text", text=hover,
-                      name=shape["name"], legendgroup=group, showlegend=False, meta=shape["code"])
+    return {"type": "scatter", "x": shape["x"], "y": shape["y"], "mode": "lines", "fill": "toself",
+            "fillcolor": fill, "line": {"width": 0.6, "color": "white"}, "hoveron": "fills", "hoverinfo": "text",
+            "text": hover, "name": shape["name"], "legendgroup": group, "showlegend": False, "meta": shape["code"]}
 
 
-def _add_corridors(fig: go.Figure, corridors: pd.DataFrame) -> None:
+def _corridors(corridors: pd.DataFrame) -> list[dict]:
+    """A line per corridor through its legs, and the border exits and ports as dots."""
+    traces = []
     legs = corridors[corridors["kind"].isin(["rail_intl", "rail_sea"])]
     for name, group in legs.groupby("corridor"):
         lons, lats, names = [], [], []
@@ -277,17 +283,17 @@ def _add_corridors(fig: go.Figure, corridors: pd.DataFrame) -> None:
             lons += [leg.from_lon, leg.to_lon, None]
             lats += [leg.from_lat, leg.to_lat, None]
             names += [f"{leg.from_place} → {leg.to_place}"] * 3
-        fig.add_trace(go.Scatter(x=lons, y=lats, mode="lines", name=name, text=names,
-                                 line={"width": 2, "color": CORRIDOR_COLOURS.get(name, "#444")},
-                                 hovertemplate="%{text}<extra></extra>"))
+        traces.append({"type": "scatter", "x": lons, "y": lats, "mode": "lines", "name": name, "text": names,
+                       "line": {"width": 2, "color": CORRIDOR_COLOURS.get(name, "#444")},
+                       "hovertemplate": "%{text}<extra></extra>"})
     ends = corridors[corridors["kind"].isin(["border_exit_rail", "sea_port"])]
     if len(ends):
         kinds = ends["kind"].map({"border_exit_rail": "border exit", "sea_port": "port"})
-        fig.add_trace(go.Scatter(
-            x=ends["from_lon"], y=ends["from_lat"], mode="markers", name="border exits and ports",
-            text=ends["from_place"] + " (" + kinds + ")",
-            marker={"size": 8, "color": "#222"}, hovertemplate="%{text}<extra></extra>",
-        ))
+        traces.append({"type": "scatter", "x": ends["from_lon"].tolist(), "y": ends["from_lat"].tolist(),
+                       "mode": "markers", "name": "border exits and ports",
+                       "text": (ends["from_place"] + " (" + kinds + ")").tolist(),
+                       "marker": {"size": 8, "color": "#222"}, "hovertemplate": "%{text}<extra></extra>"})
+    return traces
 
 
 def _arrow(o_lat, o_lon, d_lat, d_lon, head=0.22):
@@ -303,14 +309,15 @@ def _arrow(o_lat, o_lon, d_lat, d_lon, head=0.22):
     return lons, lats
 
 
-def _add_flows(fig: go.Figure, flows: pd.DataFrame) -> None:
+def _flows(flows: pd.DataFrame) -> list[dict]:
+    """An arrow per flow, from origin to destination, wider for more firms."""
     widest = max(float(flows["firms"].max()), 1.0)
+    traces = []
     for i, f in enumerate(flows.itertuples()):
         lons, lats = _arrow(f.o_lat, f.o_lon, f.d_lat, f.d_lon)
         label = f"{f.origin} → {f.destination}: {f.firms:,} firms, {f.jobs:,.0f} jobs"
-        fig.add_trace(go.Scatter(
-            x=lons, y=lats, mode="lines", name="largest relocation flows (origin → destination)",
-            legendgroup="flows", showlegend=i == 0, text=[label] * len(lons),
-            hovertemplate="%{text}<extra></extra>",
-            line={"width": 1.5 + 4.5 * f.firms / widest, "color": FLOW_COLOUR},
-        ))
+        traces.append({"type": "scatter", "x": lons, "y": lats, "mode": "lines",
+                       "name": "largest relocation flows (origin → destination)", "legendgroup": "flows",
+                       "showlegend": i == 0, "text": [label] * len(lons), "hovertemplate": "%{text}<extra></extra>",
+                       "line": {"width": 1.5 + 4.5 * f.firms / widest, "color": FLOW_COLOUR}})
+    return traces
