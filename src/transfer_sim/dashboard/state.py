@@ -3,12 +3,14 @@
 Module-level ``solara.reactive`` values and ``solara.lab.task`` objects hold one value
 per browser session (virtual kernel), so two sessions never share a model. The task
 runs in a thread, steps the model under its lock, and publishes a snapshot after every
-year. Publishing renders the page before the next year starts, so the model is never
-more than the year in progress ahead of what the page shows, and Stop ends the run at
-the next year.
+year. Before it starts a year it waits (a little) for the browser to report the last
+published one, so the model is never more than the year in progress ahead of what the
+page shows, and Stop ends the run at the next year.
 """
 
 from __future__ import annotations
+
+import time
 
 import solara
 import solara.lab
@@ -20,6 +22,10 @@ settings = solara.reactive(Settings())
 snapshot: solara.Reactive[Snapshot | None] = solara.reactive(None)
 message = solara.reactive("")  # a readable problem with the last input or run, shown in the page
 rejections = solara.reactive(0)  # changes rejected so far: inputs redraw from the settings in force
+#: The last simulated year the browser reported it has received; None until a browser reports.
+shown_year: solara.Reactive[int | None] = solara.reactive(None)
+#: The longest wait for the browser before a year (a hidden or closed tab reports late or never).
+PAGE_WAIT = 2.0
 _simulation: solara.Reactive[Simulation | None] = solara.reactive(None)
 
 
@@ -46,16 +52,30 @@ def advance(simulation: Simulation, wanted: Settings, years: int | None, restart
         except ValueError as error:
             message.set(f"The model cannot start with these settings: {readable(error)}")
             if simulation.settings is not None:
-                settings.set(simulation.settings)
-            rejections.set(rejections.value + 1)
+                settings.set(simulation.settings)  # the inputs follow the settings back
+            else:
+                rejections.set(rejections.value + 1)
             return
         todo = simulation.remaining if years is None else min(years, simulation.remaining)
         for done in range(1, todo + 1):
+            wait_for_page(simulation.model.year)
             if not advance.is_current():
                 break
             simulation.step()
             advance.progress = 100 * done / todo
             snapshot.set(simulation.snapshot())
+
+
+def year_shown(year: int) -> None:
+    shown_year.set(year)
+
+
+def wait_for_page(year: int) -> None:
+    """Return once the browser has reported ``year`` (or at once without a browser)."""
+    deadline = time.monotonic() + PAGE_WAIT
+    while (shown_year.value is not None and shown_year.value != year and time.monotonic() < deadline
+           and advance.is_current()):
+        time.sleep(0.01)
 
 
 def change(update) -> None:

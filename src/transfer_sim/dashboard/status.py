@@ -7,6 +7,7 @@ import solara
 from . import state
 from .scenario_warnings import scenario_warnings
 from .session import START_YEAR
+from .year_shown import YearShown
 
 
 @solara.component
@@ -22,6 +23,7 @@ def Status():
                 solara.Text("preparing the model…")
             else:
                 solara.Text(f"Year: {snap.year}", classes=["tsim-year"])
+                YearShown(year=snap.year, event_shown=state.year_shown)
                 s = snap.settings
                 solara.Text(f"of {snap.start_year}–{snap.end_year} · preset {s.preset} · {s.n_firms:,} firms · "
                             f"seed {s.seed}" + (" · finished" if snap.finished else ""))
