@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/dashboard.py [--repeats 5]
 
 Starts `solara run app.py --production` on a free loopback port, drives Debian's Chromium
-(headless, software WebGL) and times, from the click: Run until "Year: 2040" shows and the
+(headless) and times, from the click: Run until "Year: 2040" shows and the
 visible charts carry the last year; Step until the next year shows and the charts have it.
 Targets: a full run under 10 s, a Step under 0.5 s. Results also go to
 benchmarks/results/dashboard.json.

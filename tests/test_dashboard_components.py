@@ -7,21 +7,26 @@ import json
 import re
 import time
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import ipyvuetify as vw
+import pandas as pd
 import pytest
 import solara
 
 import transfer_sim as ts
+from transfer_sim import province_map as pm
 from transfer_sim import viz
-from transfer_sim.dashboard import assets, export, state
+from transfer_sim.dashboard import assets, export, solara_server, state
 from transfer_sim.dashboard.about_panel import lever_guide
-from transfer_sim.dashboard.compare_panel import ComparePanel, compare
+from transfer_sim.dashboard.compare_panel import ComparePanel, compare, default_reference
 from transfer_sim.dashboard.controls import Controls
 from transfer_sim.dashboard.flows_panel import FlowsPanel
 from transfer_sim.dashboard.lever_inputs import LeverInput
-from transfer_sim.dashboard.map_panel import MapPanel
+from transfer_sim.dashboard.map_panel import MapPanel, map_figure
+from transfer_sim.dashboard.preset_picker import PresetPicker, preset_settings
+from transfer_sim.dashboard.scenario_warnings import scenario_warnings
 from transfer_sim.dashboard.sectors_panel import SectorsPanel
 from transfer_sim.dashboard.session import run_to_end
 from transfer_sim.dashboard.settings import Settings, SettingsError, lever_specs, measures
@@ -29,6 +34,7 @@ from transfer_sim.dashboard.shock_inputs import ShockInputs
 from transfer_sim.dashboard.status import Status
 from transfer_sim.dashboard.theory import home_market_experiment
 from transfer_sim.dashboard.trends_panel import TrendsPanel
+from transfer_sim.policy import PRESET_TEXTS, lever_label
 
 SMALL = Settings(years=4, n_firms=2_000, seed=2)
 CAGE_AND_NEST = Settings(years=3, n_firms=2_000, seed=4).with_preset("cage_and_nest")
@@ -98,7 +104,8 @@ def test_step_advances_the_year_and_run_plays_to_the_last_year(session):
 def test_preset_control_changes_the_policy_and_restarts(session):
     box, rc = solara.render(Controls(), handle_error=False)
     preset = next(s for s in rc.find(vw.Select).widgets if s.label == "Scenario preset")
-    preset.v_model = "fifteenth_plan"
+    assert preset.items == [text.title for text in PRESET_TEXTS.values()]  # readable names
+    preset.v_model = "15th Five-Year Plan"
     assert state.settings.value.policy == ts.Policy.preset("fifteenth_plan")
     wait_for(lambda: state.snapshot.value is not None and state.snapshot.value.settings.preset == "fifteenth_plan")
     assert state.snapshot.value.year == 2025
@@ -144,7 +151,7 @@ def test_switching_a_shock_on_gives_a_valid_shock(session):
     rc.close()
 
 
-def test_invalid_input_shows_a_readable_message_and_keeps_the_model(session):
+def test_invalid_input_shows_a_readable_message_and_the_value_in_force(session):
     box, rc = solara.render(Sidebar(), handle_error=False)
     state.reset()
     wait_for(lambda: "Year: 2025" in texts(rc))
@@ -153,6 +160,7 @@ def test_invalid_input_shows_a_readable_message_and_keeps_the_model(session):
     firms.fire_event("keyup.enter", None)
     wait_for(lambda: state.message.value == "Number of firms: 0 is out of range; allowed 217 to 200,000")
     assert state.settings.value.n_firms == SMALL.n_firms
+    wait_for(lambda: firms.v_model == str(SMALL.n_firms))  # the box shows the value the run keeps
     firms.v_model = "lots"
     firms.fire_event("keyup.enter", None)
     wait_for(lambda: state.message.value == "Number of firms: enter a whole number from 217 to 200,000 (got 'lots')")
@@ -160,6 +168,7 @@ def test_invalid_input_shows_a_readable_message_and_keeps_the_model(session):
     firms.fire_event("keyup.enter", None)
     wait_for(lambda: state.message.value == "Number of firms: 5 is out of range; allowed 217 to 200,000")
     assert state.settings.value.n_firms == SMALL.n_firms
+    wait_for(lambda: firms.v_model == str(SMALL.n_firms))  # the box shows the value in force
     assert not any("Traceback" in t for t in texts(rc))
     with pytest.raises(SettingsError, match=r"cage_fee: Input should be less than or equal to 0.1 \(got 0.5\)"):
         SMALL.with_lever("cage_fee", 0.5)
@@ -199,7 +208,7 @@ def test_each_results_panel_draws_its_figures(finished, panel):
     drawn = figures(rc)
     assert drawn and all(f["data"] for f in drawn)
     if panel is MapPanel:
-        assert len(drawn[0]["data"][0]["locations"]) == 31
+        assert len([t for t in drawn[0]["data"] if t.get("legendgroup") == "provinces"]) == 31
         assert "2028" in drawn[0]["layout"]["title"]["text"]
     rc.close()
 
@@ -261,7 +270,7 @@ def test_the_asset_cache_list_covers_what_the_page_loads():
 
 @pytest.mark.skipif(not export.png_available(), reason="PNG export needs Kaleido and a Chromium browser")
 def test_png_export_draws_the_map(finished):
-    fig = viz.province_map(viz.map_values(finished.regions, finished.sectors, "output", 2028), "Output", "bn CNY")
+    fig = pm.province_map(pm.map_values(finished.regions, finished.sectors, "output", 2028), "Output", "bn CNY")
     png = export.figure_png(fig)
     assert png.startswith(b"\x89PNG") and len(png) > 60_000  # about 32 kB with no province drawn
 
@@ -287,4 +296,143 @@ def test_a_shock_can_be_moved_and_resized():
     size.fire_event("change", 0.5)
     assert [s[0]["year"] for s in seen] == [2033, 2030] and seen[1][0]["size"] == 0.5
     assert ts.Policy(shocks=seen[0]).shocks[0].regions == ["Henan"]
+    rc.close()
+
+
+def test_every_preset_has_a_readable_name_and_says_what_it_sets():
+    assert list(PRESET_TEXTS) == list(ts.PRESETS)
+    box, rc = solara.render(PresetPicker("cage_and_nest", lambda name: None), handle_error=False)
+    shown = texts(rc)
+    assert PRESET_TEXTS["cage_and_nest"].description in shown
+    assert "Sets: Cage fee 0.01, Upgrade subsidy 0.3, Nest investment 30, Nest subsidy 0.1." in shown
+    assert preset_settings("coastal_shock") == "Sets: a coastal demand shock in 2028."
+    rc.close()
+
+
+def test_levers_have_readable_names_and_plain_explanations():
+    for spec in lever_specs():
+        label = lever_label(spec.name)
+        assert "_" not in label and label[0].isupper(), label
+        assert "None" not in spec.mechanism and "abstract geography" not in spec.mechanism, spec.name
+    assert lever_label("ftz_regions") == "Free trade zone provinces"
+    spec = next(s for s in lever_specs() if s.name == "cage_sectors")
+    box, rc = solara.render(LeverInput(spec, ts.Policy(), lambda name, value: None), handle_error=False)
+    assert "Labour-intensive light industry" in rc.find(vw.Select).widget.v_model
+    rc.close()
+
+
+def test_changed_levers_are_listed_by_their_names(session):
+    state.settings.set(SMALL.with_lever("nest_subsidy", 0.2).with_lever("ftz_trade_cost_cut", 0.1))
+    box, rc = solara.render(Controls(), handle_error=False)
+    assert "Changed from the preset: Nest subsidy, Free trade zone trade-cost cut" in texts(rc)
+    rc.close()
+
+
+def test_a_profit_subsidy_without_regions_keeps_its_rate_and_says_why():
+    spec = next(s for s in lever_specs() if s.name == "profit_subsidy")
+    seen = []
+    box, rc = solara.render(LeverInput(spec, ts.Policy(), lambda name, value: seen.append(value)),
+                            handle_error=False)
+    rc.find(vw.Slider).widget.fire_event("change", 0.25)
+    assert seen == [] and rc.find(vw.Slider).widget.v_model == 0.25
+    assert "Not paid yet: choose the regions that pay 0.25 of operating profit." in texts(rc)
+    rc.find(vw.Select).widget.v_model = ["Gansu"]
+    assert seen == [{"Gansu": 0.25}]
+    rc.close()
+
+
+def test_a_shock_after_the_last_year_is_warned_about(session):
+    late = ts.Shock(kind="coastal_demand", year=2035)
+    state.settings.set(SMALL.with_lever("shocks", [late.model_dump()]))
+    box, rc = solara.render(Status(), handle_error=False)
+    warnings = [str(w.children) for w in rc.find(vw.Alert).widgets]
+    assert any("starts in 2035, after the run's last year (2029)" in w for w in warnings)
+    assert scenario_warnings(SMALL, 2025) == []
+    rc.close()
+
+
+def test_a_disaster_switched_on_strikes_a_named_region():
+    seen = []
+    box, rc = solara.render(ShockInputs([], 2025, 2040, seen.append), handle_error=False)
+    next(s for s in rc.find(vw.Switch).widgets if s.label == "regional disaster").v_model = True
+    assert ts.Policy(shocks=seen[0]).shocks[0].regions == ["Henan"]
+    rc.close()
+
+
+def test_every_year_of_a_run_is_published_so_stop_ends_it_at_the_next_year(session):
+    state.reset()
+    wait_for(lambda: state.snapshot.value is not None)
+    published = []
+    unsubscribe = state.snapshot.subscribe(lambda snap: published.append(snap.year))
+    state.run()
+    wait_for(lambda: state.snapshot.value.finished and not state.advance.pending)
+    unsubscribe()
+    assert published == [2026, 2027, 2028, 2029]
+
+
+def test_switched_off_corridors_are_not_drawn(finished):
+    names = {t["name"] for t in map_figure(finished, "output", 2028, corridors=True).to_plotly_json()["data"]}
+    assert {"China-Europe Railway Express", "Western Land-Sea New Corridor", "border exits and ports"} <= names
+    closed = replace(finished, settings=finished.settings.with_lever("china_europe_express", False)
+                     .with_lever("land_sea_corridor", False))
+    names = {t["name"] for t in map_figure(closed, "output", 2028, corridors=True).to_plotly_json()["data"]}
+    assert not names & {"China-Europe Railway Express", "Western Land-Sea New Corridor", "border exits and ports"}
+    express_only = replace(finished, settings=finished.settings.with_lever("land_sea_corridor", False))
+    ends = next(t for t in map_figure(express_only, "output", 2028, corridors=True).data
+                if t.name == "border exits and ports")
+    assert not any("Qinzhou" in text for text in ends.text)  # the land-sea corridor's port goes with it
+
+
+def test_the_map_keeps_its_colours_over_the_years(finished):
+    bars = [next(t for t in map_figure(finished, "output", year).data if t.marker.showscale).marker
+            for year in finished.years]
+    assert len({(bar.cmin, bar.cmax) for bar in bars}) == 1
+    every = pd.concat(pm.map_values(finished.regions, finished.sectors, "output", y) for y in finished.years)
+    assert (bars[0].cmin, bars[0].cmax) == (every["value"].min(), every["value"].max())
+
+
+def test_compare_opens_against_another_scenario_and_names_both(session):
+    state.settings.set(SMALL)  # the baseline itself
+    assert default_reference(SMALL) != "baseline"
+    box, rc = solara.render(ComparePanel(), handle_error=False)
+    wait_for(lambda: isinstance(compare.value, tuple) and compare.value[0].settings == SMALL
+             and not compare.pending, timeout=30)
+    yours, reference = compare.value
+    assert yours.settings.policy != reference.settings.policy
+    wait_for(lambda: len(figures(rc)) == 4
+             and figures(rc)[0]["layout"]["title"]["text"].startswith("Yours (Baseline)<br>"))
+    assert "(15th Five-Year Plan)" in figures(rc)[1]["layout"]["title"]["text"]
+    preset = next(s for s in rc.find(vw.Select).widgets if s.label == "Reference preset")
+    preset.v_model = "Baseline"
+    wait_for(lambda: any("Your scenario is the reference itself" in str(a.children)
+                         for a in rc.find(vw.Alert).widgets))
+    assert figures(rc) == []
+    rc.close()
+
+
+def test_tables_write_zero_without_a_sign(finished):
+    assert (finished.fiscal["cost"] == 0).any()  # the cage fee of a run without one
+    for name in finished.tables():
+        assert ",-0.0" not in export.table_csv(finished, name)
+
+
+def test_the_server_shows_no_banner_and_a_correct_router_script():
+    from solara.server import settings
+    from solara.widgets.widgets import Navigator
+
+    solara_server.configure()
+    assert settings.theme.show_banner is False
+    template = Navigator().template.template
+    assert "module.exports =" in template and "modules.export" not in template
+
+
+def test_a_run_that_costs_more_than_its_budget_is_warned_about(session):
+    tight = SMALL.with_preset("unified_market").with_lever("fiscal_budget_pct_gdp", 0.05)
+    state.settings.set(tight)
+    box, rc = solara.render(Sidebar(), handle_error=False)
+    state.reset()
+    wait_for(lambda: state.snapshot.value is not None)
+    assert not any("Fiscal cost" in str(w.children) for w in rc.find(vw.Alert).widgets)  # the start year costs nothing
+    button(rc, "Step").click()
+    wait_for(lambda: any("Fiscal cost: the levers cost up to" in str(w.children) for w in rc.find(vw.Alert).widgets))
     rc.close()

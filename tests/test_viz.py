@@ -20,77 +20,6 @@ def run():
     return model.results
 
 
-@pytest.fixture(scope="module")
-def capitals():
-    g = ts.Geography.china()
-    return pd.DataFrame({"region": g.names, "lat": g.lat, "lon": g.lon})
-
-
-def test_map_draws_the_31_provinces_and_the_three_unmodelled_areas_grey(run):
-    values = viz.map_values(run.regions, run.sectors, "output", 2029)
-    fig = viz.province_map(values, "Output", "bn CNY")
-    provinces, others = fig.data[0], fig.data[1]
-    assert isinstance(provinces, go.Choroplethmap)
-    assert len(provinces.locations) == 31
-    assert set(provinces.locations) == {str(c) for c in ts.Geography.china().codes}
-    assert {f["properties"]["name_en"] for f in others.geojson["features"]} == {"Taiwan", "Hong Kong", "Macau"}
-    assert len(others.locations) == 3 and others.showscale is False
-    assert fig.layout.map.style == "white-bg"  # no tiles: works offline
-    feature_codes = {str(f["properties"]["code"]) for f in provinces.geojson["features"]}
-    assert set(provinces.locations) <= feature_codes
-
-
-@pytest.mark.parametrize("metric", list(viz.MAP_METRICS))
-def test_every_map_metric_has_a_value_for_every_province(run, metric):
-    values = viz.map_values(run.regions, run.sectors, metric, 2029, sector="electronics")
-    assert len(values) == 31
-    assert np.isfinite(values["value"]).all()
-
-
-def test_map_values_are_the_frame_numbers(run):
-    now = run.regions[run.regions["year"] == 2028]
-    land = viz.map_values(run.regions, run.sectors, "land_use", 2028)
-    np.testing.assert_allclose(land["value"], 100 * now["land_used"] / now["land_cap"])
-    net = viz.map_values(run.regions, run.sectors, "net_relocations", 2028)
-    np.testing.assert_allclose(net["value"], now["relocations_in"] - now["relocations_out"])
-    assert net["value"].sum() == 0  # every move leaves one province and enters another
-    share = viz.map_values(run.regions, run.sectors, "sector_share", 2028, sector="agri_food")
-    by = run.sectors[run.sectors["year"] == 2028]
-    beijing = by[by["region"] == "Beijing"]
-    expected = 100 * beijing.loc[beijing["sector"] == "agri_food", "output"].sum() / beijing["output"].sum()
-    assert share.set_index("region").loc["Beijing", "value"] == pytest.approx(expected)
-
-
-def test_map_rejects_unknown_metric_year_and_sector(run):
-    with pytest.raises(ValueError, match="unknown map metric 'gdp'"):
-        viz.map_values(run.regions, run.sectors, "gdp", 2028)
-    with pytest.raises(ValueError, match="no results for the year 1999"):
-        viz.map_values(run.regions, run.sectors, "output", 1999)
-    with pytest.raises(ValueError, match="unknown sector 'steel'"):
-        viz.map_values(run.regions, run.sectors, "sector_share", 2028, sector="steel")
-
-
-def test_flow_arrows_are_the_largest_flows_and_point_at_the_destination(run, capitals):
-    top = viz.top_flows(run.flows, capitals, 2029, n=5)
-    pairs = run.flows.groupby(["origin", "destination"])["firms"].sum().sort_values(ascending=False)
-    assert top["firms"].tolist() == pairs.head(5).tolist()
-    fig = viz.province_map(viz.map_values(run.regions, run.sectors, "firms", 2029), "t", "firms", flows=top)
-    arrows = [t for t in fig.data if t.legendgroup == "flows"]
-    assert len(arrows) == 5
-    first = top.iloc[0]
-    assert arrows[0].lon[1] == pytest.approx(first.d_lon) and arrows[0].lat[1] == pytest.approx(first.d_lat)
-    assert arrows[0].line.width >= arrows[-1].line.width
-
-
-def test_corridors_run_to_their_border_exits_and_ports(run):
-    corridors = viz.corridor_table()
-    fig = viz.province_map(viz.map_values(run.regions, run.sectors, "firms", 2029), "t", "firms", corridors=corridors)
-    names = {t.name for t in fig.data}
-    assert {"China-Europe Railway Express", "Western Land-Sea New Corridor", "border exits and ports"} <= names
-    ends = next(t for t in fig.data if t.name == "border exits and ports")
-    assert any("Alashankou" in text for text in ends.text) and any("Qinzhou" in text for text in ends.text)
-
-
 def test_macro_shares_add_up_to_100_each_year(run):
     fig = viz.macro_share_figure(run.regions)
     output = [t for t in fig.data if t.xaxis == "x"]
@@ -105,11 +34,32 @@ def test_inequality_stacks_within_and_between_to_the_total(run):
     np.testing.assert_allclose(np.add(within, between), run.summary["theil_total"])
 
 
+@pytest.mark.parametrize("years", [1, 5])
+def test_inequality_axes_start_at_zero_even_for_one_year(run, years):
+    summary = run.summary.head(years)
+    fig = viz.inequality_figure(summary)
+    low, high = fig.layout.yaxis2.range  # the coefficient of variation: never below zero, so no -0.58
+    assert low == 0 and summary["cv_gdp_per_capita"].max() < high < 1.2 * summary["cv_gdp_per_capita"].max()
+    assert fig.layout.yaxis.rangemode == "tozero"
+
+
+@pytest.mark.parametrize("build", [
+    lambda r: viz.macro_share_figure(r.regions), lambda r: viz.inequality_figure(r.summary),
+    lambda r: viz.activity_figure(r.summary), lambda r: viz.fiscal_figure(r.fiscal),
+    lambda r: viz.concentration_figure(r.sectors), lambda r: viz.macro_share_difference(r.regions, r.regions),
+    lambda r: viz.summary_difference(r.summary, r.summary)])
+def test_year_axes_tick_whole_years_without_separators(run, build):
+    axes = [a for name, a in build(run).layout.to_plotly_json().items() if name.startswith("xaxis")]
+    assert axes and all(a["tickformat"] == "d" and a["dtick"] >= 1 and a["tickmode"] == "linear" for a in axes)
+    first_years = viz.inequality_figure(run.summary.head(2)).layout.xaxis
+    assert (first_years.tick0, first_years.dtick, tuple(first_years.range)) == (2025, 1, (2024.5, 2026.5))
+
+
 def test_fiscal_figure_shows_paid_levers_only_and_revenue_below_zero(run):
     fig = viz.fiscal_figure(run.fiscal)
     bars = {t.name: np.asarray(t.y) for t in fig.data}
-    assert "cage_fee" in bars and "nest_investment" in bars and "frontier_subsidy" not in bars
-    assert (bars["cage_fee"] <= 0).all()
+    assert "Cage fee" in bars and "Nest investment" in bars and "Frontier sector subsidy" not in bars
+    assert (bars["Cage fee"] <= 0).all()
     baseline = run.fiscal.assign(cost=0.0)
     assert viz.fiscal_figure(baseline).layout.annotations[0].text.startswith("No fiscal cost")
 
@@ -120,6 +70,15 @@ def test_activity_figure_skips_the_start_year(run):
     assert viz.activity_figure(run.summary.head(1)).layout.annotations
 
 
+def test_relocations_across_provinces_get_a_line_only_when_they_differ(run):
+    assert (run.summary["relocations"] == run.summary["cross_province_relocations"]).all()
+    same = viz.activity_figure(run.summary)
+    assert [t.name for t in same.data] == ["relocations (all between provinces)", "entries", "exits"]
+    within = run.summary.assign(relocations=run.summary["relocations"] + 7)
+    apart = {t.name: t for t in viz.activity_figure(within).data}
+    assert apart["of which across provinces"].line.dash == "dash" and apart["relocations"].line.dash == "solid"
+
+
 def test_sankey_conserves_relocations(run):
     fig = viz.sankey_figure(run.flows, run.regions, "macro")
     sankey = fig.data[0]
@@ -127,6 +86,10 @@ def test_sankey_conserves_relocations(run):
     assert all(label.endswith(("(from)", "(to)")) for label in sankey.node.label)
     top = viz.sankey_figure(run.flows, run.regions, "province", top=7).data[0]
     assert len(top.link.value) == 7
+    macro = run.regions.drop_duplicates("region").set_index("region")["macro_region"]
+    origins = [top.node.label[i].removesuffix(" (from)") for i in top.link.source]
+    expected = [viz._translucent(viz.MACRO_COLOURS[macro[o]]) for o in origins]
+    assert list(top.link.color) == expected and len(set(sankey.link.color)) > 1  # coloured by origin
     assert viz.sankey_figure(run.flows.head(0), run.regions).layout.annotations[0].text.startswith("No relocations")
     with pytest.raises(ValueError, match="level"):
         viz.sankey_figure(run.flows, run.regions, "county")
@@ -136,6 +99,7 @@ def test_sector_heatmap_columns_are_shares_of_each_sector(run):
     fig = viz.sector_heatmap(run.sectors, 2029)
     z = np.asarray(fig.data[0].z, dtype=float)
     assert z.shape == (31, len(ts.SECTORS))
+    assert "Agri-food processing" in fig.data[0].x
     np.testing.assert_allclose(np.nansum(z, axis=0), 100)
 
 
@@ -156,12 +120,6 @@ def test_difference_charts_are_zero_for_identical_runs_and_signed_otherwise(run)
     assert all(np.allclose(t.y, 0) for t in shares.data)
 
 
-def test_difference_map_is_centred_on_zero(run):
-    values = viz.map_values(run.regions, run.sectors, "output", 2029).assign(value=lambda v: v["value"] - 100)
-    fig = viz.province_map(values, "gap", "bn CNY", diverging=True)
-    assert fig.data[0].zmid == 0
-
-
 def test_home_market_figure_draws_the_formula(run):
     points = pd.DataFrame({"s_e": [0.5, 0.6], "share": [0.5, 0.68]})
     fig = viz.home_market_figure(points, 0.3, chosen=0.6)
@@ -180,11 +138,3 @@ def test_share_path_figure_shows_the_theory_level():
     fig = viz.share_path_figure(model.results.regions, "Region 1", 0.68)
     assert fig.data[0].y[0] == pytest.approx(0.5, abs=0.1)
     assert fig.layout.shapes[0].y0 == pytest.approx(0.68)
-
-
-def test_outline_simplification_keeps_the_shape_within_tolerance():
-    square = [[0, 0], [0.5, 0.001], [1, 0], [1, 1], [0.5, 1.2], [0, 1], [0, 0]]
-    simple = viz.simplify_ring(square, 0.05)
-    assert simple == [[0, 0], [1, 0], [1, 1], [0.5, 1.2], [0, 1], [0, 0]]  # the 0.001 bump goes, the 0.2 peak stays
-    tiny = [[0, 0], [0.01, 0], [0.01, 0.01], [0, 0]]
-    assert viz.simplify_ring(tiny, 0.05) == tiny  # never degenerates

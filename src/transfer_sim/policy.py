@@ -9,7 +9,7 @@ the docs read them from here (:func:`lever_table`).
 from __future__ import annotations
 
 import difflib
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -31,12 +31,12 @@ MEASURES = {
 }
 
 
-def lever(default, *, measure: str, seed: str, mechanism: str, unit: str, **constraints):
-    """A policy field that carries its seed phrase, mechanism, unit and measure group."""
+def lever(default, *, label: str, measure: str, seed: str, mechanism: str, unit: str, **constraints):
+    """A policy field that carries its readable name, seed phrase, mechanism, unit and measure group."""
     return Field(
         default,
         description=mechanism,
-        json_schema_extra={"measure": measure, "seed": seed, "unit": unit},
+        json_schema_extra={"label": label, "measure": measure, "seed": seed, "unit": unit},
         **constraints,
     )
 
@@ -81,132 +81,137 @@ class Policy(BaseModel):
 
     # -- unified national market -------------------------------------------------------
     admin_barrier: float | None = lever(
-        None, ge=0, le=1, measure="unified_market",
+        None, ge=0, le=1, label="Administrative barrier", measure="unified_market",
         seed="Break down administrative barriers",
         mechanism="tariff-equivalent mark-up on trade between provinces and a utility cost "
-        "on cross-province relocation; None keeps the geography's current level "
-        "(0.15 for China, 0 for an abstract geography)",
+        "on cross-province relocation; by default today's level between China's "
+        "provinces (0.15)",
         unit="share of the trade cost",
     )
     barrier_removal_rate: float = lever(
-        0.0, ge=0, le=1, measure="unified_market",
+        0.0, ge=0, le=1, label="Barrier removal rate", measure="unified_market",
         seed="deepening the construction of a unified national market",
         mechanism="share of the remaining administrative barrier removed each year",
         unit="share per year",
     )
     digital_infrastructure: float = lever(
-        0.0, ge=0, le=1, measure="unified_market",
+        0.0, ge=0, le=1, label="Digital infrastructure", measure="unified_market",
         seed="overcome spatial distance barriers through ... digitization, networking, and intelligence",
         mechanism="weakens the distance decay of trade costs (up to 40 % of the distance mark-up)",
         unit="level 0-1",
     )
     # -- cage for bird exchange / nest building -------------------------------------------
     cage_fee: float = lever(
-        0.0, ge=0, le=0.1, measure="unified_market",
+        0.0, ge=0, le=0.1, label="Cage fee", measure="unified_market",
         seed='"cage for bird exchange" in the eastern region',
         mechanism="levy on the revenue of low-end sectors in the cage regions, paid by incumbents "
         "and newcomers alike; the land low-end firms free there goes to whoever settles next",
         unit="share of revenue",
     )
     cage_regions: list[str] | None = lever(
-        None, measure="unified_market", seed='"cage for bird exchange" in the eastern region',
-        mechanism="where the levy applies; None = the eastern provinces", unit="regions",
+        None, label="Cage regions", measure="unified_market", seed='"cage for bird exchange" in the eastern region',
+        mechanism="where the levy applies; by default the eastern provinces", unit="regions",
     )
     cage_sectors: list[str] | None = lever(
-        None, measure="unified_market", seed='"cage for bird exchange"',
-        mechanism="sectors charged; None = the low-end sectors (labour-intensive, resource processing)",
+        None, label="Cage sectors", measure="unified_market", seed='"cage for bird exchange"',
+        mechanism="sectors charged; by default the low-end sectors (labour-intensive, resource processing)",
         unit="sectors",
     )
     upgrade_subsidy: float = lever(
-        0.0, ge=0, le=1, measure="productive_forces",
+        0.0, ge=0, le=1, label="Upgrade subsidy", measure="productive_forces",
         seed='"old trees developing new branches"',
         mechanism="share of the cost of upgrading a low-end firm paid by the state in the cage "
         "regions; raises the yearly upgrading chance up to fivefold",
         unit="share of upgrade cost",
     )
     nest_investment: float = lever(
-        0.0, ge=0, le=2000, measure="unified_market",
+        0.0, ge=0, le=2000, label="Nest investment", measure="unified_market",
         seed='"nest building and phoenix attraction" in the central, western, and northeastern regions',
         mechanism="yearly investment in each target region; after the build lag it adds "
         "industrial-park land to the zoning cap and lowers the region's trade costs",
         unit="bn CNY per region per year",
     )
     nest_regions: list[str] | None = lever(
-        None, measure="unified_market", seed='"nest building and phoenix attraction"',
-        mechanism="target regions; None = the central, western and northeastern provinces",
+        None, label="Nest regions", measure="unified_market", seed='"nest building and phoenix attraction"',
+        mechanism="target regions; by default the central, western and northeastern provinces",
         unit="regions",
     )
     nest_build_lag: int = lever(
-        2, ge=0, le=10, measure="unified_market", seed='"nest building"',
+        2, ge=0, le=10, label="Nest build lag", measure="unified_market", seed='"nest building"',
         mechanism="years before an investment is usable", unit="years",
     )
     nest_subsidy: float = lever(
-        0.0, ge=0, le=1, measure="unified_market", seed='"phoenix attraction"',
+        0.0, ge=0, le=1, label="Nest subsidy", measure="unified_market", seed='"phoenix attraction"',
         mechanism="share of operating profit paid to firms that arrive in a target region, "
         "during their first five years there",
         unit="share of operating profit",
     )
     # -- regional openness ------------------------------------------------------------------
     china_europe_express: bool = lever(
-        True, measure="openness",
+        True, label="China–Europe Railway Express", measure="openness",
         seed="Optimize and upgrade the operational networks of China Europe freight trains",
         mechanism="rail routes from the hub provinces to the border exits towards Europe and Russia",
         unit="on/off",
     )
     land_sea_corridor: bool = lever(
-        True, measure="openness", seed="the Western Land Sea New Corridor",
+        True, label="Western Land–Sea New Corridor", measure="openness", seed="the Western Land Sea New Corridor",
         mechanism="rail-sea routes from the western hubs to the Beibu Gulf ports towards ASEAN",
         unit="on/off",
     )
     corridor_capacity: float = lever(
-        1.0, ge=0.1, le=5, measure="openness",
+        1.0, ge=0.1, le=5, label="Corridor capacity", measure="openness",
         seed="enhance the collection and distribution capacity of hub nodes",
         mechanism="service capacity relative to 2023; the corridor leg cost falls with capacity^0.3",
         unit="multiple of 2023",
     )
     corridor_discount: float = lever(
-        0.0, ge=0, le=0.9, measure="openness", seed='"freight train+industry" model',
+        0.0, ge=0, le=0.9, label="Corridor tariff discount", measure="openness", seed='"freight train+industry" model',
         mechanism="tariff discount on the corridor leg of the trade cost", unit="share of leg cost",
     )
     ftz_regions: list[str] | None = lever(
-        None, measure="openness", seed="Deepen the reform and innovation of the pilot free trade zone",
-        mechanism="provinces with a pilot free trade zone; None = the 22 in the data", unit="regions",
+        None, label="Free trade zone provinces", measure="openness",
+        seed="Deepen the reform and innovation of the pilot free trade zone",
+        mechanism="provinces with a pilot free trade zone; by default the 22 that have one", unit="regions",
     )
     ftz_trade_cost_cut: float = lever(
-        0.0, ge=0, le=0.9, measure="openness", seed="expand the institutional opening pilot",
+        0.0, ge=0, le=0.9, label="Free trade zone trade-cost cut", measure="openness",
+        seed="expand the institutional opening pilot",
         mechanism="cut of the trade-cost margin to external markets from FTZ provinces",
         unit="share of the margin",
     )
     ftz_export_subsidy: float = lever(
-        0.0, ge=0, le=0.2, measure="openness", seed="improve the level of inland opening",
+        0.0, ge=0, le=0.2, label="Free trade zone export subsidy", measure="openness",
+        seed="improve the level of inland opening",
         mechanism="subsidy on the export revenue of firms in FTZ provinces", unit="share of export revenue",
     )
     # -- strategic hinterland ------------------------------------------------------------------
     hinterland_subsidy: float = lever(
-        0.0, ge=0, le=1, measure="hinterland",
+        0.0, ge=0, le=1, label="Hinterland subsidy", measure="hinterland",
         seed="Strengthen the construction of national strategic hinterland",
         mechanism="share of operating profit paid to firms of strategic sectors in the hinterland",
         unit="share of operating profit",
     )
     hinterland_regions: list[str] | None = lever(
-        None, measure="hinterland", seed="deep regions such as the central and western regions",
-        mechanism="the hinterland; None = the central and western provinces", unit="regions",
+        None, label="Hinterland provinces", measure="hinterland",
+        seed="deep regions such as the central and western regions",
+        mechanism="the hinterland; by default the central and western provinces", unit="regions",
     )
     # -- new quality productive forces ------------------------------------------------------
     frontier_subsidy: float = lever(
-        0.0, ge=0, le=1, measure="productive_forces",
+        0.0, ge=0, le=1, label="Frontier sector subsidy", measure="productive_forces",
         seed="develop new quality productivity according to local conditions",
         mechanism="share of operating profit paid to emerging-sector firms (new energy, frontier "
         "technology) in the frontier regions",
         unit="share of operating profit",
     )
     frontier_regions: list[str] | None = lever(
-        None, measure="productive_forces", seed="Regions that lay out new quality productivity",
-        mechanism="where local governments subsidise emerging sectors; None = every region",
+        None, label="Frontier provinces", measure="productive_forces",
+        seed="Regions that lay out new quality productivity",
+        mechanism="where local governments subsidise emerging sectors; by default every province",
         unit="regions",
     )
     national_coordination: bool = lever(
-        False, measure="productive_forces",
+        False, label="National coordination", measure="productive_forces",
         seed="avoid following the trend and redundant construction",
         mechanism="off: emerging sectors spread over many regions lose returns to homogeneous "
         "competition; on: no such loss, and frontier subsidies go only where innovation "
@@ -215,32 +220,32 @@ class Policy(BaseModel):
     )
     # -- zones and red lines -------------------------------------------------------------------
     land_headroom: float = lever(
-        0.3, ge=0, le=3, measure="zones", seed='"three zones and three lines" ... a "ceiling"',
+        0.3, ge=0, le=3, label="Land headroom", measure="zones", seed='"three zones and three lines" ... a "ceiling"',
         mechanism="zoning cap on industrial land as start-year use times (1 + headroom); "
         "no region's industrial land may exceed it",
         unit="share of start-year land",
     )
     ecological_zones: list[str] = lever(
-        [], measure="zones", seed="building a strong national ecological security barrier",
+        [], label="Ecological zones", measure="zones", seed="building a strong national ecological security barrier",
         mechanism="regions closed to heavily polluting sectors (no entry, no relocation in)",
         unit="regions",
     )
     # -- building block ------------------------------------------------------------------------
     profit_subsidy: dict[str, float] = lever(
-        {}, measure="unified_market", seed="local governments compete for firms",
+        {}, label="Local profit subsidy", measure="unified_market", seed="local governments compete for firms",
         mechanism="share of operating profit paid to every firm located in the region",
         unit="share of operating profit per region",
     )
     shocks: list[Shock] = lever(
-        [], measure="shocks", seed="calmly respond to the unprecedented changes in the world",
+        [], label="Shocks", measure="shocks", seed="calmly respond to the unprecedented changes in the world",
         mechanism="external demand drops, corridor disruptions, regional disasters", unit="events",
     )
 
     # -- the public purse ------------------------------------------------------------------
     fiscal_budget_pct_gdp: float = lever(
-        2.0, ge=0, le=100, measure="fiscal", seed="promote efficient allocation of resources",
-        mechanism="the yearly net cost of all levers that the policy may reach; a run whose cost "
-        "goes beyond it is flagged (about 2 %: all of China's industrial policy, estimated)",
+        2.0, ge=0, le=100, label="Fiscal budget", measure="fiscal", seed="promote efficient allocation of resources",
+        mechanism="the most the levers together should cost a year; a run that costs more is "
+        "flagged (about 2 %: what all of China's industrial policy is estimated to cost)",
         unit="% of GDP",
     )
 
@@ -318,14 +323,44 @@ PRESETS: dict[str, dict] = {
 }
 
 
+def lever_label(name: str) -> str:
+    """A lever's readable name (``cage_fee`` -> "Cage fee")."""
+    return Policy.model_fields[name].json_schema_extra["label"]
+
+
+class PresetText(NamedTuple):
+    title: str
+    description: str
+
+
+#: Each preset's readable name and what it stands for in one line (its levers are in PRESETS).
+PRESET_TEXTS: dict[str, PresetText] = {
+    "baseline": PresetText("Baseline", "Today's policies and no new measure: the status quo to compare with."),
+    "cage_and_nest": PresetText("Cage and nest", "A levy on low-end industry in the east with help to upgrade, "
+                                "and industrial parks with arrival subsidies in the centre, west and northeast."),
+    "corridors": PresetText("Freight corridors", "More capacity and lower tariffs on the China–Europe Railway "
+                            "Express and the Western Land–Sea New Corridor."),
+    "unified_market": PresetText("Unified market", "Administrative barriers between provinces removed year by "
+                                 "year, and digital infrastructure that shortens distance."),
+    "coastal_shock": PresetText("Coastal shock", "Today's policies, hit by a fall of the foreign demand the "
+                                "eastern ports serve."),
+    "hinterland_shock": PresetText("Hinterland under a coastal shock", "The coastal shock, with profit "
+                                   "subsidies for strategic industry in the central and western hinterland."),
+    "fifteenth_plan": PresetText("15th Five-Year Plan", "The plan's measures together: cage and nest, corridors, "
+                                 "unified market, hinterland and coordinated frontier subsidies, free trade zones "
+                                 "and ecological zones."),
+}
+
+
 def lever_table() -> pd.DataFrame:
-    """One row per lever: name, measure, seed phrase, mechanism, unit and default."""
+    """One row per lever: name, readable label, measure, seed phrase, mechanism, unit and default."""
     rows = []
     for name, f in Policy.model_fields.items():
         extra = f.json_schema_extra or {}
         default = f.get_default(call_default_factory=True)
         rows.append({
             "lever": name,
+            "label": extra["label"],
             "measure": MEASURES[extra["measure"]],
             "seed": extra["seed"],
             "mechanism": f.description,

@@ -102,6 +102,16 @@ def record_year(year: int, firms: FirmPopulation, regions: RegionState, earnings
     return YearRecord(year, columns, sector_table, flows, summary, dict(fiscal), earnings.export_markets.copy())
 
 
+def budget_warning(summary: pd.DataFrame, budget_pct_gdp: float) -> str | None:
+    """A sentence naming the years of a summary frame whose net fiscal cost exceeds the budget, or None."""
+    over = summary[summary["fiscal_cost_pct_gdp"] > budget_pct_gdp]
+    if over.empty:
+        return None
+    years = ", ".join(str(y) for y in over["year"].head(3)) + (" …" if len(over) > 3 else "")
+    return (f"the levers cost up to {over['fiscal_cost_pct_gdp'].max():.2f} % of GDP a year, above the "
+            f"budget of {budget_pct_gdp:g} % ({len(over)} of {len(summary)} years: {years})")
+
+
 @dataclass
 class Results:
     """Everything a run reports, one frame per table; the start year is included."""
@@ -234,13 +244,7 @@ class Results:
 
     def over_budget(self, budget_pct_gdp: float) -> str | None:
         """A sentence naming the years whose net fiscal cost exceeds the budget (% of GDP), or None."""
-        summary = self.summary
-        over = summary[summary["fiscal_cost_pct_gdp"] > budget_pct_gdp]
-        if over.empty:
-            return None
-        years = ", ".join(str(y) for y in over["year"].head(3)) + (" …" if len(over) > 3 else "")
-        return (f"the levers cost up to {over['fiscal_cost_pct_gdp'].max():.2f} % of GDP a year, above the "
-                f"budget of {budget_pct_gdp:g} % ({len(over)} of {len(summary)} years: {years})")
+        return budget_warning(self.summary, budget_pct_gdp)
 
     def to_csv(self, directory) -> list[Path]:
         """Write every table as CSV into ``directory``; returns the paths."""

@@ -82,3 +82,9 @@ def footloose_sector() -> SectorTable:
         strategic=np.zeros(1, bool), emerging=np.zeros(1, bool), low_end=np.zeros(1, bool),
         upgrade_to=np.array([-1]), location_quotient=np.ones((1, len(MACRO_REGIONS))),
     )
+
+
+def sector_labels() -> dict[str, str]:
+    """Each sector's readable name by its key (``agri_food`` -> "Agri-food processing")."""
+    table = sector_table()
+    return dict(zip(table.names, table.labels))

@@ -6,7 +6,7 @@ from functools import cache
 
 import solara
 
-from .lever_inputs import title
+from ..policy import lever_label
 from .settings import lever_specs, measures
 
 READING_GUIDE = """
@@ -14,11 +14,12 @@ READING_GUIDE = """
 
 - **Map**: one colour per province for the chosen metric and year. *Land use / cap* is industrial
   land in use over the zoning cap; *net relocations* is firms moving in minus firms moving out that
-  year (red in, blue out); *sector share* is the chosen sector's share of the province's output.
+  year (purple more in, orange more out); *sector share* is the chosen sector's share of the province's output.
   The China–Europe Railway Express (dark grey) and the Western Land–Sea New Corridor (green) run
   from their hubs to the border exits and ports (black dots). Red arrows are the largest
   province-to-province relocation flows since the start year, wider for more firms. Grey areas
-  are not modelled.
+  are not modelled. Hover over a province for its name and value; the colours keep their meaning
+  across the years of a run, so moving the year slider shows change.
 - **Trends**: each macro-region's share of national output and employment; the Theil index of
   value added per head split into inequality within and between the four macro-regions (stacked),
   with the coefficient of variation across provinces; firms relocating, entering and exiting each
@@ -48,7 +49,8 @@ def lever_guide() -> str:
         for spec in lever_specs():
             if spec.measure == measure:
                 quote = spec.seed if spec.seed.startswith('"') else f"“{spec.seed}”"
-                parts.append(f"- **{title(spec.name)}** (`{spec.name}`, {spec.unit}; default `{spec.default!r}`): "
+                parts.append(f"- **{lever_label(spec.name)}** (`{spec.name}`, {spec.unit}; "
+                             f"default `{spec.default!r}`): "
                              f"{spec.mechanism}. *{quote}*")
     return "\n".join(parts)
 

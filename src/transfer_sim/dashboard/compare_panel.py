@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import numpy as np
 import solara
 import solara.lab
 
+from .. import province_map as pm
 from .. import viz
-from ..policy import PRESETS, Policy
+from ..policy import PRESET_TEXTS, PRESETS, Policy
 from . import state
 from .figure_card import FigureCard, use_plot
 from .map_panel import map_figure
@@ -18,12 +18,25 @@ from .settings import Settings, readable
 from .widgets import YearSlider, use_year
 
 METRICS = ("output", "employment", "firms", "gdp_per_capita", "wage", "land_use")
-HALF_WIDTH_ZOOM = 2.25  # the two maps share the width
+#: The reference when the sidebar shows the baseline itself: the plan's measures together.
+REFERENCE_FOR_BASELINE = "fifteenth_plan"
 
 
 def reference_of(settings: Settings, preset: str) -> Settings:
     """The reference scenario: a preset with the same years, firms and seed (common random numbers)."""
     return replace(settings, preset=preset, policy=Policy.preset(preset))
+
+
+def default_reference(settings: Settings) -> str:
+    """The baseline, unless the sidebar's scenario is the baseline: a run against itself shows nothing."""
+    return REFERENCE_FOR_BASELINE if settings.policy == Policy.preset("baseline") else "baseline"
+
+
+def scenario_name(settings: Settings) -> str:
+    """The sidebar's scenario in words: its preset and how many levers differ from it."""
+    changed = len(settings.changed_levers)
+    extra = f" with {changed} lever change{'s' if changed != 1 else ''}" if changed else ""
+    return f"{PRESET_TEXTS[settings.preset].title}{extra}"
 
 
 @solara.lab.task(prefer_threaded=True)
@@ -36,39 +49,50 @@ def compare(yours: Settings, reference: Settings) -> tuple[Snapshot, Snapshot] |
 
 
 def difference_map(yours: Snapshot, reference: Snapshot, metric: str, year: int):
-    """Yours minus the reference per province, on a scale centred on zero."""
-    label, fmt = viz.MAP_METRICS[metric]
-    a = viz.map_values(yours.regions, yours.sectors, metric, year)
-    b = viz.map_values(reference.regions, reference.sectors, metric, year)
-    gap = a.assign(value=a["value"] - b["value"].to_numpy())
-    same = " (identical)" if np.allclose(gap["value"], 0) else ""
-    return viz.province_map(gap, f"Yours − reference, {year}{same}", f"difference, {label}",
-                            diverging=True, value_format=fmt, zoom=HALF_WIDTH_ZOOM)
+    """Yours minus the reference per province, on a scale centred on zero and fixed over the years."""
+    label, fmt = pm.MAP_METRICS[metric]
+
+    def gap(at: int):
+        a = pm.map_values(yours.regions, yours.sectors, metric, at)
+        b = pm.map_values(reference.regions, reference.sectors, metric, at)
+        return a.assign(value=a["value"] - b["value"].to_numpy())
+
+    title = f"Yours − reference ({PRESET_TEXTS[reference.settings.preset].title})<br>{label}, {year}"
+    return pm.province_map(gap(year), title, f"difference, {label}", scale="difference", value_format=fmt,
+                           colour_range=pm.common_range([gap(y) for y in yours.years], centred=True))
 
 
 @solara.component
 def ComparePanel():
     """Runs the comparison whenever it is out of date while the tab is open."""
-    preset, set_preset = solara.use_state("baseline")
-    metric, set_metric = solara.use_state("output")
     yours = state.settings.value
+    chosen, set_chosen = solara.use_state(None)  # None: the default reference for your scenario
+    preset = chosen or default_reference(yours)
+    metric, set_metric = solara.use_state("output")
     reference = reference_of(yours, preset)
+    same = reference.policy == yours.policy
     result = compare.latest  # the last comparison stays on screen while the next one runs
 
     def refresh():
-        if not (isinstance(result, tuple) and (result[0].settings, result[1].settings) == (yours, reference)):
+        current = isinstance(result, tuple) and (result[0].settings, result[1].settings) == (yours, reference)
+        if not same and not current:
             compare(yours, reference)
 
     solara.use_effect(refresh, dependencies=[yours, reference])
 
+    titles = {PRESET_TEXTS[name].title: name for name in PRESETS}
+    metrics = {pm.MAP_METRICS[m][0]: m for m in METRICS}
     with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}, gap="16px"):
-        solara.Select("Reference preset", values=list(PRESETS), value=preset, on_value=set_preset,
-                      style={"max-width": "240px"})
-        solara.Select("Map metric", values=list(METRICS), value=metric, on_value=set_metric,
-                      style={"max-width": "240px"})
-    changes = ", ".join(yours.changed_levers) or "no lever changes"
-    solara.Text(f"Your scenario: preset {yours.preset} with {changes}. Reference: preset {preset}. "
-                f"Both: seed {yours.seed}, {yours.n_firms:,} firms, {yours.years} years.", classes=["tsim-explain"])
+        solara.Select("Reference preset", values=list(titles), value=PRESET_TEXTS[preset].title,
+                      on_value=lambda title: set_chosen(titles[title]), style={"max-width": "300px"})
+        solara.Select("Map metric", values=list(metrics), value=pm.MAP_METRICS[metric][0],
+                      on_value=lambda label: set_metric(metrics[label]), style={"max-width": "300px"})
+    solara.Text(f"Your scenario: {scenario_name(yours)}. Reference: {PRESET_TEXTS[preset].title}. Both: seed "
+                f"{yours.seed}, {yours.n_firms:,} firms, {yours.years} years.", classes=["tsim-explain"])
+    if same:
+        solara.Info("Your scenario is the reference itself, so there is no difference to show. Choose another "
+                    "reference preset here, or change the preset or a lever in the sidebar.", dense=True)
+        return
     solara.ProgressLinear(compare.pending)
     if isinstance(result, str):
         solara.Error(result)
@@ -81,7 +105,8 @@ def CompareCharts(yours: Snapshot, reference: Snapshot, metric: str):
     """Your map beside the difference map, then the differences over the years."""
     year, set_year = use_year(yours.year)
     YearSlider(yours.years, year, set_year)
-    own_map = use_plot(lambda: map_figure(yours, metric, year, zoom=HALF_WIDTH_ZOOM), [yours, metric, year])
+    own_title = f"Yours ({scenario_name(yours.settings)})<br>"
+    own_map = use_plot(lambda: map_figure(yours, metric, year, title=own_title), [yours, metric, year])
     gap_map = use_plot(lambda: difference_map(yours, reference, metric, year), [yours, reference, metric, year])
     labels = ("reference", "yours")
     shares = use_plot(lambda: viz.macro_share_difference(reference.regions, yours.regions, labels=labels),

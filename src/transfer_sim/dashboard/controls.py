@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 
+import reacton.ipyvuetify as v
 import solara
 
-from ..policy import PRESETS
+from ..policy import lever_label
 from . import state
 from .export_panel import ExportPanel
 from .lever_panel import LeverPanel
+from .preset_picker import PresetPicker
 from .session import START_YEAR
 from .settings import RUN_LIMITS
 
@@ -39,13 +41,30 @@ def whole_number(text: str) -> int | str:
 @solara.component
 def RunSize():
     """Years, number of firms and seed, applied on Enter or when the field is left; a bad entry
-    is explained above the tabs and the run stays as it was."""
+    is explained above the tabs, and the box goes back to the value the run keeps."""
     current = state.settings.value
     with solara.Row(gap="8px"):
         for field, (label, _low, _high) in RUN_LIMITS.items():
-            solara.InputText(label, value=str(getattr(current, field)), continuous_update=False,
-                             on_value=lambda text, field=field: state.change(
-                                 lambda s: s.with_run(field, whole_number(text))))
+            RunSizeField(field, label, str(getattr(current, field)), state.rejections.value)
+
+
+@solara.component
+def RunSizeField(field: str, label: str, value: str, revision: int):
+    """One run-size box, applied on Enter or when left; each new ``revision`` (a rejected change)
+    puts the value in force back in the box."""
+    box = v.TextField(label=label, v_model=value, hide_details="auto")
+
+    def submit(widget, event, data):
+        if widget.v_model != value:
+            state.change(lambda s: s.with_run(field, whole_number(widget.v_model)))
+
+    v.use_event(box, "keyup.enter", submit)
+    v.use_event(box, "focusout", submit)
+
+    def show_value_in_force():
+        solara.get_widget(box).v_model = value
+
+    solara.use_effect(show_value_in_force, dependencies=[revision, value])
 
 
 @solara.component
@@ -54,14 +73,14 @@ def Controls():
     current = state.settings.value
     # A fixed width: the sidebar otherwise grows with its widest line and covers the page.
     with solara.Column(gap="10px", style={"width": "376px", "max-width": "376px"}):
-        solara.Select("Scenario preset", values=list(PRESETS), value=current.preset, dense=True,
-                      on_value=lambda name: state.change(lambda s: s.with_preset(name)))
-        changed = ", ".join(current.changed_levers) or "none"
+        PresetPicker(current.preset, lambda name: state.change(lambda s: s.with_preset(name)))
+        changed = ", ".join(lever_label(name) for name in current.changed_levers) or "none"
         solara.Text(f"Changed from the preset: {changed}", classes=["tsim-explain"])  # always there: a
         # line that came and went would shift the widgets below and close the open lever groups
         RunSize()
         RunButtons()
         solara.Text("Levers (changing one restarts the run)", classes=["tsim-section"])
         LeverPanel(current.policy, START_YEAR, START_YEAR + current.years,
-                   lambda name, value: state.change(lambda s: s.with_lever(name, value)))
+                   lambda name, value: state.change(lambda s: s.with_lever(name, value)),
+                   revision=state.rejections.value)
         ExportPanel()

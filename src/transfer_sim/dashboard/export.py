@@ -38,8 +38,10 @@ def figure_png(fig: go.Figure) -> bytes:
 
 
 def table_csv(snapshot: Snapshot, name: str) -> str:
-    """One tidy table of the snapshot as CSV text."""
-    return snapshot.tables()[name].to_csv(index=False)
+    """One tidy table of the snapshot as CSV text; a negative zero is written as 0.0."""
+    table = snapshot.tables()[name]
+    unsigned_zeros = {column: table[column] + 0.0 for column in table.select_dtypes("float").columns}
+    return table.assign(**unsigned_zeros).to_csv(index=False)
 
 
 def tables_zip(snapshot: Snapshot) -> bytes:

@@ -1,4 +1,4 @@
-"""One input per policy lever, chosen by the lever's kind, with its one-line explanation.
+"""One input per policy lever, chosen by the lever's kind, with its explanation.
 
 A region or sector list left at its default is stored as ``None`` (the policy's own
 default, resolved by :func:`transfer_sim.levers.resolve`), so choosing the default set
@@ -16,8 +16,8 @@ import solara
 
 from ..geography import Geography
 from ..levers import CHINA_BARRIER, PolicyArrays, resolve
-from ..policy import Policy
-from ..sectors import SECTORS, sector_table
+from ..policy import Policy, lever_label
+from ..sectors import SECTORS, sector_labels, sector_table
 from .settings import LeverSpec
 from .widgets import CommitSlider
 
@@ -36,10 +36,6 @@ def members(name: str, value) -> list[str]:
     return [n for n, on in zip(names, mask) if on]
 
 
-def title(name: str) -> str:
-    return name.replace("_", " ").capitalize()
-
-
 def slider_step(low: float, high: float) -> float:
     """A round step giving about a hundred positions between the limits."""
     return 10 ** math.floor(math.log10((high - low) / 100))
@@ -47,7 +43,7 @@ def slider_step(low: float, high: float) -> float:
 
 @solara.component
 def Explanation(text: str, detail: str = ""):
-    """A one-line grey explanation; the full text shows on hover."""
+    """A grey explanation, wrapped to the sidebar's width; ``detail`` shows on hover."""
     v.Html(tag="div", children=[text], attributes={"title": detail or text}, class_="tsim-explain")
 
 
@@ -62,21 +58,21 @@ def LeverInput(spec: LeverSpec, policy: Policy, on_change: Callable[[str, object
     with solara.Column(gap="0px", classes=["tsim-lever"]):
         if spec.kind in ("float", "int"):
             shown = CHINA_BARRIER if value is None else value
-            solara.Text(f"{title(spec.name)}: {shown:g} ({spec.unit})", classes=["tsim-lever-title"])
+            solara.Text(f"{lever_label(spec.name)}: {shown:g} ({spec.unit})", classes=["tsim-lever-title"])
             step = 1 if spec.kind == "int" else slider_step(spec.low, spec.high)
             CommitSlider(shown, spec.low, spec.high, step, changed)
         elif spec.kind == "bool":
-            solara.Switch(label=f"{title(spec.name)} ({spec.unit})", value=value, on_value=changed)
+            solara.Switch(label=f"{lever_label(spec.name)} ({spec.unit})", value=value, on_value=changed)
         elif spec.kind in ("regions", "sectors"):
-            everything = list(SECTORS) if spec.kind == "sectors" else list(Geography.china().names)
+            named = sector_labels() if spec.kind == "sectors" else {n: n for n in Geography.china().names}
             default = members(spec.name, None)
 
-            def chosen(names):
-                picked = [n for n in everything if n in names]  # keep the list's own order
+            def chosen(labels):
+                picked = [key for key in named if named[key] in labels]  # keep the list's own order
                 changed(None if picked == default and spec.default is None else picked)
 
-            solara.SelectMultiple(title(spec.name), values=members(spec.name, value), all_values=everything,
-                                  on_value=chosen, dense=True)
+            solara.SelectMultiple(lever_label(spec.name), values=[named[n] for n in members(spec.name, value)],
+                                  all_values=list(named.values()), on_value=chosen, dense=True)
         elif spec.kind == "region_rates":
             RegionRates(value, changed)
         Explanation(spec.mechanism, f"{spec.mechanism}. Seed: “{spec.seed}”")
@@ -84,11 +80,25 @@ def LeverInput(spec: LeverSpec, policy: Policy, on_change: Callable[[str, object
 
 @solara.component
 def RegionRates(rates: dict[str, float], on_change: Callable[[dict[str, float]], None]):
-    """One rate paid in the chosen regions (the policy allows a rate per region)."""
-    rate = max(rates.values(), default=0.0)
-    regions = list(rates)
+    """One rate paid in the chosen regions (the policy allows a rate per region).
 
-    solara.Text(f"{title('profit_subsidy')}: {rate:g} (share of operating profit)", classes=["tsim-lever-title"])
-    CommitSlider(rate, 0.0, 1.0, 0.01, lambda r: on_change({name: r for name in regions}))
+    With no region chosen the policy holds no rate, so the slider's value waits here, said so,
+    until regions are chosen.
+    """
+    waiting, set_waiting = solara.use_state(0.0)
+    regions = list(rates)
+    rate = max(rates.values()) if rates else waiting
+
+    def set_rate(new: float) -> None:
+        set_waiting(new)
+        if regions:
+            on_change({name: new for name in regions})
+
+    solara.Text(f"{lever_label('profit_subsidy')}: {rate:g} (share of operating profit)",
+                classes=["tsim-lever-title"])
+    CommitSlider(rate, 0.0, 1.0, 0.01, set_rate)
     solara.SelectMultiple("in the regions", values=regions, all_values=list(Geography.china().names),
                           on_value=lambda names: on_change({name: rate for name in names}), dense=True)
+    if not regions and rate > 0:
+        solara.Text(f"Not paid yet: choose the regions that pay {rate:g} of operating profit.",
+                    classes=["tsim-warning"])

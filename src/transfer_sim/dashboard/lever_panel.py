@@ -14,8 +14,13 @@ from .shock_inputs import ShockInputs
 
 
 @solara.component
-def LeverPanel(policy: Policy, first_year: int, last_year: int, on_lever: Callable[[str, object], None]):
-    """One collapsible group per measure; ``on_lever(name, value)`` receives each change."""
+def LeverPanel(policy: Policy, first_year: int, last_year: int, on_lever: Callable[[str, object], None],
+               revision: int = 0):
+    """One collapsible group per measure; ``on_lever(name, value)`` receives each change.
+
+    A new ``revision`` redraws every input from ``policy``: after a rejected change, an input
+    shows the value in force again instead of the one typed or picked.
+    """
     opened, set_opened = solara.use_state([])  # which groups are open, kept across restarts
     with v.ExpansionPanels(v_model=opened, on_v_model=set_opened, multiple=True, accordion=True,
                            class_="tsim-levers"):
@@ -27,6 +32,6 @@ def LeverPanel(policy: Policy, first_year: int, last_year: int, on_lever: Callab
                     for spec in specs:
                         if spec.kind == "shocks":
                             ShockInputs(policy.shocks, first_year, last_year,
-                                        lambda shocks: on_lever("shocks", shocks))
+                                        lambda shocks: on_lever("shocks", shocks)).key(f"shocks-{revision}")
                         else:
-                            LeverInput(spec, policy, on_lever)
+                            LeverInput(spec, policy, on_lever).key(f"{spec.name}-{revision}")

@@ -33,11 +33,8 @@ def chromium() -> str | None:
 
 
 def chromium_args() -> list[str]:
-    """Software WebGL for the MapLibre map; no sandbox when running as root."""
-    args = ["--use-angle=swiftshader", "--enable-unsafe-swiftshader"]
-    if os.geteuid() == 0:
-        args.append("--no-sandbox")
-    return args
+    """No sandbox when running as root (the charts need no WebGL)."""
+    return ["--no-sandbox"] if os.geteuid() == 0 else []
 
 
 @contextlib.contextmanager

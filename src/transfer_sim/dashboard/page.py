@@ -5,20 +5,24 @@ from __future__ import annotations
 import solara
 import solara.lab
 
-from . import state
+from . import solara_server, state
 from .about_panel import AboutPanel
 from .compare_panel import ComparePanel
 from .controls import Controls
 from .flows_panel import FlowsPanel
 from .map_panel import MapPanel
+from .narrow_screen import CloseSidebarOnNarrowScreen
 from .sectors_panel import SectorsPanel
 from .status import Status
 from .theory_panel import TheoryPanel
 from .trends_panel import TrendsPanel
 
+solara_server.configure()
+
 STYLE = """
 .tsim-year { font-size: 1.35rem; font-weight: 600; margin-right: 12px; }
-.tsim-explain { font-size: 0.78rem; color: #666; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+.tsim-explain { font-size: 0.78rem; color: #666; white-space: normal; overflow-wrap: anywhere; }
+.tsim-warning { font-size: 0.78rem; color: #a15c00; white-space: normal; }
 .tsim-section { font-weight: 600; margin-top: 6px; }
 .tsim-lever { padding: 4px 0 8px 0; border-bottom: 1px solid #eee; }
 .tsim-lever-title { font-size: 0.85rem; }
@@ -45,6 +49,7 @@ def Page():
     solara.use_effect(state.reset, dependencies=[])  # the session's first model, in the background
     with solara.Sidebar():
         Controls()
+    CloseSidebarOnNarrowScreen()
     Status()
     with solara.lab.Tabs(lazy=True):  # only the visible tab is drawn, so a snapshot redraws one tab
         with solara.lab.Tab("Map"):

@@ -13,6 +13,8 @@ from .lever_inputs import Explanation
 from .widgets import CommitSlider
 
 KINDS: tuple[str, ...] = typing.get_args(Shock.model_fields["kind"].annotation)
+#: Where a regional disaster strikes when switched on, until other regions are chosen below it.
+FIRST_DISASTER_REGIONS = ["Henan"]
 _KIND_TEXT = dict(part.split(": ", 1) for part in Shock.model_fields["kind"].description.split("; "))
 
 
@@ -30,6 +32,8 @@ def ShockInputs(shocks: list[Shock], first_year: int, last_year: int,
         shock = by_kind.get(kind)
         with solara.Column(gap="0px", classes=["tsim-lever"]):
             default = {"kind": kind, "year": min(first_year + 3, last_year)}
+            if kind == "regional_disaster":
+                default["regions"] = FIRST_DISASTER_REGIONS
             solara.Switch(label=kind.replace("_", " "), value=shock is not None,
                           on_value=lambda on, kind=kind, default=default: put(kind, default if on else None))
             Explanation(_KIND_TEXT[kind])

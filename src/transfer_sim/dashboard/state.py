@@ -2,8 +2,10 @@
 
 Module-level ``solara.reactive`` values and ``solara.lab.task`` objects hold one value
 per browser session (virtual kernel), so two sessions never share a model. The task
-runs in a thread, steps the model under its lock, and publishes a snapshot at most every
-:data:`PUBLISH_INTERVAL` seconds and at the end, so the page stays responsive.
+runs in a thread, steps the model under its lock, and publishes a snapshot after every
+year. Before it starts a year it waits (a little) for the browser to report the last
+published one, so the model is never more than the year in progress ahead of what the
+page shows, and Stop ends the run at the next year.
 """
 
 from __future__ import annotations
@@ -16,12 +18,14 @@ import solara.lab
 from .session import Simulation, Snapshot
 from .settings import Settings, SettingsError, readable
 
-#: Seconds between published snapshots during a run (publishing, not stepping, is the cost).
-PUBLISH_INTERVAL = 0.25
-
 settings = solara.reactive(Settings())
 snapshot: solara.Reactive[Snapshot | None] = solara.reactive(None)
 message = solara.reactive("")  # a readable problem with the last input or run, shown in the page
+rejections = solara.reactive(0)  # changes rejected so far: inputs redraw from the settings in force
+#: The last simulated year the browser reported it has received; None until a browser reports.
+shown_year: solara.Reactive[int | None] = solara.reactive(None)
+#: The longest wait for the browser before a year (a hidden or closed tab reports late or never).
+PAGE_WAIT = 2.0
 _simulation: solara.Reactive[Simulation | None] = solara.reactive(None)
 
 
@@ -37,7 +41,8 @@ def advance(simulation: Simulation, wanted: Settings, years: int | None, restart
     """Bring the session's model to ``wanted`` (restarting if asked or needed), then step it.
 
     ``years`` None runs to the last year. A newer call or Stop ends the loop after the
-    current year; the lock makes the newer call wait for that year to finish.
+    current year; the lock makes the newer call wait for that year to finish. Settings the
+    model rejects are explained, and the settings go back to those of the model in force.
     """
     with simulation.lock:
         try:
@@ -46,20 +51,31 @@ def advance(simulation: Simulation, wanted: Settings, years: int | None, restart
                 snapshot.set(simulation.snapshot())
         except ValueError as error:
             message.set(f"The model cannot start with these settings: {readable(error)}")
+            if simulation.settings is not None:
+                settings.set(simulation.settings)  # the inputs follow the settings back
+            else:
+                rejections.set(rejections.value + 1)
             return
         todo = simulation.remaining if years is None else min(years, simulation.remaining)
-        published = time.monotonic()
         for done in range(1, todo + 1):
+            wait_for_page(simulation.model.year)
             if not advance.is_current():
                 break
             simulation.step()
             advance.progress = 100 * done / todo
-            if done == todo or time.monotonic() - published >= PUBLISH_INTERVAL:
-                snapshot.set(simulation.snapshot())
-                published = time.monotonic()
-        else:
-            return  # the last year was published in the loop
-        snapshot.set(simulation.snapshot())  # stopped early: show where it stopped
+            snapshot.set(simulation.snapshot())
+
+
+def year_shown(year: int) -> None:
+    shown_year.set(year)
+
+
+def wait_for_page(year: int) -> None:
+    """Return once the browser has reported ``year`` (or at once without a browser)."""
+    deadline = time.monotonic() + PAGE_WAIT
+    while (shown_year.value is not None and shown_year.value != year and time.monotonic() < deadline
+           and advance.is_current()):
+        time.sleep(0.01)
 
 
 def change(update) -> None:
@@ -68,6 +84,7 @@ def change(update) -> None:
         new = update(settings.value)
     except SettingsError as error:
         message.set(str(error))
+        rejections.set(rejections.value + 1)
         return
     message.set("")
     settings.set(new)

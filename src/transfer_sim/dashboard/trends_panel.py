@@ -11,13 +11,14 @@ from .session import Snapshot
 
 @solara.component
 def TrendsPanel(snap: Snapshot):
-    """Shares full width; inequality, firm dynamics and fiscal cost side by side below."""
+    """Shares full width; inequality, firm dynamics and fiscal cost below, three side by side only
+    on the widest screens, so no chart is too narrow for its title."""
     shares = use_plot(lambda: viz.macro_share_figure(snap.regions), [snap])
     inequality = use_plot(lambda: viz.inequality_figure(snap.summary), [snap])
     activity = use_plot(lambda: viz.activity_figure(snap.summary), [snap])
     fiscal = use_plot(lambda: viz.fiscal_figure(snap.fiscal), [snap])
     FigureCard(shares, "macro-shares")
-    with solara.ColumnsResponsive(12, large=4):
+    with solara.ColumnsResponsive(12, large=6, xlarge=4):
         FigureCard(inequality, "inequality")
         FigureCard(activity, "relocations-entries-exits")
         FigureCard(fiscal, "fiscal-cost")
