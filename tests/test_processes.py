@@ -7,7 +7,7 @@ import pytest
 
 import transfer_sim as ts
 from transfer_sim.levers import resolve
-from transfer_sim.population import FirmPopulation
+from transfer_sim.population import NO_WINDOW, FirmPopulation
 from transfer_sim.processes import demography, environment, labour_market, relocation
 from transfer_sim.sectors import sector_table
 from transfer_sim.state import Calibration, Earnings, LocationUtility, Markets, RegionState, YearDraws
@@ -202,3 +202,22 @@ def test_nest_investment_matures_into_land_and_infrastructure():
     assert regions.land_cap[~nest] == pytest.approx(headroom)
     gain = PARAMS.infrastructure_gain * (1 - np.exp(-100 / PARAMS.infrastructure_scale_bn))
     assert regions.infrastructure[nest] == pytest.approx(gain) and len(pipeline) == 2
+
+
+def test_a_mover_opens_a_newcomer_window_once_until_it_has_run_out():
+    firms = FirmPopulation(1, 2)
+    firms.add(2025, np.zeros(2, int), np.zeros(2, int), np.ones(2), np.ones(2), np.ones(2), newcomers=False)
+    firms.add(2026, np.zeros(1, int), np.zeros(1, int), np.ones(1), np.ones(1), np.ones(1))  # an entrant
+    assert firms.newcomer_since.tolist()[:2] == [NO_WINDOW, NO_WINDOW] and firms.newcomer_since[2] == 2026
+    firms.relocate(2027, np.array([0, 2]), np.array([1, 1]), window=5)
+    # the incumbent opens a window; the entrant's own window (2026-2030) still runs: no second one
+    assert firms.newcomer_since.tolist() == [2027, NO_WINDOW, 2026]
+    firms.relocate(2031, np.array([2]), np.array([0]), window=5)
+    assert firms.newcomer_since[2] == 2031  # its window ran out in 2030: a new one
+
+
+def test_the_nest_subsidy_pays_newcomers_only_and_grows_as_they_arrive():
+    model = ts.TransferModel(policy=ts.Policy(nest_subsidy=0.1), n_firms=3000, seed=1).run(6)
+    cost = model.results.fiscal.query("lever == 'nest_subsidy'").set_index("year")["cost"]
+    # no first-year windfall: this year's entrants are paid from next year, and more arrive every year
+    assert cost.loc[2026] == 0.0 < cost.loc[2027] < cost.loc[2028] < cost.loc[2029] < cost.loc[2030]

@@ -20,11 +20,16 @@ _COLUMNS = {
     "land": np.float64,  # hectares of industrial land
     "birth_year": np.int16,
     "arrival_year": np.int16,  # year the firm arrived in its current region
+    "newcomer_since": np.int16,  # first year of its newcomer-subsidy window; NO_WINDOW for incumbents
     "moves": np.int16,
     "loss_years": np.int16,  # consecutive years with an operating loss
     "profit": np.float64,  # last year's operating profit, bn CNY
     "revenue": np.float64,  # last year's revenue (output), bn CNY
 }
+
+
+#: ``newcomer_since`` of a firm that has no newcomer window: the start year's incumbents
+NO_WINDOW = np.iinfo(np.int16).min
 
 
 class FirmPopulation:
@@ -48,8 +53,9 @@ class FirmPopulation:
             raise AttributeError(name)
         return data[name][: self.count]
 
-    def add(self, year: int, sector, region, size, labour, land) -> np.ndarray:
-        """Append new firms; returns their ids."""
+    def add(self, year: int, sector, region, size, labour, land, newcomers: bool = True) -> np.ndarray:
+        """Append new firms; returns their ids. Entrants are newcomers; the start year's firms
+        (``newcomers=False``) are incumbents without a newcomer window."""
         n = len(sector)
         self._reserve(self.count + n)
         new = slice(self.count, self.count + n)
@@ -59,8 +65,10 @@ class FirmPopulation:
         self.count += n
         self.next_id += n
         values = {"id": ids, "sector": sector, "region": region, "origin": region, "size": size,
-                  "labour": labour, "land": land, "birth_year": year, "arrival_year": year,
+                  "labour": labour, "land": land, "birth_year": year, "arrival_year": year, "newcomer_since": year,
                   "cell": np.asarray(sector) * self.n_regions + np.asarray(region)}
+        if not newcomers:
+            values["newcomer_since"] = NO_WINDOW
         for name, column in self._data.items():
             column[new] = values.get(name, 0)
         return ids
@@ -83,8 +91,15 @@ class FirmPopulation:
         self.count = remaining
         return holes, tail
 
-    def relocate(self, year: int, positions: np.ndarray, destinations: np.ndarray) -> None:
-        """Move firms (with their jobs and land) and log the moves."""
+    def relocate(self, year: int, positions: np.ndarray, destinations: np.ndarray, window: int) -> None:
+        """Move firms (with their jobs and land) and log the moves.
+
+        A mover opens a new newcomer window of ``window`` years unless its last one is still
+        running: moving on does not earn a second subsidy.
+        """
+        since = self.newcomer_since[positions]
+        fresh = (since == NO_WINDOW) | (year - since.astype(int) >= window)
+        self.newcomer_since[positions] = np.where(fresh, year, since)
         self._log.append(np.column_stack([np.full(positions.size, year), self.id[positions],
                                           self.region[positions], destinations]))
         self.region[positions] = destinations

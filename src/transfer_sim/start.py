@@ -47,7 +47,7 @@ def calibrated_china(rng: np.random.Generator, geography: Geography, sectors: Se
         infrastructure=np.zeros(n), export_access=export_access,
     )
     firms = FirmPopulation(sectors.count, n, capacity=int(n_firms * 1.5))
-    firms.add(year, sector, region, size, np.zeros(n_firms), np.zeros(n_firms))
+    firms.add(year, sector, region, size, np.zeros(n_firms), np.zeros(n_firms), newcomers=False)
     unknown = np.zeros((sectors.count, n))
     calibration = Calibration(
         markets=markets, labour_unit=unknown, land_unit=unknown, location_constants=unknown,
@@ -104,7 +104,8 @@ def even_start(rng: np.random.Generator, geography: Geography, sectors: SectorTa
     geo, n = geography, geography.n
     region = np.repeat(np.arange(n), cal.apportion(n_firms, np.ones(n), minimum=0))
     firms = FirmPopulation(sectors.count, n, capacity=int(n_firms * 1.5))
-    firms.add(year, np.zeros(n_firms, int), region, np.ones(n_firms), np.zeros(n_firms), np.zeros(n_firms))
+    firms.add(year, np.zeros(n_firms, int), region, np.ones(n_firms), np.zeros(n_firms), np.zeros(n_firms),
+              newcomers=False)
     regions = RegionState(
         population=geo.population.copy(), wage=np.zeros(n), rent=np.zeros(n), land_cap=np.full(n, np.inf),
         innovation=np.ones(n), productivity=np.ones(n), demand_share=geo.gdp_share.copy(),

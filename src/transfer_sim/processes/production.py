@@ -22,7 +22,7 @@ from ..economics import market_access, price_index
 from ..levers import PolicyArrays
 from ..params import SIGMA, EconomyParams
 from ..policy import Policy
-from ..population import FirmPopulation
+from ..population import NO_WINDOW, FirmPopulation
 from ..sectors import SectorTable
 from ..state import Calibration, Earnings, Environment, RegionState
 
@@ -67,7 +67,8 @@ def earn(env: Environment, firms: FirmPopulation, sectors: SectorTable, regions:
 
 @dataclass(frozen=True)
 class NewcomerSubsidy:
-    """The nest-building subsidy: a share of profit for firms that arrived fewer than ``years`` ago."""
+    """The nest-building subsidy: a share of profit for firms within ``years`` of the start of their
+    newcomer window (entry, or a move that is not a hop within the last window)."""
 
     rate: np.ndarray  # per region
     year: int
@@ -78,7 +79,8 @@ class NewcomerSubsidy:
         return bool(self.rate.any())
 
     def rates(self, firms: FirmPopulation) -> np.ndarray:
-        return self.rate[firms.region] * ((self.year - firms.arrival_year) < self.years)
+        since = firms.newcomer_since.astype(int)
+        return self.rate[firms.region] * ((since != NO_WINDOW) & (self.year - since < self.years))
 
 
 def firm_profits(firms: FirmPopulation, regions: RegionState, unit_revenue, unit_gross, lever_rates, newcomer,

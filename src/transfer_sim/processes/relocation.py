@@ -75,5 +75,5 @@ def relocate(firms: FirmPopulation, utility: LocationUtility, draw: np.ndarray, 
     accepted = ration_by_capacity(destination, firms.land[positions], land_free(firms, land_cap), draw[positions])
     positions, destination = positions[accepted], destination[accepted]
     origins = firms.region[positions].astype(np.intp)
-    firms.relocate(year, positions, destination)
+    firms.relocate(year, positions, destination, params.newcomer_years)
     return np.column_stack([origins, destination, firms.labour[positions]])
