@@ -14,6 +14,7 @@ from typing import Literal, NamedTuple
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from .geography import CHINA_EUROPE_EXPRESS, LAND_SEA_CORRIDOR
 from .sectors import SECTORS
 
 #: Levers that name regions (lists of provinces).
@@ -321,6 +322,15 @@ PRESETS: dict[str, dict] = {
         "ecological_zones": ["Tibet", "Qinghai"],
     },
 }
+
+
+#: The lever that keeps each freight corridor running (names as in ``geography``'s corridor data).
+CORRIDOR_LEVERS = {CHINA_EUROPE_EXPRESS: "china_europe_express", LAND_SEA_CORRIDOR: "land_sea_corridor"}
+
+
+def switched_on_corridors(policy: Policy) -> list[str]:
+    """The corridors whose lever keeps them running."""
+    return [name for name, lever in CORRIDOR_LEVERS.items() if getattr(policy, lever)]
 
 
 def lever_label(name: str) -> str:

@@ -229,7 +229,8 @@ class Results:
         by_macro = self.regions.groupby(["year", "macro_region"])["value_added"].sum().unstack("macro_region")
         total = by_macro.sum(axis=1)
         shares = by_macro.div(total.where(total > 0), axis=0).fillna(0.0) * 100
-        table = shares[[m for m in self.macro_region_order if m in shares]].add_prefix("VA ").add_suffix(" %")
+        in_order = list(dict.fromkeys(self.macro_regions))  # as the geography lists them
+        table = shares[in_order].add_prefix("VA ").add_suffix(" %")
         summary = self.summary.set_index("year")
         table["Theil"] = summary["theil_total"]
         for column in ("relocations", "entries", "exits"):
@@ -237,10 +238,6 @@ class Results:
         table["fiscal bn"] = summary["fiscal_cost"]
         table.columns.name = None
         return table.round(3)
-
-    @property
-    def macro_region_order(self) -> list[str]:
-        return list(dict.fromkeys(self.macro_regions))
 
     def over_budget(self, budget_pct_gdp: float) -> str | None:
         """A sentence naming the years whose net fiscal cost exceeds the budget (% of GDP), or None."""

@@ -8,16 +8,14 @@ import pandas as pd
 import solara
 
 from .. import province_map as pm
-from ..geography import CHINA_EUROPE_EXPRESS, LAND_SEA_CORRIDOR, Geography
-from ..policy import Policy
+from ..geography import Geography
+from ..policy import Policy, switched_on_corridors
 from ..sectors import SECTORS, sector_labels
 from .figure_card import FigureCard, use_plot
 from .session import Snapshot
 from .widgets import YearSlider, use_year
 
 FLOW_ARROWS = 10
-#: The lever that keeps each corridor running.
-CORRIDOR_LEVERS = {CHINA_EUROPE_EXPRESS: "china_europe_express", LAND_SEA_CORRIDOR: "land_sea_corridor"}
 
 
 @cache
@@ -30,8 +28,7 @@ def capitals() -> pd.DataFrame:
 def open_corridors(policy: Policy) -> pd.DataFrame:
     """The rows of the corridor table for the corridors the policy keeps running."""
     table = pm.corridor_table()
-    running = [name for name, lever in CORRIDOR_LEVERS.items() if getattr(policy, lever)]
-    return table[table["corridor"].isin(running)]
+    return table[table["corridor"].isin(switched_on_corridors(policy))]
 
 
 def metric_label(metric: str, sector: str) -> str:

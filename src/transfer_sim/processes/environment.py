@@ -8,10 +8,10 @@ from dataclasses import replace
 import numpy as np
 
 from ..economics import spending
-from ..geography import CHINA_EUROPE_EXPRESS, LAND_SEA_CORRIDOR, Geography
+from ..geography import Geography
 from ..levers import PolicyArrays
 from ..params import EconomyParams
-from ..policy import Policy, Shock
+from ..policy import Policy, Shock, switched_on_corridors
 from ..population import FirmPopulation
 from ..sectors import SectorTable
 from ..state import Calibration, Environment, RegionState
@@ -44,11 +44,7 @@ def external_phi(geography: Geography, params: EconomyParams, levers: PolicyArra
                  corridors_running: bool, port_access: float = 1.0) -> np.ndarray:
     """(R, M) freeness to the markets abroad over each region's best open route."""
     policy = levers.policy
-    open_corridors = set()
-    if corridors_running and policy.china_europe_express:
-        open_corridors.add(CHINA_EUROPE_EXPRESS)
-    if corridors_running and policy.land_sea_corridor:
-        open_corridors.add(LAND_SEA_CORRIDOR)
+    open_corridors = set(switched_on_corridors(policy)) if corridors_running else set()
     return external_freeness(
         geography.routes, geography.n, params.trade_costs,
         open_corridors=open_corridors, corridor_capacity=policy.corridor_capacity,

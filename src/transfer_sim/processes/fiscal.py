@@ -8,9 +8,9 @@ as the cage fee, is a negative cost. Unit costs: :class:`transfer_sim.params.Fis
 
 from __future__ import annotations
 
-from ..geography import CHINA_EUROPE_EXPRESS, LAND_SEA_CORRIDOR
 from ..levers import PolicyArrays
 from ..params import FiscalCosts
+from ..policy import switched_on_corridors
 
 #: Who pays: the central government (national programmes, transfers) or the local governments
 #: (their own investment attraction and the eastern provinces' upgrading).
@@ -33,8 +33,7 @@ def programme_costs(levers: PolicyArrays, costs: FiscalCosts, *, elapsed: int,
     policy, book = levers.policy, {}
     if elapsed > 0 and policy.nest_investment > 0:
         book["nest_investment"] = policy.nest_investment * float(levers.nest_regions.sum())
-    running = [name for name, on in ((CHINA_EUROPE_EXPRESS, policy.china_europe_express),
-                                     (LAND_SEA_CORRIDOR, policy.land_sea_corridor)) if on and corridors_running]
+    running = switched_on_corridors(policy) if corridors_running else []
     if policy.corridor_discount > 0 and running:
         bill = sum(costs.corridor_freight_bn[name] for name in running)
         book["corridor_discount"] = policy.corridor_discount * policy.corridor_capacity * bill
