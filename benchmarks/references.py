@@ -32,6 +32,7 @@ class KernelInputs:
     size: np.ndarray
     labour: np.ndarray
     land: np.ndarray
+    capital: np.ndarray  # bn CNY at start-year prices
     phi: np.ndarray  # (R, R + M)
     spending: np.ndarray  # (K, R + M)
     foreign: np.ndarray  # (K, R + M)
@@ -40,6 +41,8 @@ class KernelInputs:
     rent: np.ndarray
     labour_unit: np.ndarray  # (K, R) technique of each region
     land_unit: np.ndarray
+    capital_unit: np.ndarray
+    capital_price: float
     constants: np.ndarray  # (K, R) location constants
     move_cost: np.ndarray  # (R, R)
     beta: float
@@ -55,10 +58,11 @@ def snapshot(model) -> KernelInputs:
     firms, env, p = model.firms, model.environment, model.params
     return KernelInputs(
         sector=firms.sector.astype(np.intp), region=firms.region.astype(np.intp),
-        size=firms.size.copy(), labour=firms.labour.copy(), land=firms.land.copy(),
+        size=firms.size.copy(), labour=firms.labour.copy(), land=firms.land.copy(), capital=firms.capital.copy(),
         phi=env.phi, spending=env.spending, foreign=env.foreign, efficiency=env.efficiency,
         wage=model.regions.wage, rent=model.regions.rent,
         labour_unit=model.calibration.labour_unit, land_unit=model.calibration.land_unit,
+        capital_unit=model.calibration.capital_unit, capital_price=env.capital_price,
         constants=model.calibration.location_constants,
         move_cost=move_cost(model.params, model.geography, env.barrier), beta=p.logit_beta,
         base_rate=p.relocation_rate, gap_rate=p.hazard_gap,
@@ -82,10 +86,12 @@ def bare_kernel(x: KernelInputs, draw: np.ndarray):
     shares = supply / np.maximum(supply.sum(axis=1, keepdims=True), 1e-300)
     spread = (1.0 / np.maximum((shares**2).sum(axis=1), 1e-300) - 1.0) / (n - 1.0)
     unit_variable = unit_revenue * (1.0 - x.penalty * spread)[:, None] / SIGMA
-    profit = x.size * unit_variable.ravel()[cell] - (x.wage[x.region] * x.labour + x.rent[x.region] * x.land) / CNY_PER_BN
+    profit = (x.size * unit_variable.ravel()[cell] - x.capital_price * x.capital
+              - (x.wage[x.region] * x.labour + x.rent[x.region] * x.land) / CNY_PER_BN)
 
     # value of a unit firm with region o's technique in region d, relative to the sector mean
-    fixed = (x.labour_unit[:, :, None] * x.wage + x.land_unit[:, :, None] * x.rent) / CNY_PER_BN
+    fixed = ((x.labour_unit[:, :, None] * x.wage + x.land_unit[:, :, None] * x.rent) / CNY_PER_BN
+             + x.capital_unit[:, :, None] * x.capital_price)
     weights = supply / x.efficiency
     mean = (weights * unit_variable).sum(axis=1) / weights.sum(axis=1)
     value = (unit_variable[:, None, :] - fixed) / mean[:, None, None]
@@ -107,10 +113,10 @@ def bare_kernel(x: KernelInputs, draw: np.ndarray):
 class PerAgentFirm(mesa.Agent):
     """A firm that decides for itself, one agent at a time."""
 
-    def __init__(self, model, row, sector, region, size, labour, land):
+    def __init__(self, model, row, sector, region, size, labour, land, capital):
         super().__init__(model)
         self.row, self.sector, self.region = row, sector, region
-        self.size, self.labour, self.land = size, labour, land
+        self.size, self.labour, self.land, self.capital = size, labour, land, capital
         self.profit = 0.0
         self.looked = False
         self.choice = region
@@ -119,10 +125,12 @@ class PerAgentFirm(mesa.Agent):
         m = self.model
         x = m.inputs
         unit_variable = m.unit_variable[self.sector]  # this sector's variable profit per unit size in each region
-        fixed_here = (x.wage[self.region] * self.labour + x.rent[self.region] * self.land) / CNY_PER_BN
+        fixed_here = ((x.wage[self.region] * self.labour + x.rent[self.region] * self.land) / CNY_PER_BN
+                      + x.capital_price * self.capital)
         self.profit = self.size * unit_variable[self.region] - fixed_here
-        fixed_unit = (x.labour_unit[self.sector, self.region] * x.wage
-                      + x.land_unit[self.sector, self.region] * x.rent) / CNY_PER_BN
+        fixed_unit = ((x.labour_unit[self.sector, self.region] * x.wage
+                       + x.land_unit[self.sector, self.region] * x.rent) / CNY_PER_BN
+                      + x.capital_unit[self.sector, self.region] * x.capital_price)
         value = (unit_variable - fixed_unit) / m.sector_mean[self.sector]
         utility = x.beta * value + x.constants[self.sector] - x.move_cost[self.region]
         weights = np.exp(utility - utility.max())
@@ -143,7 +151,7 @@ class PerAgentModel(mesa.Model):
         self.inputs, self.draw = inputs, draw
         for i in range(len(inputs.sector)):
             PerAgentFirm(self, i, int(inputs.sector[i]), int(inputs.region[i]), float(inputs.size[i]),
-                         float(inputs.labour[i]), float(inputs.land[i]))
+                         float(inputs.labour[i]), float(inputs.land[i]), float(inputs.capital[i]))
 
     def step(self):
         x = self.inputs

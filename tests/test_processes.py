@@ -10,7 +10,8 @@ from transfer_sim.levers import resolve
 from transfer_sim.population import NO_WINDOW, FirmPopulation
 from transfer_sim.processes import demography, environment, labour_market, relocation
 from transfer_sim.sectors import sector_table
-from transfer_sim.state import Calibration, Earnings, LocationUtility, Markets, RegionState, YearDraws
+from transfer_sim.accounts import RegionAccounts
+from transfer_sim.state import Calibration, CostShares, Earnings, LocationUtility, Markets, RegionState, YearDraws
 
 PARAMS = ts.EconomyParams()
 TWO = ts.Geography.abstract([0.5, 0.5], [[1, 0.5], [0.5, 1]])
@@ -40,31 +41,37 @@ def calibration(n_sectors=1, **changes) -> Calibration:
         migration_constants=np.zeros(2), start_margin=np.full(n_sectors, 0.1),
         start_industry_share=np.full(2, 0.5), start_population=np.array([100.0, 100.0]),
         start_wage=np.array([2.0, 1.0]), start_rent=np.ones(2), start_land_used=np.array([1.0, 5.0]),
-        start_demand_share=np.array([0.5, 0.5]), start_labour_demand=np.array([10.0, 50.0]))
+        start_demand_share=np.array([0.5, 0.5]), start_labour_demand=np.array([10.0, 50.0]),
+        costs=CostShares.none(n_sectors), capital_unit=np.zeros(k), start_accounts=RegionAccounts.industry_only(np.ones(2)),
+        start_sector_firms=np.full(n_sectors, 3.0), start_unit_variable=np.ones(n_sectors),
+        start_price_index=np.ones(n_sectors), cost_reference=(1.5, 1.0), industry_weight=1.0,
+        productivity=np.ones(2), market_access=np.ones(2))
     return Calibration(**{**values, **changes})
 
 
 def earnings(profit_cells, revenue_cells, value_added=(1.0, 1.0)) -> Earnings:
     cells = np.asarray(revenue_cells, float)
     return Earnings(profit=np.zeros(3), revenue_cells=cells, value_added_cells=np.array([value_added]),
-                    profit_cells=np.asarray(profit_cells, float), unit_revenue=cells, export_cells=0 * cells,
-                    export_markets=np.zeros((2, 4)), move_value=np.zeros((1, 2, 2)), entry_value=np.zeros((1, 2)), fiscal={})
+                    profit_cells=np.asarray(profit_cells, float), unit_revenue=cells, unit_gross=cells,
+                    export_cells=0 * cells, export_markets=np.zeros((2, 4)), price_index=np.ones_like(cells), move_value=np.zeros((1, 2, 2)), entry_value=np.zeros((1, 2)), fiscal={})
 
 
 # ------------------------------------------------------------------------------------ exit
 def test_exit_after_losses_or_by_chance():
     firms = three_firms()
     firms.loss_years[:] = [2, 0, 0]
-    exits, fate = demography.exit_firms(firms, np.array([-1.0, 2.0, 3.0]), np.array([0.5, 0.01, 0.9]), PARAMS)
+    firms.profit[:] = [-1.0, 2.0, 3.0]  # what they earned last year
+    exits = demography.exit_firms(firms, np.array([0.5, 0.01, 0.9]), PARAMS)
     # firm 0: third loss year in a row; firm 1: the death draw 0.01 < 0.03; firm 2 survives
     assert exits.tolist() == [1.0, 1.0]
-    assert firms.count == 1 and firms.id.tolist() == [2] and fate.tolist() == [0.9]
+    assert firms.count == 1 and firms.id.tolist() == [2]
 
 
 def test_a_profit_resets_the_loss_count():
     firms = three_firms()
     firms.loss_years[:] = [2, 2, 0]
-    exits, _ = demography.exit_firms(firms, np.array([1.0, -1.0, -1.0]), np.full(3, 0.5), PARAMS)
+    firms.profit[:] = [1.0, -1.0, -1.0]
+    exits = demography.exit_firms(firms, np.full(3, 0.5), PARAMS)
     assert exits.tolist() == [0.0, 1.0]  # firm 1's third loss year in a row
     assert firms.id.tolist() == [0, 2] and firms.loss_years.tolist() == [0, 1]
 
@@ -84,8 +91,8 @@ def test_entrants_get_the_local_technique_and_land_is_rationed():
     params = replace(PARAMS, entry_rate=1.0, entry_elasticity=0.0, size_dispersion=1e-9, scale_elasticity=1.0)
     c = calibration(labour_unit=np.array([[10.0, 30.0]]), land_unit=np.array([[1.0, 1.0]]))
     utility = LocationUtility(move=np.zeros((1, 2, 2)), entry=np.array([[0.0, -np.inf]]))  # all enter region 0
-    land_cap = np.array([2.5, 5.0])  # room for one entrant of one hectare... and a half
-    entries = demography.enter_firms(firms, earnings([[5.0, 5.0]], [[50.0, 50.0]]), utility, c, land_cap,
+    regions = region_state(land_cap=np.array([2.5, 5.0]))  # room for one entrant of one hectare... and a half
+    entries = demography.enter_firms(firms, earnings([[5.0, 5.0]], [[50.0, 50.0]]), utility, c, regions, 1.0,
                                      YearDraws(7, 2026), params)
     assert entries.tolist() == [1.0, 0.0]  # 3 would-be entrants (rate 1), land for one
     assert firms.count == 4 and firms.region[3] == 0 and firms.birth_year[3] == 2026
@@ -96,8 +103,33 @@ def test_no_entry_where_every_region_is_closed():
     firms = three_firms()
     utility = LocationUtility(move=np.zeros((1, 2, 2)), entry=np.full((1, 2), -np.inf))
     entries = demography.enter_firms(firms, earnings([[5.0, 5.0]], [[50.0, 50.0]]), utility, calibration(),
-                                     np.full(2, np.inf), YearDraws(7, 2026), replace(PARAMS, entry_rate=1.0))
+                                     region_state(), 1.0, YearDraws(7, 2026), replace(PARAMS, entry_rate=1.0))
     assert entries.tolist() == [0.0, 0.0] and firms.count == 3
+
+
+def test_an_entrant_that_would_lose_money_does_not_enter():
+    firms = three_firms()
+    params = replace(PARAMS, entry_rate=1.0, entry_elasticity=0.0, size_dispersion=1e-9, scale_elasticity=1.0)
+    utility = LocationUtility(move=np.zeros((1, 2, 2)), entry=np.array([[0.0, -np.inf]]))
+    # gross 0.5 per unit of size against fixed wages 2 x 10 workers / 1e9 and capital 1 bn: a loss
+    poor = replace(earnings([[5.0, 5.0]], [[50.0, 50.0]]), unit_gross=np.full((1, 2), 0.5))
+    c = calibration(capital_unit=np.ones((1, 2)))
+    entries = demography.enter_firms(firms, poor, utility, c, region_state(), 1.0, YearDraws(7, 2026), params)
+    assert entries.tolist() == [0.0, 0.0] and firms.count == 3
+    entries = demography.enter_firms(firms, poor, utility, c, region_state(), 0.1, YearDraws(7, 2026), params)
+    assert entries.tolist() == [3.0, 0.0]  # capital at a tenth of the price: each makes 0.4 bn
+
+
+def test_a_sector_that_has_vanished_can_come_back():
+    """Would-be entrants never fall below a share of the sector's start-year firms."""
+    firms = FirmPopulation(1, 2)  # no incumbents at all
+    params = replace(PARAMS, entry_rate=1.0, entry_elasticity=0.0, entry_pool_floor=0.5)
+    c = calibration(start_sector_firms=np.array([8.0]))
+    utility = LocationUtility(move=np.zeros((1, 2, 2)), entry=np.zeros((1, 2)))
+    assert demography.entry_pool(firms, c, params).tolist() == [4.0]
+    entries = demography.enter_firms(firms, earnings([[5.0, 5.0]], [[50.0, 50.0]]), utility, c, region_state(),
+                                     1.0, YearDraws(7, 2026), params)
+    assert entries.sum() == 4.0 and firms.count == 4
 
 
 # ------------------------------------------------------------------------------- upgrading
@@ -111,14 +143,17 @@ def test_upgrading_needs_a_draw_below_the_chance():
     assert upgrades == 1 and paid == 0.0  # no upgrade subsidy
     assert firms.sector.tolist() == [LOW, SECTORS.upgrade_to[LOW], SECTORS.index("frontier_tech")]
     assert firms.cell[1] == SECTORS.upgrade_to[LOW] * 2 + 1
+    # an upgrade raises the firm's productivity, not only its label
+    assert firms.size.tolist() == [1.0, params.upgrade_productivity_gain, 1.0]
 
 
-def test_this_years_entrants_do_not_upgrade():
+def test_a_firm_that_dies_this_year_does_not_upgrade():
     firms = three_firms(sector=(LOW, LOW, LOW), n_sectors=SECTORS.count)
     levers = resolve(ts.Policy(), TWO, SECTORS)
-    params = replace(PARAMS, upgrade_rate=1.0, death_rate=0.0)
-    upgrades, _ = demography.upgrade_firms(firms, np.zeros(2), upgrade_earnings(), SECTORS, levers, np.ones(2), params)
-    assert upgrades == 2 and firms.sector[2] == LOW
+    params = replace(PARAMS, upgrade_rate=1.0, death_rate=0.1)
+    fate = np.array([0.05, 0.5, 0.2])  # firm 0 dies by chance; the others survive and upgrade (chance 1)
+    upgrades, _ = demography.upgrade_firms(firms, fate, upgrade_earnings(), SECTORS, levers, np.ones(2), params)
+    assert upgrades == 2 and firms.sector[0] == LOW
 
 
 def test_the_upgrade_subsidy_pays_its_share_of_the_investment():
@@ -174,13 +209,13 @@ def test_wages_follow_labour_demand_and_rents_follow_land_use():
     params = replace(PARAMS, migration_rate=0.0, wage_elasticity=0.5, rent_elasticity=0.5, demand_linkage=0.5)
     firms = three_firms()  # labour 10 in region 0 and 50 in region 1; land 1 and 5
     c = calibration(start_labour_demand=np.array([5.0, 50.0]), start_land_used=np.array([1.0, 20.0]))
-    new = labour_market.clear(region_state(), firms, earnings([[0, 0]], [[1, 1]], value_added=(3.0, 1.0)), c,
-                              geography, params, growth_index=1.1)
+    new = labour_market.clear(region_state(), firms, earnings([[0, 0]], [[1, 1]]), c, geography, params,
+                              growth_index=1.1, gdp=np.array([3.0, 1.0]))
     # labour demand doubled in region 0: w = 2 x 1.1 x 2^0.5; unchanged in region 1: w = 1 x 1.1
     assert new.wage == pytest.approx([2 * 1.1 * 2**0.5, 1.1])
     # land used 1 of 1 and 5 of 20: rent = 1 x 1.1 x (5 / 20)^0.5 in region 1
     assert new.rent == pytest.approx([1.1, 1.1 * 0.5])
-    # demand: half the start share, half the share of value added (3 : 1)
+    # demand: half the start share, half the share of GDP (3 : 1)
     assert new.demand_share == pytest.approx([0.5 * 0.5 + 0.5 * 0.75, 0.5 * 0.5 + 0.5 * 0.25])
     assert new.population == pytest.approx([100.0, 100.0])
 
@@ -219,5 +254,6 @@ def test_a_mover_opens_a_newcomer_window_once_until_it_has_run_out():
 def test_the_nest_subsidy_pays_newcomers_only_and_grows_as_they_arrive():
     model = ts.TransferModel(policy=ts.Policy(nest_subsidy=0.1), n_firms=3000, seed=1).run(6)
     cost = model.results.fiscal.query("lever == 'nest_subsidy'").set_index("year")["cost"]
-    # no first-year windfall: this year's entrants are paid from next year, and more arrive every year
-    assert cost.loc[2026] == 0.0 < cost.loc[2027] < cost.loc[2028] < cost.loc[2029] < cost.loc[2030]
+    # no windfall for the start year's incumbents: only this year's entrants are paid, and more arrive every year
+    assert 0.0 < cost.loc[2026] < cost.loc[2027] < cost.loc[2028] < cost.loc[2029] < cost.loc[2030]
+    assert cost.loc[2026] < 0.3 * cost.loc[2030]

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import mesa
 
+from .processes.production import workers
+
 
 class Firm(mesa.Agent):
     """One firm: a view on its row in the model's :class:`FirmPopulation`."""
@@ -43,7 +45,10 @@ class Firm(mesa.Agent):
 
     @property
     def employment(self) -> float:
-        return float(self._get("labour"))
+        """Workers: the fixed workforce plus variable labour at the firm's last revenue."""
+        model = self.model
+        return float(workers(self._get("labour"), model.calibration.costs.variable_labour[self._get("sector")],
+                             self._get("revenue"), model.regions.wage[self._get("region")]))
 
     @property
     def land(self) -> float:

@@ -1,15 +1,28 @@
 """The start year: drawing the firm population and calibrating what is not observed.
 
-1. Firms per province are proportional to the province's GDP (largest remainders, at
-   least one firm each); each firm's sector is drawn from the national demand shares
-   tilted by a stylised macro-regional location quotient and, for innovative sectors, by
-   the province's innovation capacity; its size (a^(sigma-1)) is lognormal with mean 1.
-2. Region productivity A_r is solved so that every province's share of national value
-   added equals its GDP share in the data; total demand is scaled so that national
-   value added equals national GDP (bn CNY).
-3. Foreign competitors are sized so that China holds a fixed share of each external market.
-4. Labour and land requirements per unit of size are set from sector cost shares.
-5. Location constants (one per sector and region) are solved so that the start-year
+Firms are industry (see :mod:`transfer_sim.accounts`). The identifying assumption is free entry:
+in the start year a firm's operating margin is the same in every province, and its fixed costs
+are paid at local wages and rents. Revenue per firm then scales with the local fixed-cost level,
+so the number of firms in a province is its industrial value added over that level, and
+productivity is what, given market access and local unit costs, yields that revenue (the wage
+equation of new economic geography; Redding & Venables 2004). Productivity does not stand in
+for market access.
+
+1. Firms per province are proportional to industrial value added over the fixed-cost level
+   (largest remainders, at least one firm each); each firm's sector is drawn from the national
+   demand shares tilted by a stylised macro-regional location quotient and, for innovative
+   sectors, by the province's innovation capacity; its size (a^(sigma-1)) is lognormal with mean 1.
+2. Costs (:func:`cost_shares`): wages and rents enter the unit cost, so a firm's price is a
+   mark-up on unit cost over productivity; the national operating margin matches industrial
+   profits in the national accounts.
+3. Region productivity A_r (in units of a^(sigma-1)) is solved so that every province's share of
+   industrial value added equals the data (a small correction to the wage equation's value with
+   a finite number of firms); total demand is scaled so that industrial value added equals the
+   data, and foreign demand so that exports are the data's share of GDP. Where the geography has
+   no wage data (an abstract geography), productivity is 1 and market access alone sets output.
+4. Foreign competitors are sized so that China holds a fixed share of each external market.
+5. Labour, land and capital requirements per unit of size are set from sector cost shares.
+6. Location constants (one per sector and region) are solved so that the start-year
    distribution is the stationary distribution of relocation, entry and exit under the
    status-quo policy: the baseline is calm and every change comes from a lever or an
    endogenous force. Migration constants do the same for people.
@@ -23,10 +36,11 @@ from .economics import (
     logit_probabilities, market_access, price_index, relocation_hazard, spending, stationary_shares,
     transition_matrix,
 )
+from .params import SIGMA
 from .geography import EXTERNAL_MARKETS, MACRO_REGIONS, Geography
 from .params import EconomyParams
 from .sectors import SectorTable
-from .state import Markets
+from .state import CostShares, Markets
 
 CNY_PER_BN = 1e9
 BASE_LAND_RENT = 300_000.0  # CNY per hectare and year at the national mean density
@@ -65,9 +79,10 @@ def sector_weights(geography: Geography, sectors: SectorTable, innovation: np.nd
 
 
 def draw_firms(rng: np.random.Generator, geography: Geography, sectors: SectorTable, n_firms: int,
-               innovation: np.ndarray, params: EconomyParams):
-    """Initial (sector, region, size) of every firm; see the module docstring, step 1."""
-    counts = apportion(n_firms, geography.gdp)
+               innovation: np.ndarray, params: EconomyParams, weights: np.ndarray):
+    """Initial (sector, region, size) of every firm, firms per region in proportion to ``weights``;
+    see the module docstring, step 1."""
+    counts = apportion(n_firms, weights)
     region = np.repeat(np.arange(geography.n), counts)
     cdf = np.cumsum(sector_weights(geography, sectors, innovation), axis=0)[:, region]
     u = rng.random(n_firms)
@@ -96,79 +111,130 @@ def export_spending(sectors: SectorTable, sector_share: np.ndarray, params: Econ
     return domestic_total * tilt[:, None] * shares[None, :] / params.china_share_abroad
 
 
+def cost_shares(sectors: SectorTable, margin: float, markdown: np.ndarray | None = None) -> CostShares:
+    """Each sector's costs as shares of revenue, with an operating margin ``margin`` (step 2).
+
+    Value added = labour + land + capital + profit, with labour and land at the sector table's
+    shares of revenue and capital the rest. Variable cost is (sigma - 1) / sigma of revenue:
+    intermediate inputs (1 - value-added ratio) and the variable part of every factor; the rest
+    of each factor, in the same proportion for all three, is fixed:
+
+        variable part v = (va - 1/sigma) / (va - margin),   fixed costs = (1/sigma - margin) x revenue.
+
+    The unit-cost index's exponents are the variable labour and land shares of variable cost.
+    Where emerging sectors lose a ``markdown`` share of variable profit to redundant
+    construction, their fixed costs are smaller by as much, so every sector starts at the margin.
+    """
+    va, labour, land = sectors.value_added_ratio, sectors.labour_cost_share, sectors.land_cost_share
+    capital = va - labour - land - margin
+    if (capital < 0).any() or not 0 <= margin < 1.0 / SIGMA or (va <= 1.0 / SIGMA).any():
+        raise ValueError(f"the sector table's cost shares cannot give an operating margin of {margin:.3f} with "
+                         f"sigma = {SIGMA:g}: value added must exceed 1/sigma and labour + land + margin")
+    variable = (va - 1.0 / SIGMA) / (va - margin)
+    variable_cost = (SIGMA - 1.0) / SIGMA
+    fixed = (1 - variable) * ((1.0 - (0.0 if markdown is None else markdown)) / SIGMA - margin) / (1.0 / SIGMA - margin)
+    return CostShares(
+        labour_exponent=labour * variable / variable_cost, land_exponent=land * variable / variable_cost,
+        variable_labour=labour * variable, fixed_labour=labour * fixed, fixed_land=land * fixed,
+        fixed_capital=capital * fixed,
+    )
+
+
+def fixed_cost_level(costs: CostShares, sector_share: np.ndarray, wage: np.ndarray, rent: np.ndarray) -> np.ndarray:
+    """(R,) the price of a region's fixed costs relative to the national mean: a geometric mean of
+    wages and rents relative to their means (capital has one national price), weighted by the
+    fixed cost shares of the average sector."""
+    labour, land, capital = (float(sector_share @ share)
+                             for share in (costs.fixed_labour, costs.fixed_land, costs.fixed_capital))
+    total = labour + land + capital
+    return (wage / wage.mean()) ** (labour / total) * (rent / rent.mean()) ** (land / total)
+
+
 def calibrate_productivity(geography: Geography, sectors: SectorTable, size_sums: np.ndarray,
                            sector_factor: np.ndarray, phi: np.ndarray, phi_ext: np.ndarray,
-                           params: EconomyParams, export_target: np.ndarray | None = None,
+                           params: EconomyParams, *, industry: np.ndarray, exports_to_gdp: float | None,
+                           fit_productivity: bool = True, export_target: np.ndarray | None = None,
                            tolerance: float = 1e-10, max_iterations: int = 2000):
-    """Solve A_r so value-added shares equal GDP shares (module docstring, steps 2-3).
+    """Solve A_r so that shares of industrial value added equal ``industry``'s (module docstring, step 3).
 
-    Spending on each sector is its share of the drawn firms' sizes, so that no sector's
-    market is larger than its firms can fill. With ``export_target`` (each region's share of
-    exports, NaN where unknown) each region's access to markets abroad is solved jointly, so
-    that the known regions' shares of exports match as well: it stands for what freeness does
-    not show (ports' hinterlands, trading networks, foreign-invested exporters). Returns
-    (A, Markets, access); raises ValueError when the data cannot be met (too few firms: one
-    region then holds too much of a sector).
+    ``sector_factor`` (K, R) multiplies a firm's size besides A_r (innovation, unit costs).
+    Spending on each sector is its share of the drawn firms' sizes, so that no sector's market
+    is larger than its firms can fill; each region spends in proportion to its GDP. Foreign
+    demand is scaled so that exports are ``exports_to_gdp`` of GDP (None: as the parameters
+    set it, e.g. for a geography without markets abroad). With ``export_target`` (each
+    region's share of exports, NaN where unknown) each region's access to markets abroad is
+    solved jointly, so that the known regions' shares of exports match as well: it stands for what
+    freeness does not show (ports' hinterlands, trading networks, foreign-invested exporters).
+    Without ``fit_productivity`` A_r = 1. Returns (A, Markets, access); raises ValueError when
+    the data cannot be met (too few firms: one region then holds too much of a sector).
     """
-    target = geography.gdp_share
+    target = industry / industry.sum()
     goal = np.zeros(geography.n) if export_target is None else np.nan_to_num(np.asarray(export_target, float))
     fitted = goal > 0
     goal = goal / max(goal.sum(), 1e-300)
     sector_share = size_sums.sum(axis=1) / size_sums.sum()
     external = export_spending(sectors, sector_share, params, 1.0)
     cs = params.china_share_abroad
+    gdp = geography.gdp.sum()
 
-    def evaluate(productivity, access):
+    def evaluate(productivity, access, abroad):
         """Value added and exports per region at unit domestic demand, and the competitors abroad."""
         supply = size_sums * sector_factor * productivity[None, :]
         reach = phi_ext * access[:, None]
         phi_all = np.hstack([phi, reach])
         foreign = (supply @ reach) * (1 - cs) / cs
         prices = price_index(supply, phi_all, np.hstack([np.zeros_like(supply), foreign]))
-        demand = spending(sector_share, 1.0, target, external)
+        demand = spending(sector_share, 1.0, geography.gdp_share, external * abroad)
         value_added = (sectors.value_added_ratio[:, None] * supply * market_access(demand, prices, phi_all)).sum(axis=0)
-        abroad = slice(geography.n, None)
-        exports = (supply * market_access(demand[:, abroad], prices[:, abroad], reach)).sum(axis=0)
+        outside = slice(geography.n, None)
+        exports = (supply * market_access(demand[:, outside], prices[:, outside], reach)).sum(axis=0)
         return value_added, exports, foreign
 
-    productivity, access = np.ones(geography.n), np.ones(geography.n)
+    productivity, access, abroad = np.ones(geography.n), np.ones(geography.n), 1.0
     with np.errstate(all="ignore"):  # an infeasible start shows up as non-finite shares
         for _ in range(max_iterations):
-            value_added, exports, _ = evaluate(productivity, access)
+            value_added, exports, _ = evaluate(productivity, access, abroad)
             share = value_added / value_added.sum()
             exported = np.where(fitted, exports, 0.0)
             export_share = exported / exported.sum() if fitted.any() else exported
-            worst = max(np.max(np.abs(share - target)), np.max(np.abs(export_share - goal)))
+            export_ratio = exports.sum() * industry.sum() / value_added.sum() / gdp
+            export_gap = 0.0 if exports_to_gdp is None else abs(export_ratio / exports_to_gdp - 1.0)
+            worst = max(np.max(np.abs(share - target)) if fit_productivity else 0.0,
+                        np.max(np.abs(export_share - goal)), export_gap)
             if not np.isfinite(share).all() or worst < tolerance:
                 break
-            productivity = productivity * target / share
+            if fit_productivity:
+                productivity = productivity * target / share
             if fitted.any():
                 access[fitted] *= goal[fitted] / export_share[fitted]
                 access[fitted] /= np.exp(np.mean(np.log(access[fitted])))  # unfitted regions: average access
+            if exports_to_gdp is not None:
+                abroad *= exports_to_gdp / export_ratio
     if not (np.isfinite(share).all() and worst < tolerance):
-        raise ValueError(f"the start year cannot reproduce every province's GDP share with so few firms "
+        raise ValueError(f"the start year cannot reproduce every province's industrial output with so few firms "
                          f"({int(round(size_sums.sum()))} units of size); use more firms")
     productivity = productivity / np.exp(np.mean(np.log(productivity)))  # geometric mean 1
-    value_added, _, foreign = evaluate(productivity, access)
-    scale = geography.gdp.sum() / value_added.sum()
-    return productivity, Markets(domestic_total=scale, sector_share=sector_share, external=external * scale,
+    value_added, _, foreign = evaluate(productivity, access, abroad)
+    scale = industry.sum() / value_added.sum()
+    return productivity, Markets(domestic_total=scale, sector_share=sector_share, external=external * abroad * scale,
                                  foreign_supply=foreign), access
 
 
-def factor_requirements(unit_revenue: np.ndarray, wage: np.ndarray, rent: np.ndarray,
-                        sectors: SectorTable, params: EconomyParams) -> tuple[np.ndarray, np.ndarray]:
-    """Labour (workers) and land (ha) per unit of size^scale_elasticity, by sector and region.
+def factor_requirements(unit_revenue: np.ndarray, wage: np.ndarray, rent: np.ndarray, costs: CostShares,
+                        params: EconomyParams) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Fixed labour (workers), land (ha) and capital (bn CNY at start-year prices) per unit of
+    size^scale_elasticity, by sector and region.
 
-    Each region's technique fits its start-year prices: in every region a sector's
-    expected wage bill and land rent are its cost shares of revenue. A firm keeps its
+    Each region's technique fits its start-year prices: in every region a sector's expected
+    fixed wage bill, land rent and capital cost are their shares of revenue. A firm keeps its
     technique when it moves, so leaving a high-wage region saves on wages.
     """
     s2, a = params.size_dispersion**2, params.scale_elasticity
     size_ratio = 1.0 / np.exp(a * (a - 1.0) * s2 / 2.0)  # E[size] / E[size^a], lognormal mean 1
-    per_unit = unit_revenue * size_ratio * CNY_PER_BN
-    labour = sectors.labour_cost_share[:, None] * per_unit / wage[None, :]
-    land = sectors.land_cost_share[:, None] * per_unit / rent[None, :]
-    return labour, land
+    per_unit = unit_revenue * size_ratio
+    labour = costs.fixed_labour[:, None] * per_unit * CNY_PER_BN / wage[None, :]
+    land = costs.fixed_land[:, None] * per_unit * CNY_PER_BN / rent[None, :]
+    return labour, land, costs.fixed_capital[:, None] * per_unit
 
 
 def land_rent(geography: Geography) -> np.ndarray:
@@ -201,3 +267,23 @@ def stationary_constants(utility: np.ndarray, entry_utility: np.ndarray, target:
         if worst < tolerance:
             break
     return xi
+
+
+def mean_unit_variable(earnings, size_sums: np.ndarray) -> np.ndarray:
+    """(K,) each sector's variable profit (revenue / sigma) per unit of size."""
+    return earnings.revenue_cells.sum(axis=1) / SIGMA / np.maximum(size_sums.sum(axis=1), 1e-300)
+
+
+def total_factor_productivity(productivity: np.ndarray) -> np.ndarray:
+    """A_r^(1 / (sigma - 1)): productivity in units of output per unit of input (geometric mean 1)."""
+    tfp = productivity ** (1.0 / (SIGMA - 1.0))
+    return tfp / np.exp(np.mean(np.log(tfp)))
+
+
+def mean_market_access(earnings, efficiency: np.ndarray) -> np.ndarray:
+    """(R,) market access M[k, r] = revenue per unit of efficient size, averaged over a region's
+    sectors with revenue weights (geometric mean 1 over regions)."""
+    access = np.divide(earnings.unit_revenue, efficiency, out=np.zeros_like(efficiency), where=efficiency > 0)
+    revenue = earnings.revenue_cells
+    mean = (revenue * access).sum(axis=0) / np.maximum(revenue.sum(axis=0), 1e-300)
+    return mean / np.exp(np.mean(np.log(mean)))

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .params import SIGMA
+
 
 def freeness_from_cost(tau: np.ndarray, sigma: float) -> np.ndarray:
     """phi = tau^(1 - sigma): the share of a sale that survives an iceberg cost tau."""
@@ -45,6 +47,37 @@ def spending(sector_share: np.ndarray, domestic_total: float, demand_share: np.n
     E[k, r] = domestic_total x sector_share[k] x demand_share[r], then external[k, m]."""
     domestic = domestic_total * sector_share[:, None] * demand_share[None, :]
     return np.hstack([domestic, external])
+
+
+def unit_cost_index(labour_exponent: np.ndarray, land_exponent: np.ndarray, wage: np.ndarray, rent: np.ndarray,
+                    reference_wage: float, reference_rent: float) -> np.ndarray:
+    """c[k, r] = (w_r / w_ref)^alpha_L[k] (rent_r / rent_ref)^alpha_T[k]: a sector's unit cost in r
+    relative to the reference prices (intermediates and capital have one national price).
+
+    A firm's price is sigma / (sigma - 1) x c / A, so its revenue per unit of size scales with
+    c^(1 - sigma)."""
+    if not (labour_exponent.any() or land_exponent.any()):
+        return np.ones((labour_exponent.size, wage.size))
+    return ((wage / reference_wage)[None, :] ** labour_exponent[:, None]
+            * (rent / reference_rent)[None, :] ** land_exponent[:, None])
+
+
+def sector_spending_shares(base: np.ndarray, price: np.ndarray, start_price: np.ndarray,
+                           substitution: float) -> np.ndarray:
+    """Shares of spending on each sector when sectors substitute with elasticity eta (upper CES tier).
+
+    share_k ∝ base_k (P_k / P_k,0)^(1 - eta), with P_k = X_k^(1 / (1 - sigma)) for the price
+    index X_k = P_k^(1 - sigma) the model computes: a sector whose goods became cheaper (more
+    or better firms) draws a larger share of spending when eta > 1. A sector with no supply
+    (X_k = 0) draws nothing.
+    """
+    exponent = (1.0 - substitution) / (1.0 - SIGMA)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        relative = np.where(start_price > 0, price / start_price, 1.0)
+    positive = relative > 0
+    weight = base * np.where(positive, np.where(positive, relative, 1.0) ** exponent, 0.0)
+    total = weight.sum()
+    return weight / total if total > 0 else base / base.sum()
 
 
 def logit_probabilities(utility: np.ndarray) -> np.ndarray:

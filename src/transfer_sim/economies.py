@@ -12,9 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+import numpy as np
+
 from .params import EconomyParams
 from .processes import environment, labour_market
-from .processes.demography import Turnover, turnover
+from .processes.demography import Renewal, close, renew
 from .sectors import SectorTable, footloose_sector, sector_table
 from .start import calibrated_china, even_start
 
@@ -28,7 +30,8 @@ class Economy:
     parameters: Callable[[EconomyParams], EconomyParams]  # the user's parameters as this economy uses them
     start: Callable  # :func:`transfer_sim.start.calibrated_china`'s signature
     invest: Callable  # :func:`transfer_sim.processes.environment.invest`'s signature
-    turnover: Callable  # :func:`transfer_sim.processes.demography.turnover`'s signature
+    renew: Callable  # :func:`transfer_sim.processes.demography.renew`'s signature
+    close: Callable  # :func:`transfer_sim.processes.demography.close`'s signature
     clear_markets: Callable  # :func:`transfer_sim.processes.labour_market.clear`'s signature
 
 
@@ -43,16 +46,20 @@ def no_investment(regions, pipeline, *_):
     return regions, pipeline
 
 
-def no_turnover(firms, *_) -> Turnover:
-    return Turnover.none(firms.n_regions)
+def no_renewal(firms, *_) -> Renewal:
+    return Renewal(np.zeros(firms.n_regions), 0, {})
+
+
+def no_exit(firms, *_) -> np.ndarray:
+    return np.zeros(firms.n_regions)
 
 
 def fixed_prices(regions, *_):
     return regions
 
 
-CHINA = Economy("full", sector_table, lambda params: params, calibrated_china, environment.invest, turnover,
+CHINA = Economy("full", sector_table, lambda params: params, calibrated_china, environment.invest, renew, close,
                 labour_market.clear)
 FOOTLOOSE_CAPITAL = Economy("footloose_capital", footloose_sector, textbook_parameters, even_start,
-                            no_investment, no_turnover, fixed_prices)
+                            no_investment, no_renewal, no_exit, fixed_prices)
 ECONOMIES = {economy.name: economy for economy in (CHINA, FOOTLOOSE_CAPITAL)}

@@ -30,7 +30,8 @@ class FirmWriter:
         self._regions = pa.array(region_names)
         self._sectors = pa.array(sector_names)
 
-    def write(self, year: int, firms: FirmPopulation) -> Path:
+    def write(self, year: int, firms: FirmPopulation, employment) -> Path:
+        """Stream one year's firms; ``employment`` is every firm's workers, in row order."""
         table = pa.table({
             "year": pa.array([year] * firms.count, pa.int16()),
             "firm_id": firms.id,
@@ -38,7 +39,7 @@ class FirmWriter:
             "region": pa.DictionaryArray.from_arrays(firms.region.astype("int32"), self._regions),
             "origin": pa.DictionaryArray.from_arrays(firms.origin.astype("int32"), self._regions),
             "size": firms.size,
-            "employment": firms.labour,
+            "employment": employment,
             "land": firms.land,
             "output": firms.revenue,
             "profit": firms.profit,

@@ -82,6 +82,7 @@ class Geography:
     population: np.ndarray  # persons
     gdp: np.ndarray  # bn CNY in the data year
     wage: np.ndarray  # CNY per worker and year
+    secondary_share: np.ndarray  # secondary-sector value added / GDP in the data year
     area_km2: np.ndarray
     freeness: np.ndarray
     distance_km: np.ndarray
@@ -151,6 +152,7 @@ class Geography:
             population=prov["population_2023_10k"].to_numpy(float) * 1e4,
             gdp=prov["gdp_2023_bn_cny"].to_numpy(float),
             wage=prov["avg_wage_2023_cny"].to_numpy(float),
+            secondary_share=prov["secondary_share_2023"].to_numpy(float) / 100.0,
             area_km2=area,
             freeness=freeness,
             distance_km=dist,
@@ -195,11 +197,19 @@ class Geography:
             population=population,
             gdp=share * 1000.0,
             wage=np.full(n, 100_000.0),
+            secondary_share=np.full(n, national_secondary_share()),
             area_km2=np.full(n, 100_000.0),
             freeness=phi,
             distance_km=np.zeros((n, n)),
             kind="abstract",
         )
+
+
+@cache
+def national_secondary_share() -> float:
+    """The provinces' GDP-weighted secondary share in the data year: an abstract geography's."""
+    prov = pd.read_csv(_DATA / "provinces.csv")
+    return float(np.average(prov["secondary_share_2023"], weights=prov["gdp_2023_bn_cny"]) / 100.0)
 
 
 def _numbers(values) -> np.ndarray | None:
@@ -248,6 +258,10 @@ def _with_history(prov: pd.DataFrame, year: int) -> pd.DataFrame:
     per_head_then = out["gdp_2023_bn_cny"].sum() / out["population_2023_10k"].sum()
     per_head_now = prov["gdp_2023_bn_cny"].sum() / prov["population_2023_10k"].sum()
     out["avg_wage_2023_cny"] = prov["avg_wage_2023_cny"] * per_head_then / per_head_now
+    secondary = out["code"].map(rows["secondary_share_pct"])  # Tibet is missing before 2020
+    known = secondary.notna()
+    national = (secondary * out["gdp_2023_bn_cny"])[known].sum() / out["gdp_2023_bn_cny"][known].sum()
+    out["secondary_share_2023"] = secondary.fillna(national)
     return out
 
 

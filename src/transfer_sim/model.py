@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
+from .accounts import RegionAccounts, year_accounts
 from .agents import Firm, Region
 from .economies import ECONOMIES
 from .firm_output import FirmWriter
@@ -24,9 +25,9 @@ from .geography import Geography
 from .levers import resolve
 from .params import EconomyParams
 from .policy import Policy
-from .processes import environment, fiscal, production, relocation
+from .processes import environment, fiscal, labour_market, production, relocation
 from .processes.demography import Turnover
-from .results import Results, record_year
+from .results import Results, price_level, record_year
 from .run_settings import MIN_FIRMS_PER_REGION, default
 from .state import SEARCH, Earnings, LocationUtility, YearDraws
 
@@ -73,6 +74,10 @@ class TransferModel(mesa.Model):
         #: foreign demand relative to its start-year path (1 = as calibrated)
         self.world_demand = 1.0
         self.growth_index = 1.0
+        #: yearly change of each sector's spending share before renormalising (structural change;
+        #: ``params.sector_trend`` by sector name, and a timeline may change it)
+        self.sector_trend = np.array([self.params.sector_trend.get(name, 0.0) for name in self.sectors.names])
+        self.sector_mix = np.ones(self.sectors.count)
         self._pipeline: environment.Pipeline = ()
         self._entropy = int(self.rng.integers(2**63))
         self.firms, self.regions, self.calibration = self._economy.start(
@@ -86,34 +91,44 @@ class TransferModel(mesa.Model):
         self._firm_writer = (FirmWriter(firm_output, self.geography.names, self.sectors.names)
                              if firm_output is not None else None)
         self.environment = self._environment()
-        self._record(self.earn(), np.empty((0, 3)), Turnover.none(self.geography.n), {})
+        earnings = self.earn()
+        self._record(earnings, self.accounts(earnings), np.empty((0, 3)), Turnover.none(self.geography.n), {})
 
     # ------------------------------------------------------------------ the year
     def step(self) -> None:
-        """One year: regions update, firms earn, relocate, exit, enter and upgrade, markets clear."""
+        """One year: regions update; firms with lasting losses close; firms decide where to produce
+        (relocation, upgrading, entry); they produce and earn at this year's wages and rents; markets clear."""
         self.year += 1
-        self.growth_index *= 1.0 + self.growth_rate
-        firms, regions, c, p, year = self.firms, self.regions, self.calibration, self.params, self.year
+        growth = 1.0 + self.growth_rate
+        self.growth_index *= growth
+        self.sector_mix = self.sector_mix * (1.0 + self.sector_trend)
+        firms, c, p, year = self.firms, self.calibration, self.params, self.year
         draws = YearDraws(self._entropy, year)
         with self._timed("regions"):
             regions, self._pipeline = self._economy.invest(
-                regions, self._pipeline, self.policy, self.levers, year, c.start_land_used, p)
-            self.regions = regions
+                self.regions, self._pipeline, self.policy, self.levers, year, c.start_land_used, p)
+            self.regions = regions = labour_market.indexed(regions, growth)
             env = self.environment = self._environment()
+        with self._timed("turnover"):
+            exits = self._economy.close(firms, draws, p)
         with self._timed("earn"):
-            earnings = self.earn()
+            prospects = self.earn()
         with self._timed("relocate"):
-            utility = self.location_utility(earnings)
+            utility = self.location_utility(prospects)
             moves = relocation.relocate(firms, utility, draws.per_firm(SEARCH, firms), regions.land_cap, p, year)
         with self._timed("turnover"):
-            turnover = self._economy.turnover(firms, earnings, utility, env, regions, c, draws, self.sectors, p)
+            renewal = self._economy.renew(firms, prospects, utility, env, regions, c, draws, self.sectors, p)
+        with self._timed("earn"):
+            earnings = self.earn()
+        turnover = renewal.turnover(exits)
         with self._timed("markets"):
+            accounts = self.accounts(earnings)
             self.regions = self._economy.clear_markets(regions, firms, earnings, c, self.geography, p,
-                                                       self.growth_index)
+                                                       self.growth_index, accounts.gdp)
         with self._timed("record"):
             programmes = fiscal.programme_costs(env.levers, p.fiscal, elapsed=self.elapsed,
                                                 corridors_running=env.corridors_running)
-            self._record(earnings, moves, turnover, programmes)
+            self._record(earnings, accounts, moves, turnover, programmes)
 
     def run(self, years: int, progress: bool = False) -> TransferModel:
         """Simulate ``years`` more years; ``progress=True`` shows a progress bar."""
@@ -139,6 +154,11 @@ class TransferModel(mesa.Model):
         return production.earn(self.environment, self.firms, self.sectors, self.regions, self.calibration,
                                self.params, year=self.year)
 
+    def accounts(self, earnings: Earnings) -> RegionAccounts:
+        """This year's value added by sector and region, given what industry earned (:mod:`transfer_sim.accounts`)."""
+        return year_accounts(self.calibration.start_accounts, earnings.value_added_cells.sum(axis=0),
+                             self.growth_index, self.params.local_sectors_elasticity)
+
     def location_utility(self, earnings: Earnings) -> LocationUtility:
         """This year's logit utilities of moving and of entry (:func:`relocation.location_utility`)."""
         levers = self.environment.levers
@@ -152,17 +172,24 @@ class TransferModel(mesa.Model):
         return environment.this_year(
             self.levers if self.elapsed > 0 else self.status_quo, self.policy.shocks, self.geography,
             self.sectors, self.regions, self.calibration, self.params, year=self.year, elapsed=self.elapsed,
-            growth_index=self.growth_index, world_demand=self.world_demand, firms=self.firms)
+            growth_index=self.growth_index, world_demand=self.world_demand, firms=self.firms,
+            sector_mix=self.sector_mix)
 
-    def _record(self, earnings, moves, turnover, programmes) -> None:
+    def _record(self, earnings, accounts, moves, turnover, programmes) -> None:
         """Append the year's aggregates; its books are what firms were paid or charged, the
         upgrade subsidy and the programme costs."""
         spending = self.environment.spending[:, : self.geography.n]
         books = {**earnings.fiscal, **turnover.fiscal, **programmes}
-        self.results.append(record_year(self.year, self.firms, self.regions, earnings, spending, moves, turnover,
-                                        books, self.geography.macro_region))
+        prices = price_level(earnings.price_index, self.environment.spending[:, : self.geography.n], self.regions,
+                             self.calibration, self.growth_index)
+        self.results.append(record_year(self.year, self.firms, self.regions, earnings, accounts, prices, spending,
+                                        moves, turnover, books, self.geography.macro_region,
+                                        employment=self.firms.by_cell(production.firm_employment(
+                                            self.firms, self.calibration.costs, self.regions.wage)),
+                                        growth_index=self.growth_index))
         if self._firm_writer is not None:
-            self._firm_writer.write(self.year, self.firms)
+            self._firm_writer.write(self.year, self.firms, production.firm_employment(
+                self.firms, self.calibration.costs, self.regions.wage))
 
     @contextmanager
     def _timed(self, process: str):
@@ -185,7 +212,8 @@ class TransferModel(mesa.Model):
             "id": firms.id.copy(),
             "sector": pd.Categorical.from_codes(firms.sector, categories=list(self.sectors.names)),
             "region": pd.Categorical.from_codes(firms.region, categories=list(self.geography.names)),
-            "productivity": firms.size.copy(), "employment": firms.labour.copy(), "land": firms.land.copy(),
+            "productivity": firms.size.copy(),
+            "employment": production.firm_employment(firms, self.calibration.costs, self.regions.wage), "land": firms.land.copy(),
             "arrival_year": firms.arrival_year.astype(int), "relocations": firms.moves.astype(int),
         })
 

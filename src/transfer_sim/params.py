@@ -64,6 +64,8 @@ class EconomyParams:
     entry_elasticity: float = 2.0  # response of entry to the sector's profit margin
     exit_after_losses: int = 3  # consecutive loss years before a firm exits
     upgrade_rate: float = 0.004  # yearly chance a low-end firm upgrades, at mean innovation
+    upgrade_productivity_gain: float = 1.5  # an upgrade multiplies a^(sigma-1) by this (TFP +11 % at sigma 5)
+    entry_pool_floor: float = 0.1  # would-be entrants per sector never fall below this share of its start-year firms
     newcomer_years: int = 5  # years an arriving firm draws a nest-building subsidy
     # regions: wages, rents, migration, demand
     growth: float = 0.05  # nominal growth of demand, wages and rents per year
@@ -74,6 +76,10 @@ class EconomyParams:
     hukou_friction: float = 2.0  # household-registration cost of leaving one's province
     migration_cost_per_1000km: float = 0.5
     demand_linkage: float = 0.3  # share of regional demand that follows regional income
+    local_sectors_elasticity: float = 0.5  # construction and services follow basic income (industry + agriculture)^this
+    sector_substitution: float = 2.0  # elasticity of substitution between sectors' goods (upper CES tier)
+    # structural change: yearly change of a sector's spending share before renormalising, e.g. {"frontier_tech": 0.03}
+    sector_trend: dict = field(default_factory=dict)
     redundancy_penalty: float = 0.3  # returns lost by emerging sectors spread over every region
     agglomeration: float = 0.0  # elasticity of a region's productivity to its share of industry (0: off)
     # external markets: China's export revenue as a share of domestic demand, and its

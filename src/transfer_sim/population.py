@@ -18,6 +18,7 @@ _COLUMNS = {
     "size": np.float64,  # a^(sigma-1): the firm's productivity draw, scales revenue
     "labour": np.float64,  # workers
     "land": np.float64,  # hectares of industrial land
+    "capital": np.float64,  # fixed capital cost, bn CNY a year at start-year prices
     "birth_year": np.int16,
     "arrival_year": np.int16,  # year the firm arrived in its current region
     "newcomer_since": np.int16,  # first year of its newcomer-subsidy window; NO_WINDOW for incumbents
@@ -53,7 +54,7 @@ class FirmPopulation:
             raise AttributeError(name)
         return data[name][: self.count]
 
-    def add(self, year: int, sector, region, size, labour, land, newcomers: bool = True) -> np.ndarray:
+    def add(self, year: int, sector, region, size, labour, land, capital=0.0, newcomers: bool = True) -> np.ndarray:
         """Append new firms; returns their ids. Entrants are newcomers; the start year's firms
         (``newcomers=False``) are incumbents without a newcomer window."""
         n = len(sector)
@@ -65,7 +66,7 @@ class FirmPopulation:
         self.count += n
         self.next_id += n
         values = {"id": ids, "sector": sector, "region": region, "origin": region, "size": size,
-                  "labour": labour, "land": land, "birth_year": year, "arrival_year": year, "newcomer_since": year,
+                  "labour": labour, "land": land, "capital": capital, "birth_year": year, "arrival_year": year, "newcomer_since": year,
                   "cell": np.asarray(sector) * self.n_regions + np.asarray(region)}
         if not newcomers:
             values["newcomer_since"] = NO_WINDOW

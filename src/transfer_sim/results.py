@@ -12,25 +12,28 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .accounts import RegionAccounts
 from .calibration import CNY_PER_BN
 from .geography import EXTERNAL_MARKETS
 from .metrics import coefficient_of_variation, theil_decomposition
 from .population import FirmPopulation
 from .processes.demography import Turnover
 from .processes.fiscal import PAYER
-from .state import Earnings, RegionState
+from .params import SIGMA
+from .state import Calibration, Earnings, RegionState
 
 REGION_COLUMNS = (
     "firms", "employment", "output", "value_added", "wage", "land_used", "land_cap",
     "relocations_in", "relocations_out", "population", "gdp_per_capita", "rent", "entries", "exits",
-    "exports", "spending",
+    "exports", "spending", "gdp", "industry_va", "construction_va", "services_va", "agriculture_va",
+    "price_level", "real_income_per_capita",
 )
 SECTOR_COLUMNS = ("firms", "employment", "output")
 COUNT_COLUMNS = {"firms", "relocations_in", "relocations_out", "entries", "exits"}  # whole numbers
 SUMMARY_COLUMNS = (
     "theil_total", "theil_within", "theil_between", "cv_gdp_per_capita", "relocations",
     "cross_province_relocations", "entries", "exits", "fiscal_cost", "fiscal_cost_pct_gdp", "firms",
-    "employment", "output", "value_added", "upgrades",
+    "employment", "output", "value_added", "upgrades", "gdp", "real_gdp",
 )
 #: the frames of a run, in the order they are written
 TABLES = ("regions", "sectors", "flows", "summary", "fiscal", "exports")
@@ -47,28 +50,59 @@ class YearRecord:
     exports: np.ndarray  # (R, M) bn CNY by market abroad
 
 
+def price_level(price_index: np.ndarray, spending: np.ndarray, regions: RegionState, calibration: Calibration,
+                growth_index: float) -> np.ndarray:
+    """(R,) each region's consumer price level relative to the start year's national level, nominal
+    growth taken out:
+
+        P_r = P_ind,r^a (w_r / (w_ref G))^(1 - a),  log P_ind,r = sum_k s_kr log(X_kr / X_k,0) / (1 - sigma)
+
+    with X the CES price index P^(1 - sigma) of industrial goods in r's market, s_kr r's spending
+    shares over the sectors on sale there, a the industrial goods' weight (their share of GDP) and
+    local services priced at the local wage. Where no industrial good is on sale at all (a
+    disaster that wipes out industry), the industrial price level is taken as 1: real income then
+    falls with GDP alone.
+    """
+    on_sale = (price_index > 0) & (spending > 0)
+    weights = np.where(on_sale, spending, 0.0)
+    total = weights.sum(axis=0, keepdims=True)
+    share = np.divide(weights, total, out=np.zeros_like(weights), where=total > 0)
+    ratio = np.where(on_sale, price_index, 1.0) / calibration.start_price_index[:, None]
+    industrial = np.exp((share * np.log(ratio)).sum(axis=0) / (1.0 - SIGMA))
+    weight = calibration.industry_weight
+    if weight >= 1.0:
+        return industrial
+    local = regions.wage / (calibration.cost_reference[0] * growth_index)
+    return industrial**weight * local ** (1.0 - weight)
+
+
 def record_year(year: int, firms: FirmPopulation, regions: RegionState, earnings: Earnings,
-                spending: np.ndarray, moves: np.ndarray, turnover: Turnover, fiscal: dict[str, float],
-                macro_region: np.ndarray) -> YearRecord:
+                accounts: RegionAccounts, prices: np.ndarray, spending: np.ndarray, moves: np.ndarray,
+                turnover: Turnover, fiscal: dict[str, float], macro_region: np.ndarray, *,
+                employment: np.ndarray, growth_index: float) -> YearRecord:
     """This year's aggregates: stocks at the end of the year, flows during it.
 
-    ``spending`` is this year's (K, R) domestic spending; ``moves`` has one row (from, to, jobs)
-    per relocation; ``fiscal`` the year's books, lever -> bn CNY (negative: revenue). The
-    fiscal cost is their net sum, also as a share of the year's GDP (value added).
+    ``accounts`` are the year's value added by sector (industry is what the firms earned);
+    ``prices`` each region's price level (:func:`price_level`); ``spending`` this year's (K, R)
+    domestic spending; ``moves`` has one row (from, to, jobs) per relocation; ``fiscal`` the
+    year's books, lever -> bn CNY (negative: revenue); ``employment`` (K, R) workers. The fiscal
+    cost is the books' net sum, also as a share of the year's GDP.
     """
     n = firms.n_regions
-    sector_table = {"firms": firms.by_cell().astype(float), "employment": firms.by_cell(firms.labour),
+    sector_table = {"firms": firms.by_cell().astype(float), "employment": employment,
                     "output": earnings.revenue_cells}
     value_added = earnings.value_added_cells.sum(axis=0)
+    gdp_by_region = accounts.gdp
     population = regions.population
     origin, destination = moves[:, 0].astype(np.intp), moves[:, 1].astype(np.intp)
     pair = origin * n + destination
     flow_firms = np.bincount(pair, minlength=n * n)
     flow_jobs = np.bincount(pair, weights=moves[:, 2], minlength=n * n)
     nonzero = np.flatnonzero(flow_firms)
+    real_gdp = np.divide(gdp_by_region / growth_index, prices, out=np.zeros(n), where=prices > 0)
     columns = {
         "firms": sector_table["firms"].sum(axis=0),
-        "employment": sector_table["employment"].sum(axis=0),
+        "employment": employment.sum(axis=0),
         "output": earnings.revenue_cells.sum(axis=0),
         "value_added": value_added,
         "wage": regions.wage.copy(),
@@ -77,16 +111,23 @@ def record_year(year: int, firms: FirmPopulation, regions: RegionState, earnings
         "relocations_in": np.bincount(destination, minlength=n).astype(float),
         "relocations_out": np.bincount(origin, minlength=n).astype(float),
         "population": population.copy(),
-        "gdp_per_capita": value_added * CNY_PER_BN / population,
+        "gdp_per_capita": gdp_by_region * CNY_PER_BN / population,
         "rent": regions.rent.copy(),
         "entries": turnover.entries,
         "exits": turnover.exits,
         "exports": earnings.export_cells.sum(axis=0),
         "spending": spending.sum(axis=0),
+        "gdp": gdp_by_region,
+        "industry_va": value_added,
+        "construction_va": accounts.construction,
+        "services_va": accounts.services,
+        "agriculture_va": accounts.agriculture,
+        "price_level": prices,
+        "real_income_per_capita": real_gdp * CNY_PER_BN / population,
     }
-    total, within, between = theil_decomposition(value_added, population, macro_region)
+    total, within, between = theil_decomposition(gdp_by_region, population, macro_region)
     net_cost = float(sum(fiscal.values()))
-    gdp = float(value_added.sum())
+    gdp = float(gdp_by_region.sum())
     summary = {
         "theil_total": total, "theil_within": within, "theil_between": between,
         "cv_gdp_per_capita": coefficient_of_variation(columns["gdp_per_capita"]),
@@ -96,7 +137,7 @@ def record_year(year: int, firms: FirmPopulation, regions: RegionState, earnings
         "fiscal_cost": net_cost, "fiscal_cost_pct_gdp": 100.0 * net_cost / gdp if gdp > 0 else 0.0,
         "firms": int(firms.count), "employment": float(columns["employment"].sum()),
         "output": float(columns["output"].sum()), "value_added": float(value_added.sum()),
-        "upgrades": turnover.upgrades,
+        "upgrades": turnover.upgrades, "gdp": gdp, "real_gdp": float(real_gdp.sum()),
     }
     flows = np.column_stack([nonzero // n, nonzero % n, flow_firms[nonzero], flow_jobs[nonzero]])
     return YearRecord(year, columns, sector_table, flows, summary, dict(fiscal), earnings.export_markets.copy())

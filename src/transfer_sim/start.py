@@ -11,16 +11,18 @@ from dataclasses import replace
 import numpy as np
 
 from . import calibration as cal
+from .accounts import RegionAccounts, national_accounts, start_accounts
+from .economics import unit_cost_index
 from .geography import Geography
 from .levers import PolicyArrays
-from .params import EconomyParams
+from .params import SIGMA, EconomyParams
 from .policy import Policy
 from .population import FirmPopulation
 from .processes import environment, production, relocation
 from .processes.demography import sector_margins
 from .processes.labour_market import migration_cost, migration_utility
 from .sectors import SectorTable
-from .state import Calibration, Markets, RegionState
+from .state import Calibration, CostShares, Markets, RegionState
 from .trade import domestic_freeness
 
 Start = tuple[FirmPopulation, RegionState, Calibration]
@@ -30,17 +32,26 @@ def calibrated_china(rng: np.random.Generator, geography: Geography, sectors: Se
                      params: EconomyParams, policy: Policy, status_quo: PolicyArrays,
                      export_targets: np.ndarray | None, year: int) -> Start:
     """Draw firms and calibrate the start year under the status-quo levers (module docstring of
-    :mod:`transfer_sim.calibration`, steps 1-5)."""
+    :mod:`transfer_sim.calibration`, steps 1-6)."""
     geo, p, n = geography, params, geography.n
+    national = national_accounts(year)
+    accounts = start_accounts(geo, national)
     innovation = cal.innovation_capacity(geo)
-    sector, region, size = cal.draw_firms(rng, geo, sectors, n_firms, innovation, p)
+    rent = cal.land_rent(geo)
+    revenue = accounts.industry.sum() / float(sectors.demand_share @ sectors.value_added_ratio)
+    margin = national.industrial_profit * geo.gdp.sum() / revenue
+    costs = cal.cost_shares(sectors, margin)
+    fixed_level = cal.fixed_cost_level(costs, sectors.demand_share, geo.wage, rent)
+    sector, region, size = cal.draw_firms(rng, geo, sectors, n_firms, innovation, p, accounts.industry / fixed_level)
     size_sums = cal.cell_sums(size, sector, region, sectors.count, n)
-    sector_factor = innovation[None, :] ** sectors.innovation_intensity[:, None]
+    reference = (float(geo.wage.mean()), float(rent.mean()))
+    unit_cost = unit_cost_index(costs.labour_exponent, costs.land_exponent, geo.wage, rent, *reference)
+    sector_factor = innovation[None, :] ** sectors.innovation_intensity[:, None] * unit_cost ** (1.0 - SIGMA)
     phi = domestic_freeness(geo.freeness, status_quo.barrier, np.zeros(n), 0.0)
     phi_ext = environment.external_phi(geo, p, status_quo, np.zeros(n), corridors_running=True)
     productivity, markets, export_access = cal.calibrate_productivity(
-        geo, sectors, size_sums, sector_factor, phi, phi_ext, p, export_target=export_targets)
-    rent = cal.land_rent(geo)
+        geo, sectors, size_sums, sector_factor, phi, phi_ext, p, industry=accounts.industry,
+        exports_to_gdp=national.exports if phi_ext.any() else None, fit_productivity=geo.kind != "abstract", export_target=export_targets)
     regions = RegionState(
         population=geo.population.copy(), wage=geo.wage.copy(), rent=rent, land_cap=np.zeros(n),
         innovation=innovation, productivity=productivity, demand_share=geo.gdp_share.copy(),
@@ -49,34 +60,53 @@ def calibrated_china(rng: np.random.Generator, geography: Geography, sectors: Se
     firms = FirmPopulation(sectors.count, n, capacity=int(n_firms * 1.5))
     firms.add(year, sector, region, size, np.zeros(n_firms), np.zeros(n_firms), newcomers=False)
     unknown = np.zeros((sectors.count, n))
+    supply = size_sums * sector_factor * productivity[None, :]
     calibration = Calibration(
-        markets=markets, labour_unit=unknown, land_unit=unknown, location_constants=unknown,
-        migration_constants=np.zeros(n), start_margin=np.zeros(sectors.count),
+        markets=markets, costs=costs, labour_unit=unknown, land_unit=unknown, capital_unit=unknown,
+        location_constants=unknown, migration_constants=np.zeros(n), start_margin=np.zeros(sectors.count),
         start_industry_share=np.zeros(n), start_population=geo.population.copy(), start_wage=geo.wage.copy(),
         start_rent=rent, start_land_used=np.zeros(n), start_demand_share=geo.gdp_share.copy(),
-        start_labour_demand=np.zeros(n),
+        start_labour_demand=np.zeros(n), start_accounts=accounts,
+        start_sector_firms=np.bincount(sector, minlength=sectors.count).astype(float),
+        start_unit_variable=np.ones(sectors.count),
+        start_price_index=environment.national_price_index(supply, phi, geo.gdp_share), cost_reference=reference,
+        industry_weight=float(accounts.industry.sum() / geo.gdp.sum()),
+        productivity=np.ones(n), market_access=np.ones(n),
     )
 
     def earnings(calibration):
         env = environment.this_year(status_quo, policy.shocks, geo, sectors, regions, calibration, p, year=year,
-                                    elapsed=0, growth_index=1.0, world_demand=1.0, firms=firms)
+                                    elapsed=0, growth_index=1.0, world_demand=1.0, firms=firms,
+                                    sector_mix=np.ones(sectors.count))
         return env, production.earn(env, firms, sectors, regions, calibration, p, year=year)
 
-    # each region's technique fits its start-year prices
-    labour_unit, land_unit = cal.factor_requirements(earnings(calibration)[1].unit_revenue, geo.wage, rent,
-                                                     sectors, p)
+    # each region's technique fits its start-year prices, and every sector starts at the national margin
+    _, earned = earnings(calibration)
+    costs = cal.cost_shares(sectors, margin, production.redundancy_markdown(supply, status_quo.policy, sectors,
+                                                                             p.redundancy_penalty))
+    labour_unit, land_unit, capital_unit = cal.factor_requirements(earned.unit_revenue, geo.wage, rent, costs, p)
     scaled = size**p.scale_elasticity
     firms.labour[:] = labour_unit[sector, region] * scaled
     firms.land[:] = land_unit[sector, region] * scaled
+    firms.capital[:] = capital_unit[sector, region] * scaled
     land_used = np.bincount(region, weights=firms.land, minlength=n)
     industry = np.bincount(region, weights=size, minlength=n)
-    calibration = replace(calibration, labour_unit=labour_unit, land_unit=land_unit,
-                          start_industry_share=industry / industry.sum(), start_land_used=land_used,
-                          start_labour_demand=np.bincount(region, weights=firms.labour, minlength=n))
+    calibration = replace(
+        calibration, costs=costs, labour_unit=labour_unit, land_unit=land_unit, capital_unit=capital_unit,
+        start_industry_share=industry / industry.sum(), start_land_used=land_used,
+        start_unit_variable=cal.mean_unit_variable(earned, size_sums),
+        start_labour_demand=firms.by_region(production.firm_employment(firms, costs, geo.wage)),
+        productivity=cal.total_factor_productivity(productivity),
+        market_access=cal.mean_market_access(earned, sector_factor * productivity[None, :]),
+    )
     regions.land_cap = land_used * (1.0 + policy.land_headroom)
 
     # location constants: the start is the stationary state under the status quo
     env, earned = earnings(calibration)
+    # the start's marginal firms have been losing money for a random number of years, so that
+    # they leave over the first years, not all at once
+    losing = np.flatnonzero(earned.profit < 0)
+    firms.loss_years[losing] = rng.integers(0, p.exit_after_losses, losing.size)
     open_to = relocation.allowed(sectors, env.levers)
     cost = relocation.move_cost(p, geo, env.barrier)
     utility = relocation.location_utility(earned, open_to, cost, p.logit_beta, unknown)
@@ -115,9 +145,12 @@ def even_start(rng: np.random.Generator, geography: Geography, sectors: SectorTa
     calibration = Calibration(
         markets=Markets(domestic_total=1.0, sector_share=np.ones(1), external=np.zeros((1, 4)),
                         foreign_supply=np.zeros((1, 4))),
-        labour_unit=none, land_unit=none, location_constants=none, migration_constants=np.zeros(n),
-        start_margin=np.zeros(1), start_industry_share=np.full(n, 1.0 / n), start_population=regions.population,
-        start_wage=regions.wage, start_rent=regions.rent, start_land_used=np.zeros(n),
-        start_demand_share=regions.demand_share, start_labour_demand=np.zeros(n),
+        costs=CostShares.none(1), labour_unit=none, land_unit=none, capital_unit=none, location_constants=none,
+        migration_constants=np.zeros(n), start_margin=np.zeros(1), start_industry_share=np.full(n, 1.0 / n),
+        start_population=regions.population, start_wage=regions.wage, start_rent=regions.rent,
+        start_land_used=np.zeros(n), start_demand_share=regions.demand_share, start_labour_demand=np.zeros(n),
+        start_accounts=RegionAccounts.industry_only(np.zeros(n)), start_sector_firms=np.array([float(n_firms)]),
+        start_unit_variable=np.ones(1), start_price_index=np.ones(1), cost_reference=(1.0, 1.0),
+        industry_weight=1.0, productivity=np.ones(n), market_access=np.ones(n),
     )
     return firms, regions, calibration

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .accounts import RegionAccounts
 from .levers import PolicyArrays
 from .population import FirmPopulation
 
@@ -44,6 +45,25 @@ class Markets:
 
 
 @dataclass(frozen=True)
+class CostShares:
+    """Each sector's (K,) costs as shares of revenue in the start year, and the exponents of its
+    unit-cost index (:func:`~transfer_sim.calibration.cost_shares`)."""
+
+    labour_exponent: np.ndarray  # variable labour's share of variable cost
+    land_exponent: np.ndarray
+    variable_labour: np.ndarray  # share of revenue
+    fixed_labour: np.ndarray
+    fixed_land: np.ndarray
+    fixed_capital: np.ndarray
+
+    @classmethod
+    def none(cls, n_sectors: int) -> CostShares:
+        """No factor costs (the textbook economy)."""
+        zero = np.zeros(n_sectors)
+        return cls(zero, zero, zero, zero, zero, zero)
+
+
+@dataclass(frozen=True)
 class Calibration:
     """What the start year fixes for the whole run (see :mod:`transfer_sim.calibration`).
 
@@ -52,8 +72,10 @@ class Calibration:
     """
 
     markets: Markets
-    labour_unit: np.ndarray  # (K, R) workers per unit of size^scale_elasticity, by region of technique
+    costs: CostShares
+    labour_unit: np.ndarray  # (K, R) fixed workers per unit of size^scale_elasticity, by region of technique
     land_unit: np.ndarray  # (K, R) hectares per unit of size^scale_elasticity
+    capital_unit: np.ndarray  # (K, R) bn CNY of fixed capital cost per unit of size^scale_elasticity
     location_constants: np.ndarray  # (K, R) make the start the stationary state of firm location
     migration_constants: np.ndarray  # (R,) the same for people
     start_margin: np.ndarray  # (K,) operating profit over revenue per sector in the start year
@@ -64,6 +86,14 @@ class Calibration:
     start_land_used: np.ndarray
     start_demand_share: np.ndarray
     start_labour_demand: np.ndarray
+    start_accounts: RegionAccounts  # value added by sector, bn CNY
+    start_sector_firms: np.ndarray  # (K,) firms per sector: the pool of would-be entrants never falls below a share of it
+    start_unit_variable: np.ndarray  # (K,) mean variable profit per unit of size: the logit's scale when a sector is gone
+    start_price_index: np.ndarray  # (K,) spending-weighted price index P^(1 - sigma) of each sector's goods
+    cost_reference: tuple[float, float]  # national mean wage and rent the unit-cost index is measured against
+    industry_weight: float  # industrial goods' weight in the consumer price index (their share of GDP)
+    productivity: np.ndarray  # (R,) total factor productivity A_r^(1/(sigma-1)), geometric mean 1
+    market_access: np.ndarray  # (R,) revenue-weighted market access, geometric mean 1
 
 
 @dataclass(frozen=True)
@@ -73,7 +103,8 @@ class Environment:
     phi: np.ndarray  # (R, R + M)
     spending: np.ndarray  # (K, R + M)
     foreign: np.ndarray  # (K, R + M)
-    efficiency: np.ndarray  # (K, R) multiplier of a firm's size
+    efficiency: np.ndarray  # (K, R) multiplier of a firm's size: (productivity / unit cost)^(sigma - 1)
+    capital_price: float  # price of fixed capital relative to the start year (nominal growth)
     barrier: float
     levers: PolicyArrays  # the levers in force (the status quo in the start year)
     corridors_running: bool  # False during a corridor disruption
@@ -88,8 +119,10 @@ class Earnings:
     value_added_cells: np.ndarray  # (K, R)
     profit_cells: np.ndarray  # (K, R) operating profit by sector and region
     unit_revenue: np.ndarray  # (K, R) revenue per unit of size
+    unit_gross: np.ndarray  # (K, R) variable profit, fees and export subsidies per unit of size
     export_cells: np.ndarray  # (K, R) revenue earned abroad
     export_markets: np.ndarray  # (R, M) revenue earned in each market abroad
+    price_index: np.ndarray  # (K, R) P^(1 - sigma) of each sector's goods in each region's market
     move_value: np.ndarray  # (K, from, to) profit of a unit firm relative to its sector's mean
     entry_value: np.ndarray  # (K, R) the same for an entrant with the local technique
     fiscal: dict[str, float]  # lever -> bn CNY (negative: revenue)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..calibration import draw_sizes
+from ..calibration import CNY_PER_BN, draw_sizes
 from ..economics import logit_probabilities, ration_by_capacity
 from ..levers import PolicyArrays
 from ..params import EconomyParams
@@ -22,25 +22,29 @@ def sector_margins(earnings: Earnings) -> np.ndarray:
     return np.divide(profit, revenue, out=np.zeros_like(profit), where=revenue > 0)
 
 
-def exit_firms(firms: FirmPopulation, profit: np.ndarray, fate: np.ndarray,
-               params: EconomyParams) -> tuple[np.ndarray, np.ndarray]:
-    """Remove firms that die by chance (``fate < death rate``) or after ``exit_after_losses``
-    loss years in a row.
-
-    Returns the exits per region and the survivors' fate draws in their new rows (``fate`` is
-    reordered in place, as the firms' own columns are).
-    """
-    firms.loss_years[:] = (firms.loss_years + 1) * (profit < 0)
+def exit_firms(firms: FirmPopulation, fate: np.ndarray, params: EconomyParams) -> np.ndarray:
+    """At the start of a year, remove firms that die by chance (``fate < death rate``) or after
+    ``exit_after_losses`` loss years in a row, last year's included (``firms.profit``, what they
+    earned last); returns the exits per region."""
+    firms.loss_years[:] = (firms.loss_years + 1) * (firms.profit < 0)
     leaving = (fate < params.death_rate) | (firms.loss_years >= params.exit_after_losses)
     exits = np.bincount(firms.region[leaving], minlength=firms.n_regions).astype(float)
-    holes, tail = firms.remove(leaving)
-    fate[holes] = fate[tail]
-    return exits, fate[: firms.count]
+    firms.remove(leaving)
+    return exits
+
+
+def entry_pool(firms: FirmPopulation, calibration: Calibration, params: EconomyParams) -> np.ndarray:
+    """(K,) would-be entrants' base: the sector's incumbents, never fewer than ``entry_pool_floor`` of its
+    start-year firms, so that a sector wiped out somewhere or everywhere has a path back."""
+    incumbents = np.bincount(firms.sector, minlength=firms.n_sectors).astype(float)
+    return np.maximum(incumbents, np.round(params.entry_pool_floor * calibration.start_sector_firms))
 
 
 def entry_rates(earnings: Earnings, start_margin: np.ndarray, params: EconomyParams) -> np.ndarray:
-    """(K,) entrants per incumbent: entry_rate x exp(elasticity x relative change of the sector's margin)."""
-    change = (sector_margins(earnings) - start_margin) / np.maximum(np.abs(start_margin), 1e-9)
+    """(K,) entrants per incumbent: entry_rate x exp(elasticity x relative change of the sector's margin);
+    the base rate for a sector that earned nothing (no firms, or a disaster), which has no margin to show."""
+    earned = earnings.revenue_cells.sum(axis=1) > 0
+    change = np.where(earned, (sector_margins(earnings) - start_margin) / np.maximum(np.abs(start_margin), 1e-9), 0.0)
     return np.clip(params.entry_rate * np.exp(params.entry_elasticity * change), 0.0, 1.0)
 
 
@@ -52,12 +56,12 @@ def entrants(firms: FirmPopulation, earnings: Earnings, utility: LocationUtility
     the same draws in every scenario run with the same seed.
     """
     rate = entry_rates(earnings, calibration.start_margin, params)
-    incumbents = np.bincount(firms.sector, minlength=firms.n_sectors)
+    pool = entry_pool(firms, calibration, params).astype(np.int64)
     where = np.cumsum(logit_probabilities(utility.entry), axis=1)
     open_somewhere = np.isfinite(utility.entry).any(axis=1)
     parts = []
     for k in range(firms.n_sectors):
-        born = draws.stream(ENTRY, k, 0).binomial(incumbents[k], rate[k]) if open_somewhere[k] else 0
+        born = draws.stream(ENTRY, k, 0).binomial(pool[k], rate[k]) if open_somewhere[k] else 0
         region = np.minimum(np.searchsorted(where[k], draws.stream(ENTRY, k, 1).random(born)), where.shape[1] - 1)
         size = draw_sizes(draws.stream(ENTRY, k, 2), born, params.size_dispersion)
         parts.append((np.full(born, k), region, size, draws.stream(ENTRY, k, 3).random(born)))
@@ -65,16 +69,25 @@ def entrants(firms: FirmPopulation, earnings: Earnings, utility: LocationUtility
 
 
 def enter_firms(firms: FirmPopulation, earnings: Earnings, utility: LocationUtility, calibration: Calibration,
-                land_cap: np.ndarray, draws: YearDraws, params: EconomyParams) -> np.ndarray:
-    """Add the entrants that get land (in the order of their priority draws); entries per region.
+                regions: RegionState, capital_price: float, draws: YearDraws, params: EconomyParams) -> np.ndarray:
+    """Add the entrants that would make a profit and get land (in the order of their priority
+    draws); entries per region.
 
-    An entrant takes its region's technique: labour and land = unit requirement x size^scale_elasticity.
+    An entrant knows its productivity before it builds (Melitz 2003): one whose operating profit at
+    this year's prices would be negative does not enter. It takes its region's technique: labour,
+    land and capital = unit requirement x size^scale_elasticity.
     """
     sector, region, size, priority = entrants(firms, earnings, utility, calibration, draws, params)
     scaled = size**params.scale_elasticity
-    labour, land = calibration.labour_unit[sector, region] * scaled, calibration.land_unit[sector, region] * scaled
-    ok = ration_by_capacity(region, land, land_free(firms, land_cap), priority)
-    firms.add(draws.year, sector[ok], region[ok], size[ok], labour[ok], land[ok])
+    labour, land, capital = (unit[sector, region] * scaled for unit in
+                             (calibration.labour_unit, calibration.land_unit, calibration.capital_unit))
+    profit = (size * earnings.unit_gross[sector, region] - capital_price * capital
+              - (regions.wage[region] * labour + regions.rent[region] * land) / CNY_PER_BN)
+    viable = profit >= 0
+    sector, region, size, priority, labour, land, capital = (
+        column[viable] for column in (sector, region, size, priority, labour, land, capital))
+    ok = ration_by_capacity(region, land, land_free(firms, regions.land_cap), priority)
+    firms.add(draws.year, sector[ok], region[ok], size[ok], labour[ok], land[ok], capital[ok])
     return np.bincount(region[ok], minlength=firms.n_regions).astype(float)
 
 
@@ -83,9 +96,10 @@ def upgrade_firms(firms: FirmPopulation, fate: np.ndarray, earnings: Earnings, s
     """"Old trees grow new branches": low-end firms move up, faster with innovation and subsidy.
 
     chance[k, r] = upgrade_rate x innovation_r x (1 + 4 upgrade_subsidy in the cage regions), for
-    sectors with an upgrade path. The incumbents (the first ``fate.size`` rows; this year's
-    entrants come after them and do not upgrade) reuse the exit draw: given survival it is
-    uniform again above the death rate.
+    sectors with an upgrade path. A firm upgrades when it survives this year's chance of death
+    (``fate >= death_rate``) and ``(fate - death_rate) / (1 - death_rate)``, uniform again, is below
+    its chance. It moves into the target sector and its productivity a^(sigma-1) rises by
+    ``upgrade_productivity_gain``; it keeps its workers, land and capital.
 
     Returns the number of upgrades and what the upgrade subsidy pays (bn CNY): its share of
     each upgrade's investment, ``upgrade_investment_revenue_share`` x the firm's revenue, in the
@@ -94,12 +108,13 @@ def upgrade_firms(firms: FirmPopulation, fate: np.ndarray, earnings: Earnings, s
     subsidy = levers.policy.upgrade_subsidy
     boost = 1.0 + 4.0 * subsidy * levers.cage_regions
     chance = params.upgrade_rate * np.outer(sectors.upgrade_to >= 0, innovation * boost)
-    incumbents = firms.cell[: fate.size]
-    up = np.flatnonzero((fate - params.death_rate) / (1.0 - params.death_rate) < chance.ravel()[incumbents])
+    survives = fate >= params.death_rate
+    up = np.flatnonzero(survives & ((fate - params.death_rate) / (1.0 - params.death_rate) < chance.ravel()[firms.cell]))
     revenue = earnings.unit_revenue.ravel()[firms.cell[up]] * firms.size[up]
     paid = subsidy * params.fiscal.upgrade_investment_revenue_share * float(
         (revenue * levers.cage_regions[firms.region[up]]).sum())
     firms.change_sector(up, sectors.upgrade_to[firms.sector[up]])
+    firms.size[up] *= params.upgrade_productivity_gain
     return int(up.size), paid
 
 
@@ -117,11 +132,28 @@ class Turnover:
         return cls(np.zeros(n_regions), np.zeros(n_regions), 0, {})
 
 
-def turnover(firms: FirmPopulation, earnings: Earnings, utility: LocationUtility, env: Environment,
-             regions: RegionState, calibration: Calibration, draws: YearDraws, sectors: SectorTable,
-             params: EconomyParams) -> Turnover:
-    """Exit, then entry, then upgrading of the surviving incumbents."""
-    exits, fate = exit_firms(firms, earnings.profit, draws.per_firm(FATE, firms), params)
-    entries = enter_firms(firms, earnings, utility, calibration, regions.land_cap, draws, params)
-    upgrades, paid = upgrade_firms(firms, fate, earnings, sectors, env.levers, regions.innovation, params)
-    return Turnover(entries, exits, upgrades, {"upgrade_subsidy": paid} if env.levers.policy.upgrade_subsidy else {})
+def close(firms: FirmPopulation, draws: YearDraws, params: EconomyParams) -> np.ndarray:
+    """The start of a year: firms die by chance or after lasting losses; exits per region."""
+    return exit_firms(firms, draws.per_firm(FATE, firms), params)
+
+
+@dataclass(frozen=True)
+class Renewal:
+    """Entries per region and upgrades before production, and the upgrade subsidy's cost."""
+
+    entries: np.ndarray
+    upgrades: int
+    fiscal: dict[str, float]
+
+    def turnover(self, exits: np.ndarray) -> Turnover:
+        return Turnover(self.entries, exits, self.upgrades, self.fiscal)
+
+
+def renew(firms: FirmPopulation, earnings: Earnings, utility: LocationUtility, env: Environment,
+          regions: RegionState, calibration: Calibration, draws: YearDraws, sectors: SectorTable,
+          params: EconomyParams) -> Renewal:
+    """Before this year's production: the surviving incumbents upgrade, then entrants choose where to build."""
+    upgrades, paid = upgrade_firms(firms, draws.per_firm(FATE, firms), earnings, sectors, env.levers,
+                                   regions.innovation, params)
+    entries = enter_firms(firms, earnings, utility, calibration, regions, env.capital_price, draws, params)
+    return Renewal(entries, upgrades, {"upgrade_subsidy": paid} if env.levers.policy.upgrade_subsidy else {})

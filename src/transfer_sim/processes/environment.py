@@ -7,10 +7,10 @@ from dataclasses import replace
 
 import numpy as np
 
-from ..economics import spending
+from ..economics import price_index, sector_spending_shares, spending, unit_cost_index
 from ..geography import Geography
 from ..levers import PolicyArrays
-from ..params import EconomyParams
+from ..params import SIGMA, EconomyParams
 from ..policy import Policy, Shock, switched_on_corridors
 from ..population import FirmPopulation
 from ..sectors import SectorTable
@@ -62,12 +62,22 @@ def agglomeration(industry: np.ndarray, start_share: np.ndarray, elasticity: flo
     return (share / start_share) ** elasticity
 
 
+def national_price_index(supply: np.ndarray, phi: np.ndarray, demand_share: np.ndarray) -> np.ndarray:
+    """(K,) X_k = sum_s d_s (sum_r supply[k, r] phi[r, s]): the spending-weighted price index
+    P^(1 - sigma) of each sector's goods in the domestic markets."""
+    return price_index(supply, phi) @ demand_share
+
+
 def this_year(levers: PolicyArrays, shocks: list[Shock], geography: Geography, sectors: SectorTable,
               regions: RegionState, calibration: Calibration, params: EconomyParams, *, year: int, elapsed: int,
-              growth_index: float, world_demand: float, firms: FirmPopulation) -> Environment:
+              growth_index: float, world_demand: float, firms: FirmPopulation, sector_mix: np.ndarray) -> Environment:
     """Trade freeness, spending and competition this year.
 
-    ``levers`` are those in force (the status quo in the start year).
+    ``levers`` are those in force (the status quo in the start year). A firm's efficiency is
+    (productivity x innovation / unit cost)^(sigma - 1) in units of its size, times shocks and
+    agglomeration. Spending on each sector is its start share times ``sector_mix`` (structural
+    change), shifted toward sectors whose goods became cheaper
+    (:func:`~transfer_sim.economics.sector_spending_shares`).
     """
     policy, markets = levers.policy, calibration.markets
     barrier = levers.barrier_in(elapsed)
@@ -77,11 +87,21 @@ def this_year(levers: PolicyArrays, shocks: list[Shock], geography: Geography, s
     phi_ext = external_phi(geography, params, levers, regions.infrastructure, not disrupted, port_access)
     phi_ext = phi_ext * regions.export_access[:, None]
     external = markets.external * growth_index * world_demand
-    efficiency = regions.productivity[None, :] * regions.innovation[None, :] ** sectors.innovation_intensity[:, None]
+    costs = calibration.costs
+    wage_ref, rent_ref = calibration.cost_reference
+    unit_cost = unit_cost_index(costs.labour_exponent, costs.land_exponent, regions.wage, regions.rent,
+                                wage_ref * growth_index, rent_ref * growth_index)
+    efficiency = (regions.productivity[None, :] * regions.innovation[None, :] ** sectors.innovation_intensity[:, None]
+                  * unit_cost ** (1.0 - SIGMA))
     if params.agglomeration and elapsed > 0:
         efficiency = efficiency * agglomeration(firms.by_region(firms.size), calibration.start_industry_share, params.agglomeration)[None, :]
     for shock in active_shocks(shocks, "regional_disaster", year):
         efficiency = efficiency * np.where(geography.mask(shock.regions), 1.0 - shock.size, 1.0)[None, :]
-    demand = spending(markets.sector_share, markets.domestic_total * growth_index, regions.demand_share, external)
+    supply = firms.by_cell(firms.size) * efficiency
+    sector_share = sector_spending_shares(markets.sector_share * sector_mix,
+                                          national_price_index(supply, phi, regions.demand_share),
+                                          calibration.start_price_index, params.sector_substitution)
+    demand = spending(sector_share, markets.domestic_total * growth_index, regions.demand_share, external)
     foreign = np.hstack([np.zeros((sectors.count, geography.n)), markets.foreign_supply])
-    return Environment(np.hstack([phi, phi_ext]), demand, foreign, efficiency, barrier, levers, not disrupted)
+    return Environment(np.hstack([phi, phi_ext]), demand, foreign, efficiency, growth_index, barrier, levers,
+                       not disrupted)

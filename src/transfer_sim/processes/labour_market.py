@@ -11,6 +11,7 @@ from ..geography import Geography
 from ..params import EconomyParams
 from ..population import FirmPopulation
 from ..state import Calibration, Earnings, RegionState
+from .production import firm_employment
 
 
 def migration_utility(wage: np.ndarray, population: np.ndarray, beta: float) -> np.ndarray:
@@ -33,27 +34,32 @@ def migrate(regions: RegionState, cost: np.ndarray, constants: np.ndarray, param
     return regions.population - movers + movers @ choice
 
 
-def income_shares(earnings: Earnings, fallback: np.ndarray) -> np.ndarray:
-    """Each region's share of national value added; ``fallback`` when there is none (a wiped-out year)."""
-    income = earnings.value_added_cells.sum(axis=0)
-    total = income.sum()
-    return income / total if total > 0 else fallback
+def indexed(regions: RegionState, growth: float) -> RegionState:
+    """Wages and rents at the start of a year: last year's, grown with this year's nominal growth."""
+    return replace(regions, wage=regions.wage * growth, rent=regions.rent * growth)
+
+
+def income_shares(gdp: np.ndarray, fallback: np.ndarray) -> np.ndarray:
+    """Each region's share of national GDP; ``fallback`` when there is none (a wiped-out year)."""
+    total = gdp.sum()
+    return gdp / total if total > 0 else fallback
 
 
 def clear(regions: RegionState, firms: FirmPopulation, earnings: Earnings, calibration: Calibration,
-          geography: Geography, params: EconomyParams, growth_index: float) -> RegionState:
+          geography: Geography, params: EconomyParams, growth_index: float, gdp: np.ndarray) -> RegionState:
     """Migration, then wages (labour demand over supply), rents (land use) and demand (income).
 
-    Labour supply is the start-year labour demand scaled by population; a region's share of
-    domestic spending is (1 - linkage) x its start share + linkage x its share of value added.
+    Labour demand is the firms' fixed workforce plus their variable labour; labour supply is the
+    start-year labour demand scaled by population; a region's share of domestic spending is
+    (1 - linkage) x its start share + linkage x its share of GDP.
     """
     c = calibration
     population = migrate(regions, migration_cost(params, geography), c.migration_constants, params)
     labour_supply = c.start_labour_demand * population / c.start_population
-    wage = wage_level(c.start_wage, growth_index, firms.by_region(firms.labour), labour_supply,
-                      params.wage_elasticity)
+    demand = firms.by_region(firm_employment(firms, c.costs, regions.wage))
+    wage = wage_level(c.start_wage, growth_index, demand, labour_supply, params.wage_elasticity)
     rent = rent_level(c.start_rent, growth_index, firms.by_region(firms.land), c.start_land_used,
                       params.rent_elasticity)
     linkage = params.demand_linkage
-    demand_share = (1 - linkage) * c.start_demand_share + linkage * income_shares(earnings, c.start_demand_share)
+    demand_share = (1 - linkage) * c.start_demand_share + linkage * income_shares(gdp, c.start_demand_share)
     return replace(regions, population=population, wage=wage, rent=rent, demand_share=demand_share)

@@ -7,8 +7,10 @@ innovation, shocks) and market access M[k, r] (:func:`~transfer_sim.economics.ma
     variable = revenue (1 - redundancy markdown) / sigma
     gross    = variable + (FTZ export subsidy x export share - cage fee) x revenue
 
-and a firm's operating profit is size x gross - (wage x labour + rent x land), plus the
-profit subsidies, which pay a share of positive profit.
+and a firm's operating profit is size x gross minus its fixed costs (wage x labour + rent x land
++ capital price x capital), plus the profit subsidies, which pay a share of positive profit.
+Efficiency includes the unit cost (wages and rents), so variable costs are in ``variable``:
+revenue / sigma is what is left of revenue after them.
 """
 
 from __future__ import annotations
@@ -24,7 +26,11 @@ from ..params import SIGMA, EconomyParams
 from ..policy import Policy
 from ..population import NO_WINDOW, FirmPopulation
 from ..sectors import SectorTable
-from ..state import Calibration, Earnings, Environment, RegionState
+from ..state import Calibration, CostShares, Earnings, Environment, RegionState
+
+
+#: the lowest domestic price index P^(1 - sigma), as a share of the start year's: an empty market's
+EMPTY_MARKET = 1e-3
 
 
 def earn(env: Environment, firms: FirmPopulation, sectors: SectorTable, regions: RegionState,
@@ -38,6 +44,9 @@ def earn(env: Environment, firms: FirmPopulation, sectors: SectorTable, regions:
     size_sums = firms.by_cell(firms.size)
     supply = size_sums * env.efficiency
     prices = price_index(supply, env.phi, env.foreign)
+    # a market nobody supplies is valued as if a small firm served it, so that entrants see its value
+    floor = EMPTY_MARKET * calibration.start_price_index[:, None]
+    prices[:, :n] = np.maximum(prices[:, :n], floor)
     unit_revenue = env.efficiency * market_access(env.spending, prices, env.phi)
 
     # per unit of size: variable profit, the cage fee and the FTZ export subsidy
@@ -54,15 +63,15 @@ def earn(env: Environment, firms: FirmPopulation, sectors: SectorTable, regions:
     fiscal = {"cage_fee": -float((fee_rate * unit_revenue * size_sums).sum()),
               "ftz_export_subsidy": float((ftz_rate * unit_revenue * size_sums).sum())}
     newcomer = NewcomerSubsidy(newcomer_rate, year, params.newcomer_years)
-    profit = firm_profits(firms, regions, unit_revenue, unit_gross, lever_rates, newcomer, fiscal)
+    profit = firm_profits(firms, regions, env.capital_price, unit_revenue, unit_gross, lever_rates, newcomer, fiscal)
     revenue_cells = unit_revenue * size_sums
     profit_cells = firms.by_cell(profit)
     subsidy_rate = sum(lever_rates.values(), np.zeros((k_count, n)))
-    move_value, entry_value = location_values(regions, calibration, unit_gross, unit_variable, size_sums,
-                                              subsidy_rate, newcomer_rate)
+    move_value, entry_value = location_values(regions, calibration, env.capital_price, unit_gross, unit_variable,
+                                              size_sums, subsidy_rate, newcomer_rate)
     return Earnings(profit, revenue_cells, revenue_cells * sectors.value_added_ratio[:, None], profit_cells,
-                    unit_revenue, export_share * revenue_cells, exports_by_market(env, supply, prices, n),
-                    move_value, entry_value, fiscal)
+                    unit_revenue, unit_gross, export_share * revenue_cells, exports_by_market(env, supply, prices, n),
+                    prices[:, :n], move_value, entry_value, fiscal)
 
 
 @dataclass(frozen=True)
@@ -83,16 +92,18 @@ class NewcomerSubsidy:
         return self.rate[firms.region] * ((since != NO_WINDOW) & (self.year - since < self.years))
 
 
-def firm_profits(firms: FirmPopulation, regions: RegionState, unit_revenue, unit_gross, lever_rates, newcomer,
-                 fiscal: dict[str, float]) -> np.ndarray:
-    """profit_i = size_i gross[k, r] - (w_r labour_i + rent_r land_i) / 1e9, plus subsidy rates x max(profit, 0).
+def firm_profits(firms: FirmPopulation, regions: RegionState, capital_price: float, unit_revenue, unit_gross,
+                 lever_rates, newcomer, fiscal: dict[str, float]) -> np.ndarray:
+    """profit_i = size_i gross[k, r] - (w_r labour_i + rent_r land_i) / 1e9 - capital price x capital_i,
+    plus subsidy rates x max(profit, 0).
 
     Adds what each subsidy pays to ``fiscal``; stores revenue and profit on ``firms``.
     """
     k_count, n = unit_revenue.shape
     cell = firms.cell
     wage, rent = (np.broadcast_to(price, (k_count, n)).ravel()[cell] for price in (regions.wage, regions.rent))
-    profit = firms.size * unit_gross.ravel()[cell] - (wage * firms.labour + rent * firms.land) / CNY_PER_BN
+    profit = (firms.size * unit_gross.ravel()[cell] - (wage * firms.labour + rent * firms.land) / CNY_PER_BN
+              - capital_price * firms.capital)
     if lever_rates or newcomer.offered:  # subsidies pay a share of positive profit
         positive = np.maximum(profit, 0.0)
         positive_cells = firms.by_cell(positive)
@@ -108,22 +119,27 @@ def firm_profits(firms: FirmPopulation, regions: RegionState, unit_revenue, unit
     return profit
 
 
-def location_values(regions: RegionState, calibration: Calibration, unit_gross, unit_variable, size_sums,
-                    subsidy_rate, newcomer_rate) -> tuple[np.ndarray, np.ndarray]:
+def location_values(regions: RegionState, calibration: Calibration, capital_price: float, unit_gross,
+                    unit_variable, size_sums, subsidy_rate, newcomer_rate) -> tuple[np.ndarray, np.ndarray]:
     """Profit of a unit firm with region o's technique in region d, relative to its
     sector's mean variable profit: (K, from, to) for movers, (K, R) for entrants.
 
-    value[k, o, d] = (gross[k, d] - (w_d labour[k, o] + rent_d land[k, o]) / 1e9)(1 + subsidies)
-                     / mean variable profit of sector k; arrivals add the newcomer subsidy.
+    value[k, o, d] = (gross[k, d] - (w_d labour[k, o] + rent_d land[k, o]) / 1e9 - p_K capital[k, o])
+                     (1 + subsidies) / mean variable profit of sector k; arrivals add the newcomer
+    subsidy. Where a sector earns nothing (its firms gone, or a disaster), the scale is its
+    start-year mean variable profit grown with the capital price.
     """
     n = regions.wage.size
-    unit_fixed = (calibration.labour_unit[:, :, None] * regions.wage[None, None, :]
-                  + calibration.land_unit[:, :, None] * regions.rent[None, None, :]) / CNY_PER_BN
+    unit_fixed = ((calibration.labour_unit[:, :, None] * regions.wage[None, None, :]
+                   + calibration.land_unit[:, :, None] * regions.rent[None, None, :]) / CNY_PER_BN
+                  + calibration.capital_unit[:, :, None] * capital_price)
     unit_profit = unit_gross[:, None, :] - unit_fixed
     weight = size_sums.sum(axis=1)
-    mean_variable = np.where(weight > 0, (size_sums * unit_variable).sum(axis=1) / np.maximum(weight, 1e-300),
-                             unit_variable.mean(axis=1))
-    scale = np.maximum(mean_variable, 1e-300)[:, None, None]
+    mean_variable = np.divide((size_sums * unit_variable).sum(axis=1), weight, out=np.zeros(weight.size),
+                              where=weight > 0)
+    fallback = calibration.start_unit_variable * capital_price
+    scale = np.where(mean_variable > 1e-6 * fallback, mean_variable, fallback)
+    scale = np.maximum(scale, 1e-300)[:, None, None]
     positive = np.maximum(unit_profit, 0.0)
     stay_value = (unit_profit + subsidy_rate[:, None, :] * positive) / scale
     arrive_value = stay_value + newcomer_rate[None, None, :] * positive / scale
@@ -131,6 +147,21 @@ def location_values(regions: RegionState, calibration: Calibration, unit_gross, 
     move_value = arrive_value.copy()
     move_value[:, diagonal, diagonal] = stay_value[:, diagonal, diagonal]
     return move_value, arrive_value[:, diagonal, diagonal]
+
+
+def firm_employment(firms: FirmPopulation, costs: CostShares, wage: np.ndarray) -> np.ndarray:
+    """Workers of every firm at its last revenue: its fixed workforce plus variable labour, the
+    sector's variable labour share of revenue at the local wage.
+
+    jobs_i = labour_i + variable_labour[k] x revenue_i x 1e9 / w_r
+    """
+    return workers(firms.labour, costs.variable_labour[firms.sector], firms.revenue, wage[firms.region])
+
+
+def workers(labour, variable_labour_share, revenue, wage):
+    """labour + variable_labour_share x revenue (bn CNY) x 1e9 / wage; no variable labour at a zero wage."""
+    variable = np.asarray(variable_labour_share * revenue * CNY_PER_BN, float)
+    return labour + np.divide(variable, wage, out=np.zeros_like(variable), where=np.asarray(wage) > 0)
 
 
 def exports_by_market(env: Environment, supply: np.ndarray, prices: np.ndarray, n: int) -> np.ndarray:

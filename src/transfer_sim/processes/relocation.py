@@ -67,7 +67,8 @@ def relocate(firms: FirmPopulation, utility: LocationUtility, draw: np.ndarray, 
              params: EconomyParams, year: int) -> np.ndarray:
     """Who reconsiders, where to, who gets land (caps, in the order of the draws); moves the firms.
 
-    Returns one row per move: (from, to, jobs).
+    Returns one row per move: (from, to, jobs), the jobs being the firm's fixed workforce (its
+    variable labour is hired wherever it produces).
     """
     positions, destination = choose_locations(utility, firms, draw, params)
     moving = destination != firms.region[positions]
