@@ -39,14 +39,15 @@ run: $(STAMP) assets
 assets: $(STAMP)
 	$(PY) -m transfer_sim.dashboard.assets
 
-# Debian's Chromium, for the browser tests and PNG export; apt-get installs it when root.
+# Debian's Chromium, for the browser tests and PNG export, and a Chinese font for its pages in
+# Chinese (their screenshots and PNGs); apt-get installs both when root.
 browser:
-	@if command -v chromium >/dev/null 2>&1; then :; \
+	@if command -v chromium >/dev/null 2>&1 && fc-list :lang=zh 2>/dev/null | grep -q .; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	  echo "Installing chromium with apt-get"; \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
-	    || echo "warning: apt-get could not install chromium" >&2; \
-	else echo "warning: chromium is missing and needs root and apt-get to install" >&2; fi
+	  echo "Installing chromium and a Chinese font with apt-get"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null) \
+	    || echo "warning: apt-get could not install chromium and fonts-wqy-microhei" >&2; \
+	else echo "warning: chromium or a Chinese font is missing and needs root and apt-get to install" >&2; fi
 
 # What the dashboard's browser tests need. Failures only warn here: those tests then skip
 # with a loud reason, or fail under CI=true.

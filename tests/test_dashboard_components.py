@@ -53,7 +53,8 @@ def session():
     """A fresh session state with a small run, and no task left running afterwards."""
     state.settings.set(SMALL)
     state.snapshot.set(None)
-    state.message.set("")
+    state.message.set(None)
+    state.language.set("en")
     state._simulation.set(None)
     yield state
     if state.advance.pending:
@@ -74,6 +75,11 @@ def figures(rc) -> list[dict]:
     """The figures the page would draw, as the browser receives them."""
     views = rc.find(vw.VuetifyTemplate).widgets
     return [json.loads(w.figure) for w in views if hasattr(w, "figure")]
+
+
+def message() -> str | None:
+    """The session's problem message as the page shows it in English."""
+    return state.message.value and state.message.value.words("en")
 
 
 def button(rc, label: str) -> vw.Btn:
@@ -158,15 +164,15 @@ def test_invalid_input_shows_a_readable_message_and_the_value_in_force(session):
     firms = next(f for f in rc.find(vw.TextField).widgets if f.label == "Number of firms")
     firms.v_model = "0"
     firms.fire_event("keyup.enter", None)
-    wait_for(lambda: state.message.value == "Number of firms: 0 is out of range; allowed 217 to 200,000")
+    wait_for(lambda: message() == "Number of firms: 0 is out of range; allowed 217 to 200,000")
     assert state.settings.value.n_firms == SMALL.n_firms
     wait_for(lambda: firms.v_model == str(SMALL.n_firms))  # the box shows the value the run keeps
     firms.v_model = "lots"
     firms.fire_event("keyup.enter", None)
-    wait_for(lambda: state.message.value == "Number of firms: enter a whole number from 217 to 200,000 (got 'lots')")
+    wait_for(lambda: message() == "Number of firms: enter a whole number from 217 to 200,000 (got 'lots')")
     firms.v_model = "5"  # the field's bound is the model's: the same words, no failed start
     firms.fire_event("keyup.enter", None)
-    wait_for(lambda: state.message.value == "Number of firms: 5 is out of range; allowed 217 to 200,000")
+    wait_for(lambda: message() == "Number of firms: 5 is out of range; allowed 217 to 200,000")
     assert state.settings.value.n_firms == SMALL.n_firms
     wait_for(lambda: firms.v_model == str(SMALL.n_firms))  # the box shows the value in force
     assert not any("Traceback" in t for t in texts(rc))
@@ -243,11 +249,12 @@ def test_theory_experiment_reaches_the_settled_share(s_e, phi):
 
 
 def test_about_quotes_every_lever_in_the_seed_words():
-    guide = lever_guide()
-    for spec in lever_specs():
-        assert f"`{spec.name}`" in guide and spec.seed in guide
-    assert measures()[:4] == ["Strategic hinterland", "New quality productive forces", "Regional openness",
-                              "Unified national market"]
+    guide = lever_guide("en")
+    for row in ts.lever_table().itertuples():
+        assert f"`{row.lever}`" in guide and row.seed in guide
+    assert measures()[:4] == ["hinterland", "productive_forces", "openness", "unified_market"]
+    chinese = lever_guide("zh")
+    assert "腾笼换鸟" in chinese and "筑巢引凤" in chinese and "全国统一大市场" in chinese
 
 
 def test_exports_hold_every_table_and_a_standalone_figure(finished):
@@ -310,10 +317,10 @@ def test_every_preset_has_a_readable_name_and_says_what_it_sets():
 
 
 def test_levers_have_readable_names_and_plain_explanations():
-    for spec in lever_specs():
-        label = lever_label(spec.name)
+    for row in ts.lever_table().itertuples():
+        label = lever_label(row.lever)
         assert "_" not in label and label[0].isupper(), label
-        assert "None" not in spec.mechanism and "abstract geography" not in spec.mechanism, spec.name
+        assert "None" not in row.mechanism and "abstract geography" not in row.mechanism, row.lever
     assert lever_label("ftz_regions") == "Free trade zone provinces"
     spec = next(s for s in lever_specs() if s.name == "cage_sectors")
     box, rc = solara.render(LeverInput(spec, ts.Policy(), lambda name, value: None), handle_error=False)

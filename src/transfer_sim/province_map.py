@@ -20,6 +20,7 @@ from plotly.colors import get_colorscale, sample_colorscale
 
 from .figure_style import figure
 from .geography import CHINA_EUROPE_EXPRESS, LAND_SEA_CORRIDOR
+from .i18n import region, short_region, text
 
 _DATA = files("transfer_sim") / "data"
 CORRIDOR_COLOURS = {CHINA_EUROPE_EXPRESS: "#333333", LAND_SEA_CORRIDOR: "#1b7837"}
@@ -31,16 +32,16 @@ NO_VALUE_GREY = "#eeeeee"
 #: moving in (purple) and out (orange), kept apart from the red of the flow arrows.
 SCALES = {"level": "Viridis", "difference": "RdBu_r", "moves": "PuOr"}
 
-#: Map metrics: key -> (label, how the value is shown).
+#: Map metrics: key -> how the value is shown (each is named by the catalogue's ``metric.<key>``).
 MAP_METRICS = {
-    "firms": ("Firms", ",.0f"),
-    "employment": ("Employment (workers)", ",.0f"),
-    "output": ("Output (bn CNY)", ",.0f"),
-    "gdp_per_capita": ("GDP per head (CNY)", ",.0f"),
-    "wage": ("Wage (CNY / year)", ",.0f"),
-    "land_use": ("Land use / zoning cap (%)", ".1f"),
-    "net_relocations": ("Net relocations in the year (firms)", "+,.0f"),
-    "sector_share": ("Sector's share of provincial output (%)", ".1f"),
+    "firms": ",.0f",
+    "employment": ",.0f",
+    "output": ",.0f",
+    "gdp_per_capita": ",.0f",
+    "wage": ",.0f",
+    "land_use": ".1f",
+    "net_relocations": "+,.0f",
+    "sector_share": ".1f",
 }
 
 #: Outline simplification for drawing, in degrees (about 4 km): under a pixel at the map's size,
@@ -201,18 +202,19 @@ def top_flows(flows: pd.DataFrame, places: pd.DataFrame, last_year: int, n: int 
 
 
 # ------------------------------------------------------------------------------- the figure
-def _colour_bar(scale: str, colour_range: tuple[float, float], value_label: str) -> dict:
+def _colour_bar(scale: str, colour_range: tuple[float, float], value_label: str, lang: str) -> dict:
     bar = {"title": {"text": value_label, "side": "right"}, "thickness": 14, "len": 0.8}
     if scale == "moves":
-        reach = colour_range[1]
-        bar.update(tickvals=[-reach, 0, reach], ticktext=[f"{reach:,.0f} more out", "0", f"{reach:,.0f} more in"])
+        reach = f"{colour_range[1]:,.0f}"
+        bar.update(tickvals=[-colour_range[1], 0, colour_range[1]],
+                   ticktext=[text("map.more_out", lang, n=reach), "0", text("map.more_in", lang, n=reach)])
     return bar
 
 
 def province_map(values: pd.DataFrame, title: str, value_label: str, *, scale: str = "level",
                  colour_range: tuple[float, float] | None = None, value_format: str = ",.0f",
                  corridors: pd.DataFrame | None = None, flows: pd.DataFrame | None = None,
-                 height: int = 620) -> go.Figure:
+                 height: int = 620, lang: str = "en") -> go.Figure:
     """The 31 provinces coloured by ``values`` (region_code, region, value); Taiwan, Hong Kong
     and Macau grey as not modelled. Each province is named on hover, and in writing where it has
     room.
@@ -221,7 +223,8 @@ def province_map(values: pd.DataFrame, title: str, value_label: str, *, scale: s
     ``colour_range`` fixes the colours (see :func:`common_range`), by default the values' own.
     ``corridors`` (rows of :func:`corridor_table`) adds the freight corridors with their border
     exits and ports; ``flows`` (from :func:`top_flows`) adds relocation arrows whose width grows
-    with the firms moved. The map keeps its shape and fits its box at any size.
+    with the firms moved. The map keeps its shape and fits its box at any size. ``lang`` is the
+    language of the names it writes (``title`` and ``value_label`` come written).
 
     The traces are plain dicts of known properties, checked by the tests rather than by plotly
     at every build: checking some forty traces of outlines would double the time to build a map.
@@ -244,25 +247,25 @@ def province_map(values: pd.DataFrame, title: str, value_label: str, *, scale: s
             fill = sample_colorscale(colourscale, [min(max((value - low) / (high - low), 0.0), 1.0)])[0]
             shown = format(value, value_format)
         else:
-            fill, shown = NO_VALUE_GREY, "no value"
-        traces.append(_area(shape, fill, f"{shape['name']}<br>{value_label}: {shown}", "provinces"))
+            fill, shown = NO_VALUE_GREY, text("map.no_value", lang)
+        traces.append(_area(shape, fill, f"{region(shape['name'], lang)}<br>{value_label}: {shown}", "provinces"))
         if shape["label"]:
-            labels.append((shape["name"], *shape["label"]))
-    traces += [_area(shape, NOT_MODELLED_GREY, f"{shape['name']} (not modelled)", "not modelled")
-               for shape in _shapes(mainland=False)]
+            labels.append((short_region(shape["name"], lang), *shape["label"]))
+    traces += [_area(shape, NOT_MODELLED_GREY, text("map.not_modelled", lang, name=region(shape["name"], lang)),
+                     "not modelled") for shape in _shapes(mainland=False)]
     names, xs, ys = zip(*labels)
     traces += [
         {"type": "scatter", "x": [None], "y": [None], "mode": "markers", "showlegend": False,  # the colour bar
          "hoverinfo": "skip", "name": value_label,
          "marker": {"colorscale": colourscale, "cmin": low, "cmax": high, "color": [low], "showscale": True,
-                    "colorbar": _colour_bar(scale, (low, high), value_label)}},
+                    "colorbar": _colour_bar(scale, (low, high), value_label, lang)}},
         {"type": "scatter", "x": xs, "y": ys, "text": names, "mode": "text", "name": "province names",
          "showlegend": False, "hoverinfo": "skip", "textfont": {"size": 10, "color": "#111", "shadow": "auto"}},
     ]
     if corridors is not None and len(corridors):
-        traces += _corridors(corridors)
+        traces += _corridors(corridors, lang)
     if flows is not None and len(flows):
-        traces += _flows(flows)
+        traces += _flows(flows, lang)
     return go.Figure(data=traces, layout=layout, _validate=False)
 
 
@@ -273,8 +276,11 @@ def _area(shape: dict, fill: str, hover: str, group: str) -> dict:
             "text": hover, "name": shape["name"], "legendgroup": group, "showlegend": False, "meta": shape["code"]}
 
 
-def _corridors(corridors: pd.DataFrame) -> list[dict]:
+def _corridors(corridors: pd.DataFrame, lang: str) -> list[dict]:
     """A line per corridor through its legs, and the border exits and ports as dots."""
+    def place(name: str) -> str:
+        return text(f"place.{name}", lang)
+
     traces = []
     legs = corridors[corridors["kind"].isin(["rail_intl", "rail_sea"])]
     for name, group in legs.groupby("corridor"):
@@ -282,16 +288,17 @@ def _corridors(corridors: pd.DataFrame) -> list[dict]:
         for leg in group.itertuples():
             lons += [leg.from_lon, leg.to_lon, None]
             lats += [leg.from_lat, leg.to_lat, None]
-            names += [f"{leg.from_place} → {leg.to_place}"] * 3
-        traces.append({"type": "scatter", "x": lons, "y": lats, "mode": "lines", "name": name, "text": names,
+            names += [f"{place(leg.from_place)} → {place(leg.to_place)}"] * 3
+        traces.append({"type": "scatter", "x": lons, "y": lats, "mode": "lines", "name": place(name), "text": names,
                        "line": {"width": 2, "color": CORRIDOR_COLOURS.get(name, "#444")},
                        "hovertemplate": "%{text}<extra></extra>"})
     ends = corridors[corridors["kind"].isin(["border_exit_rail", "sea_port"])]
     if len(ends):
-        kinds = ends["kind"].map({"border_exit_rail": "border exit", "sea_port": "port"})
+        kinds = {"border_exit_rail": "map.border_exit", "sea_port": "map.port"}
         traces.append({"type": "scatter", "x": ends["from_lon"].tolist(), "y": ends["from_lat"].tolist(),
-                       "mode": "markers", "name": "border exits and ports",
-                       "text": (ends["from_place"] + " (" + kinds + ")").tolist(),
+                       "mode": "markers", "name": text("map.exits_and_ports", lang),
+                       "text": [text(kinds[kind], lang, name=place(name))
+                                for kind, name in zip(ends["kind"], ends["from_place"])],
                        "marker": {"size": 8, "color": "#222"}, "hovertemplate": "%{text}<extra></extra>"})
     return traces
 
@@ -309,15 +316,16 @@ def _arrow(o_lat, o_lon, d_lat, d_lon, head=0.22):
     return lons, lats
 
 
-def _flows(flows: pd.DataFrame) -> list[dict]:
+def _flows(flows: pd.DataFrame, lang: str) -> list[dict]:
     """An arrow per flow, from origin to destination, wider for more firms."""
     widest = max(float(flows["firms"].max()), 1.0)
     traces = []
     for i, f in enumerate(flows.itertuples()):
         lons, lats = _arrow(f.o_lat, f.o_lon, f.d_lat, f.d_lon)
-        label = f"{f.origin} → {f.destination}: {f.firms:,} firms, {f.jobs:,.0f} jobs"
+        label = text("map.flow", lang, origin=region(f.origin, lang), destination=region(f.destination, lang),
+                     firms=f"{f.firms:,}", jobs=f"{f.jobs:,.0f}")
         traces.append({"type": "scatter", "x": lons, "y": lats, "mode": "lines",
-                       "name": "largest relocation flows (origin → destination)", "legendgroup": "flows",
+                       "name": text("map.flows_legend", lang), "legendgroup": "flows",
                        "showlegend": i == 0, "text": [label] * len(lons), "hovertemplate": "%{text}<extra></extra>",
                        "line": {"width": 1.5 + 4.5 * f.firms / widest, "color": FLOW_COLOUR}})
     return traces

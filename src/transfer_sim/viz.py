@@ -1,7 +1,9 @@
 """Plotly figure builders: a tidy results frame in, a ``plotly.graph_objects.Figure`` out.
 
 They are pure functions of their arguments, so the dashboard, reports and tests share
-them. The province map has a module of its own, :mod:`transfer_sim.province_map`.
+them. Each takes ``lang``, the language of its titles, axes and legends (a key of
+:data:`transfer_sim.i18n.LANGUAGES`). The province map has a module of its own,
+:mod:`transfer_sim.province_map`.
 """
 
 from __future__ import annotations
@@ -16,49 +18,53 @@ from plotly.subplots import make_subplots
 
 from .economics import home_market_share
 from .figure_style import empty, figure, year_axes
+from .i18n import region, text
 from .metrics import concentration
-from .policy import lever_label
-from .sectors import MACRO_REGIONS, sector_labels
+from .sectors import MACRO_REGIONS
 
 MACRO_COLOURS = {"east": "#1f77b4", "central": "#ff7f0e", "west": "#2ca02c", "northeast": "#9467bd"}
 
 
 # ------------------------------------------------------------------------------- trends
-def macro_share_figure(regions: pd.DataFrame, columns=("output", "employment")) -> go.Figure:
+def macro_share_figure(regions: pd.DataFrame, columns=("output", "employment"), lang: str = "en") -> go.Figure:
     """Each macro-region's share (%) of national output and employment, by year."""
     by = regions.groupby(["year", "macro_region"], as_index=False)[list(columns)].sum()
     for col in columns:
         by[col] = 100 * by[col] / by.groupby("year")[col].transform("sum")
-    fig = make_subplots(rows=1, cols=len(columns), subplot_titles=[f"Share of {c} (%)" for c in columns],
-                        figure=figure("Macro-regional shares", margin={"l": 60, "r": 20, "t": 70, "b": 40}))
+    fig = make_subplots(rows=1, cols=len(columns),
+                        subplot_titles=[text("chart.macro_shares.share_of", lang, column=text(f"column.{c}", lang))
+                                        for c in columns],
+                        figure=figure(text("chart.macro_shares.title", lang),
+                                      margin={"l": 60, "r": 20, "t": 70, "b": 40}))
     for j, col in enumerate(columns, start=1):
         for macro in [m for m in MACRO_REGIONS if m in set(by["macro_region"])]:
             part = by[by["macro_region"] == macro]
-            fig.add_trace(go.Scatter(x=part["year"], y=part[col], mode="lines+markers", name=macro,
+            fig.add_trace(go.Scatter(x=part["year"], y=part[col], mode="lines+markers",
+                                     name=text(f"macro.{macro}", lang),
                                      legendgroup=macro, showlegend=j == 1,
                                      line={"color": MACRO_COLOURS.get(macro)}), row=1, col=j)
     return year_axes(fig, by["year"])
 
 
-def inequality_figure(summary: pd.DataFrame) -> go.Figure:
+def inequality_figure(summary: pd.DataFrame, lang: str = "en") -> go.Figure:
     """Theil index split within / between macro-regions, and the coefficient of variation.
 
     Both axes start at zero: the indices are never negative, and from zero a small change
     looks small (an axis fitted to the data would make noise of a few thousandths look large).
     """
     fig = make_subplots(specs=[[{"secondary_y": True}]],
-                        figure=figure("Inequality of value added per head",
+                        figure=figure(text("chart.inequality.title", lang),
                                        margin={"l": 60, "r": 60, "t": 50, "b": 40}))
     fig.add_trace(go.Scatter(x=summary["year"], y=summary["theil_within"], stackgroup="theil",
-                             name="Theil within macro-regions"))
+                             name=text("chart.inequality.within", lang)))
     fig.add_trace(go.Scatter(x=summary["year"], y=summary["theil_between"], stackgroup="theil",
-                             name="Theil between macro-regions"))
+                             name=text("chart.inequality.between", lang)))
     fig.add_trace(go.Scatter(x=summary["year"], y=summary["cv_gdp_per_capita"], mode="lines+markers",
-                             name="coefficient of variation (right)", line={"color": "black", "dash": "dot"}),
+                             name=text("chart.inequality.cv_right", lang), line={"color": "black", "dash": "dot"}),
                   secondary_y=True)
-    fig.update_yaxes(title_text="Theil index", rangemode="tozero", secondary_y=False)
-    fig.update_yaxes(title_text="coefficient of variation", range=[0, _headroom(summary["cv_gdp_per_capita"])],
-                     secondary_y=True, showgrid=False)
+    fig.update_yaxes(title_text=text("indicator.theil_total", lang), rangemode="tozero", secondary_y=False)
+    fig.update_yaxes(title_text=text("indicator.cv_gdp_per_capita", lang),
+                     range=[0, _headroom(summary["cv_gdp_per_capita"])], secondary_y=True, showgrid=False)
     return year_axes(fig, summary["year"])
 
 
@@ -67,39 +73,40 @@ def _headroom(values: pd.Series) -> float:
     return 1.1 * max(float(values.max()) if len(values) else 0.0, 1e-9)
 
 
-def activity_figure(summary: pd.DataFrame) -> go.Figure:
+def activity_figure(summary: pd.DataFrame, lang: str = "en") -> go.Figure:
     """Relocations, entries and exits, by year. Relocations across provinces get a line of their
     own only where some moves stay within a province; otherwise the one line says so."""
-    fig = figure("Relocations, entries and exits (firms per year)")
+    fig = figure(text("chart.activity.title", lang))
     later = summary[summary["year"] > summary["year"].min()]  # the start year has no moves
     if later.empty:
-        return empty(fig, "Step or run the simulation to see firms move, enter and exit")
+        return empty(fig, text("chart.activity.empty", lang))
     if (later["relocations"] == later["cross_province_relocations"]).all():
-        lines = {"relocations": ("relocations (all between provinces)", "solid")}
+        lines = {"relocations": ("chart.activity.all_between", "solid")}
     else:
-        lines = {"relocations": ("relocations", "solid"),
-                 "cross_province_relocations": ("of which across provinces", "dash")}
-    lines |= {"entries": ("entries", "solid"), "exits": ("exits", "solid")}
+        lines = {"relocations": ("chart.activity.relocations", "solid"),
+                 "cross_province_relocations": ("chart.activity.across", "dash")}
+    lines |= {"entries": ("chart.activity.entries", "solid"), "exits": ("chart.activity.exits", "solid")}
     for col, (name, dash) in lines.items():
-        fig.add_trace(go.Scatter(x=later["year"], y=later[col], mode="lines+markers", name=name,
+        fig.add_trace(go.Scatter(x=later["year"], y=later[col], mode="lines+markers", name=text(name, lang),
                                  line={"dash": dash}))
     return year_axes(fig, later["year"])
 
 
-def fiscal_figure(fiscal: pd.DataFrame) -> go.Figure:
+def fiscal_figure(fiscal: pd.DataFrame, lang: str = "en") -> go.Figure:
     """Fiscal cost per lever and year (bn CNY; revenue such as the cage fee is negative)."""
-    fig = figure("Fiscal cost by lever (bn CNY; negative = revenue)")
+    fig = figure(text("chart.fiscal.title", lang))
     used = fiscal[fiscal.groupby("lever")["cost"].transform(lambda c: c.abs().sum()) > 0]
     for lever, part in used.groupby("lever"):
-        fig.add_trace(go.Bar(x=part["year"], y=part["cost"], name=lever_label(lever)))
+        fig.add_trace(go.Bar(x=part["year"], y=part["cost"], name=text(f"lever.{lever}.label", lang)))
     if used.empty:
-        return empty(fig, "No fiscal cost: this scenario uses no paid lever")
+        return empty(fig, text("chart.fiscal.empty", lang))
     fig.update_layout(barmode="relative")
     return year_axes(fig, fiscal["year"])
 
 
 # ------------------------------------------------------------------------------- flows
-def sankey_figure(flows: pd.DataFrame, regions: pd.DataFrame, level: str = "macro", top: int = 15) -> go.Figure:
+def sankey_figure(flows: pd.DataFrame, regions: pd.DataFrame, level: str = "macro", top: int = 15,
+                  lang: str = "en") -> go.Figure:
     """Relocations (firms) from origin to destination, summed over the years in ``flows``.
 
     ``level`` "macro" groups provinces into macro-regions (moves within one macro-region
@@ -108,11 +115,9 @@ def sankey_figure(flows: pd.DataFrame, regions: pd.DataFrame, level: str = "macr
     """
     if level not in ("macro", "province"):
         raise ValueError(f"level must be 'macro' or 'province', got {level!r}")
-    title = ("Relocations between macro-regions" if level == "macro"
-             else f"The {top} largest province-to-province relocation flows")
-    fig = figure(title + " (firms)", height=480)
+    fig = figure(text(f"chart.sankey.{level}", lang, top=top), height=480)
     if flows.empty:
-        return empty(fig, "No relocations yet: step or run the simulation")
+        return empty(fig, text("chart.sankey.empty", lang))
     macro = regions.drop_duplicates("region").set_index("region")["macro_region"]
     if level == "macro":
         pairs = flows.assign(origin=flows["origin"].map(macro), destination=flows["destination"].map(macro))
@@ -121,7 +126,11 @@ def sankey_figure(flows: pd.DataFrame, regions: pd.DataFrame, level: str = "macr
         pairs = flows.groupby(["origin", "destination"], as_index=False)["firms"].sum().nlargest(top, "firms")
     left = sorted(pairs["origin"].unique(), key=_macro_first)
     right = sorted(pairs["destination"].unique(), key=_macro_first)
-    labels = [f"{o} (from)" for o in left] + [f"{d} (to)" for d in right]
+    def named(node: str) -> str:
+        return text(f"macro.{node}", lang) if node in MACRO_REGIONS else region(node, lang)
+
+    labels = ([text("chart.sankey.from", lang, name=named(o)) for o in left]
+              + [text("chart.sankey.to", lang, name=named(d)) for d in right])
     macro_of = macro.to_dict() | {m: m for m in MACRO_REGIONS}  # a node is a province or a macro-region
 
     def colour(name: str) -> str:
@@ -150,79 +159,79 @@ def _macro_first(name: str):
 
 
 # ------------------------------------------------------------------------------- sectors
-def sector_heatmap(sectors: pd.DataFrame, year: int) -> go.Figure:
+def sector_heatmap(sectors: pd.DataFrame, year: int, lang: str = "en") -> go.Figure:
     """Each province's share (%) of each sector's national output in one year."""
     now = sectors[sectors["year"] == year]
     table = now.pivot_table(index="region", columns="sector", values="output", aggfunc="sum", sort=False)
     share = 100 * table / table.sum()
-    fig = figure(f"Where each sector produces, {year} (% of the sector's national output)", height=720)
-    fig.add_trace(go.Heatmap(z=share.to_numpy(), x=[sector_labels()[s] for s in share.columns],
-                             y=list(share.index), colorscale="YlGnBu", colorbar={"title": {"text": "%"}},
+    fig = figure(text("chart.heatmap.title", lang, year=year), height=720)
+    fig.add_trace(go.Heatmap(z=share.to_numpy(), x=[text(f"sector.{s}", lang) for s in share.columns],
+                             y=[region(r, lang) for r in share.index], colorscale="YlGnBu",
+                             colorbar={"title": {"text": "%"}},
                              hovertemplate="%{y}, %{x}: %{z:.1f} %<extra></extra>"))
     fig.update_yaxes(autorange="reversed")
     fig.update_layout(margin={"l": 120, "r": 20, "t": 50, "b": 60})
     return fig
 
 
-def concentration_figure(sectors: pd.DataFrame) -> go.Figure:
+def concentration_figure(sectors: pd.DataFrame, lang: str = "en") -> go.Figure:
     """Each sector's spatial concentration (Herfindahl index over provinces), by year."""
     hhi = concentration(sectors)
-    fig = figure("Spatial concentration by sector (Herfindahl over provinces)")
+    fig = figure(text("chart.concentration.title", lang))
     for sector, part in hhi.groupby("sector", sort=False):
         fig.add_trace(go.Scatter(x=part["year"], y=part["hhi"], mode="lines+markers",
-                                 name=sector_labels()[sector]))
-    fig.update_yaxes(title_text="Herfindahl index")
+                                 name=text(f"sector.{sector}", lang)))
+    fig.update_yaxes(title_text=text("chart.concentration.axis", lang))
     return year_axes(fig, hhi["year"])
 
 
 # ------------------------------------------------------------------------------- compare
 def macro_share_difference(regions_a: pd.DataFrame, regions_b: pd.DataFrame, column: str = "value_added",
-                           labels=("A", "B")) -> go.Figure:
+                           labels=("A", "B"), lang: str = "en") -> go.Figure:
     """Difference B − A of each macro-region's share (percentage points) of ``column``, by year."""
     def shares(regions):
         by = regions.groupby(["year", "macro_region"])[column].sum()
         return 100 * by / by.groupby(level="year").transform("sum")
 
     gap = (shares(regions_b) - shares(regions_a)).reset_index(name="gap")
-    fig = figure(f"{labels[1]} − {labels[0]}: macro-regional share of {column.replace('_', ' ')} (pp)")
+    fig = figure(text("chart.share_difference.title", lang, a=labels[0], b=labels[1],
+                      column=text(f"column.{column}", lang)))
     for macro in [m for m in MACRO_REGIONS if m in set(gap["macro_region"])]:
         part = gap[gap["macro_region"] == macro]
-        fig.add_trace(go.Scatter(x=part["year"], y=part["gap"], mode="lines+markers", name=macro,
+        fig.add_trace(go.Scatter(x=part["year"], y=part["gap"], mode="lines+markers", name=text(f"macro.{macro}", lang),
                                  line={"color": MACRO_COLOURS.get(macro)}))
     fig.add_hline(y=0, line={"color": "#999", "width": 1})
     return year_axes(fig, gap["year"])
 
 
-COMPARE_INDICATORS = {
-    "theil_total": "Theil index",
-    "cv_gdp_per_capita": "coefficient of variation",
-    "cross_province_relocations": "relocations across provinces",
-    "value_added": "value added (bn CNY)",
-    "employment": "employment",
-    "fiscal_cost": "fiscal cost (bn CNY)",
-}
+#: The headline indicators a comparison shows, as the summary table names them (their names
+#: are the catalogue's ``indicator.<column>``).
+COMPARE_INDICATORS = ("theil_total", "cv_gdp_per_capita", "cross_province_relocations", "value_added",
+                      "employment", "fiscal_cost")
 
 
-def summary_difference(summary_a: pd.DataFrame, summary_b: pd.DataFrame, labels=("A", "B")) -> go.Figure:
+def summary_difference(summary_a: pd.DataFrame, summary_b: pd.DataFrame, labels=("A", "B"),
+                       lang: str = "en") -> go.Figure:
     """Difference B − A of the headline indicators by year, one small panel each."""
     columns = list(COMPARE_INDICATORS)
     gap = summary_b.set_index("year")[columns] - summary_a.set_index("year")[columns]
     cols = 2
     rows = math.ceil(len(COMPARE_INDICATORS) / cols)
-    fig = make_subplots(rows=rows, cols=cols, subplot_titles=list(COMPARE_INDICATORS.values()),
+    names = [text(f"indicator.{col}", lang) for col in COMPARE_INDICATORS]
+    fig = make_subplots(rows=rows, cols=cols, subplot_titles=names,
                         vertical_spacing=0.12, horizontal_spacing=0.12,
-                        figure=figure(f"{labels[1]} − {labels[0]}, by year", height=220 * rows + 80,
-                                       margin={"l": 60, "r": 20, "t": 80, "b": 40}))
+                        figure=figure(text("chart.indicator_difference.title", lang, a=labels[0], b=labels[1]),
+                                      height=220 * rows + 80, margin={"l": 60, "r": 20, "t": 80, "b": 40}))
     for i, col in enumerate(COMPARE_INDICATORS):
         r, c = divmod(i, cols)
-        fig.add_trace(go.Bar(x=gap.index, y=gap[col], name=COMPARE_INDICATORS[col], showlegend=False,
+        fig.add_trace(go.Bar(x=gap.index, y=gap[col], name=names[i], showlegend=False,
                              marker={"color": np.where(gap[col] >= 0, "#d62728", "#1f77b4")}),
                       row=r + 1, col=c + 1)
     return year_axes(fig, gap.index)
 
 
 # ------------------------------------------------------------------------------- theory
-def home_market_figure(points: pd.DataFrame, phi: float, chosen: float | None = None) -> go.Figure:
+def home_market_figure(points: pd.DataFrame, phi: float, chosen: float | None = None, lang: str = "en") -> go.Figure:
     """Simulated firm share of the larger market against the home-market-effect line.
 
     ``points`` has s_e and share (one simulation each). The line is
@@ -230,30 +239,35 @@ def home_market_figure(points: pd.DataFrame, phi: float, chosen: float | None = 
     """
     grid = np.linspace(0.5, 1.0, 101)
     theory = [home_market_share(s, phi) for s in grid]
-    fig = figure(f"Home-market effect at trade freeness φ = {phi:.2f}", height=440)
-    fig.add_trace(go.Scatter(x=grid, y=theory, mode="lines", name="theory (footloose-capital model)",
+    fig = figure(text("chart.home_market.title", lang, phi=f"{phi:.2f}"), height=440)
+    fig.add_trace(go.Scatter(x=grid, y=theory, mode="lines", name=text("chart.home_market.theory", lang),
                              line={"color": "black"}))
-    fig.add_trace(go.Scatter(x=points["s_e"], y=points["share"], mode="markers", name="simulated firm share",
+    fig.add_trace(go.Scatter(x=points["s_e"], y=points["share"], mode="markers",
+                             name=text("chart.home_market.simulated", lang),
                              marker={"size": 10, "color": "#d62728"}))
     if chosen is not None:
         pick = points[np.isclose(points["s_e"], chosen)]
-        fig.add_trace(go.Scatter(x=pick["s_e"], y=pick["share"], mode="markers", name="your s_E",
+        fig.add_trace(go.Scatter(x=pick["s_e"], y=pick["share"], mode="markers",
+                                 name=text("chart.home_market.yours", lang),
                                  marker={"size": 18, "color": "rgba(0,0,0,0)",
                                          "line": {"width": 2, "color": "#1f77b4"}}))
-    fig.add_trace(go.Scatter(x=grid, y=grid, mode="lines", name="share of firms = share of demand",
+    fig.add_trace(go.Scatter(x=grid, y=grid, mode="lines", name=text("chart.home_market.diagonal", lang),
                              line={"color": "#999", "dash": "dot"}))
-    fig.update_xaxes(title_text="larger region's share of demand s_E", range=[0.5, 1.0])
-    fig.update_yaxes(title_text="its share of firms s_n", range=[0.45, 1.02])
+    fig.update_xaxes(title_text=text("chart.home_market.x", lang), range=[0.5, 1.0])
+    fig.update_yaxes(title_text=text("chart.home_market.y", lang), range=[0.45, 1.02])
     return fig
 
 
-def share_path_figure(regions: pd.DataFrame, region: str, theory: float) -> go.Figure:
-    """One region's share of firms over the simulated years, with the theoretical level."""
+def share_path_figure(regions: pd.DataFrame, name: str, theory: float, lang: str = "en",
+                      shown_as: str | None = None) -> go.Figure:
+    """One region's share of firms over the simulated years, with the theoretical level.
+
+    ``name`` is the region as the table names it; ``shown_as`` its name in the title (by default ``name``)."""
     firms = regions.pivot_table(index="year", columns="region", values="firms")
-    share = firms[region] / firms.sum(axis=1)
-    fig = figure(f"{region}'s share of firms over time", height=440)
-    fig.add_trace(go.Scatter(x=share.index, y=share.to_numpy(), mode="lines", name="simulated"))
-    fig.add_hline(y=theory, line={"dash": "dash", "color": "black"}, annotation_text="theory")
-    fig.update_xaxes(title_text="years since the start")
-    fig.update_yaxes(title_text="share of firms")
+    share = firms[name] / firms.sum(axis=1)
+    fig = figure(text("chart.share_path.title", lang, region=shown_as or name), height=440)
+    fig.add_trace(go.Scatter(x=share.index, y=share.to_numpy(), mode="lines", name=text("chart.share_path.simulated", lang)))
+    fig.add_hline(y=theory, line={"dash": "dash", "color": "black"}, annotation_text=text("chart.share_path.theory", lang))
+    fig.update_xaxes(title_text=text("chart.share_path.x", lang))
+    fig.update_yaxes(title_text=text("chart.share_path.y", lang))
     return fig

@@ -9,12 +9,14 @@ import solara.lab
 
 from .. import province_map as pm
 from .. import viz
-from ..policy import PRESET_TEXTS, PRESETS, Policy
+from ..i18n import text
+from ..policy import PRESETS, Policy
 from . import state
 from .figure_card import FigureCard, use_plot
+from .language import lang, tr
 from .map_panel import map_figure
 from .session import Snapshot, run_to_end
-from .settings import Settings, readable
+from .settings import Problem, Settings, problem
 from .widgets import YearSlider, use_year
 
 METRICS = ("output", "employment", "firms", "gdp_per_capita", "wage", "land_use")
@@ -32,33 +34,37 @@ def default_reference(settings: Settings) -> str:
     return REFERENCE_FOR_BASELINE if settings.policy == Policy.preset("baseline") else "baseline"
 
 
-def scenario_name(settings: Settings) -> str:
+def scenario_name(settings: Settings, lang: str) -> str:
     """The sidebar's scenario in words: its preset and how many levers differ from it."""
     changed = len(settings.changed_levers)
-    extra = f" with {changed} lever change{'s' if changed != 1 else ''}" if changed else ""
-    return f"{PRESET_TEXTS[settings.preset].title}{extra}"
+    title = text(f"preset.{settings.preset}.title", lang)
+    if not changed:
+        return title
+    return text("compare.one_change" if changed == 1 else "compare.changes", lang, preset=title, n=changed)
 
 
 @solara.lab.task(prefer_threaded=True)
-def compare(yours: Settings, reference: Settings) -> tuple[Snapshot, Snapshot] | str:
-    """Both runs to their last year; a readable sentence instead when the model rejects the settings."""
+def compare(yours: Settings, reference: Settings) -> tuple[Snapshot, Snapshot] | Problem:
+    """Both runs to their last year; a readable problem instead when the model rejects the settings."""
     try:
         return run_to_end(yours), run_to_end(reference)
     except ValueError as error:
-        return f"The comparison cannot run: {readable(error)}"
+        return problem("error.compare", detail=error)
 
 
-def difference_map(yours: Snapshot, reference: Snapshot, metric: str, year: int):
+def difference_map(yours: Snapshot, reference: Snapshot, metric: str, year: int, lang: str = "en"):
     """Yours minus the reference per province, on a scale centred on zero and fixed over the years."""
-    label, fmt = pm.MAP_METRICS[metric]
+    label = text(f"metric.{metric}", lang)
 
     def gap(at: int):
         a = pm.map_values(yours.regions, yours.sectors, metric, at)
         b = pm.map_values(reference.regions, reference.sectors, metric, at)
         return a.assign(value=a["value"] - b["value"].to_numpy())
 
-    title = f"Yours − reference ({PRESET_TEXTS[reference.settings.preset].title})<br>{label}, {year}"
-    return pm.province_map(gap(year), title, f"difference, {label}", scale="difference", value_format=fmt,
+    title = text("compare.difference_title", lang, reference=text(f"preset.{reference.settings.preset}.title", lang),
+                 metric=label, year=year)
+    return pm.province_map(gap(year), title, text("compare.difference_label", lang, metric=label),
+                           scale="difference", value_format=pm.MAP_METRICS[metric], lang=lang,
                            colour_range=pm.common_range([gap(y) for y in yours.years], centred=True))
 
 
@@ -80,22 +86,21 @@ def ComparePanel():
 
     solara.use_effect(refresh, dependencies=[yours, reference])
 
-    titles = {PRESET_TEXTS[name].title: name for name in PRESETS}
-    metrics = {pm.MAP_METRICS[m][0]: m for m in METRICS}
+    titles = {tr(f"preset.{name}.title"): name for name in PRESETS}
+    metrics = {tr(f"metric.{m}"): m for m in METRICS}
     with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}, gap="16px"):
-        solara.Select("Reference preset", values=list(titles), value=PRESET_TEXTS[preset].title,
+        solara.Select(tr("compare.reference"), values=list(titles), value=tr(f"preset.{preset}.title"),
                       on_value=lambda title: set_chosen(titles[title]), style={"max-width": "300px"})
-        solara.Select("Map metric", values=list(metrics), value=pm.MAP_METRICS[metric][0],
+        solara.Select(tr("compare.metric"), values=list(metrics), value=tr(f"metric.{metric}"),
                       on_value=lambda label: set_metric(metrics[label]), style={"max-width": "300px"})
-    solara.Text(f"Your scenario: {scenario_name(yours)}. Reference: {PRESET_TEXTS[preset].title}. Both: seed "
-                f"{yours.seed}, {yours.n_firms:,} firms, {yours.years} years.", classes=["tsim-explain"])
+    solara.Text(tr("compare.both", yours=scenario_name(yours, lang()), reference=tr(f"preset.{preset}.title"),
+                   seed=yours.seed, firms=f"{yours.n_firms:,}", years=yours.years), classes=["tsim-explain"])
     if same:
-        solara.Info("Your scenario is the reference itself, so there is no difference to show. Choose another "
-                    "reference preset here, or change the preset or a lever in the sidebar.", dense=True)
+        solara.Info(tr("compare.same"), dense=True)
         return
     solara.ProgressLinear(compare.pending)
-    if isinstance(result, str):
-        solara.Error(result)
+    if isinstance(result, Problem):
+        solara.Error(result.words(lang()))
     elif result is not None:
         CompareCharts(*result, metric=metric)
 
@@ -104,15 +109,18 @@ def ComparePanel():
 def CompareCharts(yours: Snapshot, reference: Snapshot, metric: str):
     """Your map beside the difference map, then the differences over the years."""
     year, set_year = use_year(yours.year)
+    language = lang()
     YearSlider(yours.years, year, set_year)
-    own_title = f"Yours ({scenario_name(yours.settings)})<br>"
-    own_map = use_plot(lambda: map_figure(yours, metric, year, title=own_title), [yours, metric, year])
-    gap_map = use_plot(lambda: difference_map(yours, reference, metric, year), [yours, reference, metric, year])
-    labels = ("reference", "yours")
-    shares = use_plot(lambda: viz.macro_share_difference(reference.regions, yours.regions, labels=labels),
-                      [yours, reference])
-    indicators = use_plot(lambda: viz.summary_difference(reference.summary, yours.summary, labels=labels),
-                          [yours, reference])
+    own_title = tr("compare.yours_title", scenario=scenario_name(yours.settings, language))
+    own_map = use_plot(lambda: map_figure(yours, metric, year, title=own_title, lang=language),
+                       [yours, metric, year, language])
+    gap_map = use_plot(lambda: difference_map(yours, reference, metric, year, language),
+                       [yours, reference, metric, year, language])
+    labels = (tr("compare.reference_short"), tr("compare.yours_short"))
+    shares = use_plot(lambda: viz.macro_share_difference(reference.regions, yours.regions, labels=labels,
+                                                         lang=language), [yours, reference, language])
+    indicators = use_plot(lambda: viz.summary_difference(reference.summary, yours.summary, labels=labels,
+                                                         lang=language), [yours, reference, language])
     with solara.ColumnsResponsive(12, large=6):
         FigureCard(own_map, f"yours-{metric}-{year}")
         FigureCard(gap_map, f"difference-{metric}-{year}")

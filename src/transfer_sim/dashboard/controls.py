@@ -7,9 +7,9 @@ import re
 import reacton.ipyvuetify as v
 import solara
 
-from ..policy import lever_label
 from . import state
 from .export_panel import ExportPanel
+from .language import tr
 from .lever_panel import LeverPanel
 from .preset_picker import PresetPicker
 from .session import START_YEAR
@@ -23,13 +23,13 @@ def RunButtons():
     running = state.advance.pending
     finished = snap is not None and snap.finished and snap.settings == state.settings.value
     with solara.Row(gap="4px", style={"flex-wrap": "wrap"}):
-        solara.Button("Reset", icon_name="mdi-restart", on_click=state.reset, outlined=True, small=True)
-        solara.Button("Step", icon_name="mdi-step-forward", on_click=state.step, disabled=running or finished,
-                      outlined=True, small=True)
-        solara.Button("Run", icon_name="mdi-play", on_click=state.run, disabled=running or finished,
+        solara.Button(tr("button.reset"), icon_name="mdi-restart", on_click=state.reset, outlined=True, small=True)
+        solara.Button(tr("button.step"), icon_name="mdi-step-forward", on_click=state.step,
+                      disabled=running or finished, outlined=True, small=True)
+        solara.Button(tr("button.run"), icon_name="mdi-play", on_click=state.run, disabled=running or finished,
                       color="primary", small=True)
-        solara.Button("Stop", icon_name="mdi-stop", on_click=state.stop, disabled=not running, outlined=True,
-                      small=True)
+        solara.Button(tr("button.stop"), icon_name="mdi-stop", on_click=state.stop, disabled=not running,
+                      outlined=True, small=True)
 
 
 def whole_number(text: str) -> int | str:
@@ -45,7 +45,7 @@ def RunSize():
     current = state.settings.value
     with solara.Row(gap="8px"):
         for field, (label, _low, _high) in RUN_LIMITS.items():
-            RunSizeField(field, label, str(getattr(current, field)), state.rejections.value)
+            RunSizeField(field, tr(label), str(getattr(current, field)), state.rejections.value)
 
 
 @solara.component
@@ -74,12 +74,12 @@ def Controls():
     # A fixed width: the sidebar otherwise grows with its widest line and covers the page.
     with solara.Column(gap="10px", style={"width": "376px", "max-width": "376px"}):
         PresetPicker(current.preset, lambda name: state.change(lambda s: s.with_preset(name)))
-        changed = ", ".join(lever_label(name) for name in current.changed_levers) or "none"
-        solara.Text(f"Changed from the preset: {changed}", classes=["tsim-explain"])  # always there: a
-        # line that came and went would shift the widgets below and close the open lever groups
+        changed = tr("list.separator").join(tr(f"lever.{name}.label") for name in current.changed_levers)
+        solara.Text(tr("controls.changed", levers=changed or tr("controls.none")),  # always there: a line
+                    classes=["tsim-explain"])  # that came and went would shift the widgets below it
         RunSize()
         RunButtons()
-        solara.Text("Levers (changing one restarts the run)", classes=["tsim-section"])
+        solara.Text(tr("controls.levers"), classes=["tsim-section"])
         LeverPanel(current.policy, START_YEAR, START_YEAR + current.years,
                    lambda name, value: state.change(lambda s: s.with_lever(name, value)),
                    revision=state.rejections.value)

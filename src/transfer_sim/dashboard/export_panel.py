@@ -5,6 +5,7 @@ from __future__ import annotations
 import solara
 
 from . import export, state
+from .language import tr
 from .session import TABLES, Snapshot
 from .widgets import use_latest_call
 
@@ -21,9 +22,9 @@ def ExportPanel():
 def TableDownloads(snap: Snapshot):
     """Every table zipped, and each one alone; the files hold the run up to the shown year."""
     everything = use_latest_call(export.tables_zip, snap)
-    solara.Text(f"Export the run up to {snap.year}", classes=["tsim-section"])
+    solara.Text(tr("export.title", year=snap.year), classes=["tsim-section"])
     with solara.Row(gap="4px", style={"flex-wrap": "wrap"}):
-        solara.FileDownload(everything, filename="transfer-sim-tables.zip", label="all tables (zip)",
+        solara.FileDownload(everything, filename="transfer-sim-tables.zip", label=tr("export.zip"),
                             mime_type="application/zip")
         for name in TABLES:
             TableDownload(snap, name)

@@ -6,6 +6,7 @@ import solara
 
 from .. import viz
 from .figure_card import FigureCard, use_plot
+from .language import lang, tr
 from .session import Snapshot
 from .widgets import CommitSlider, YearSlider, use_year
 
@@ -16,14 +17,16 @@ def FlowsPanel(snap: Snapshot):
     year, set_year = use_year(snap.year)
     top, set_top = solara.use_state(15)
     first = snap.start_year + 1
+    language = lang()
     with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}, gap="16px"):
-        YearSlider(snap.years, year, set_year, label=f"Relocations {first} to")
+        YearSlider(snap.years, year, set_year, label=tr("flows.from_to", first=first))
         with solara.Row(style={"align-items": "center", "min-width": "260px"}):
-            solara.Text(f"province pairs shown: {top}", style={"white-space": "nowrap"})
+            solara.Text(tr("flows.pairs", top=top), style={"white-space": "nowrap"})
             CommitSlider(top, 5, 40, 1, set_top)
     upto = snap.flows[snap.flows["year"] <= year]
-    macro = use_plot(lambda: viz.sankey_figure(upto, snap.regions, "macro"), [snap, year])
-    provinces = use_plot(lambda: viz.sankey_figure(upto, snap.regions, "province", top=top), [snap, year, top])
+    macro = use_plot(lambda: viz.sankey_figure(upto, snap.regions, "macro", lang=language), [snap, year, language])
+    provinces = use_plot(lambda: viz.sankey_figure(upto, snap.regions, "province", top=top, lang=language),
+                         [snap, year, top, language])
     with solara.ColumnsResponsive(12, large=6):
         FigureCard(macro, f"flows-macro-{year}")
         FigureCard(provinces, f"flows-province-{year}")

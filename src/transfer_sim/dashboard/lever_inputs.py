@@ -16,8 +16,9 @@ import solara
 
 from ..geography import Geography
 from ..levers import CHINA_BARRIER, PolicyArrays, resolve
-from ..policy import Policy, lever_label
-from ..sectors import SECTORS, sector_labels, sector_table
+from ..policy import Policy
+from ..sectors import SECTORS, sector_table
+from .language import tr
 from .settings import LeverSpec
 from .widgets import CommitSlider
 
@@ -36,6 +37,16 @@ def members(name: str, value) -> list[str]:
     return [n for n, on in zip(names, mask) if on]
 
 
+def named_regions() -> dict[str, str]:
+    """Each province's name in the session's language, by its name in the model."""
+    return {name: tr(f"region.{name}") for name in Geography.china().names}
+
+
+def choose_names(named: dict[str, str], labels: list[str]) -> list[str]:
+    """The model's names of the shown ``labels``, in the list's own order."""
+    return [key for key, label in named.items() if label in labels]
+
+
 def slider_step(low: float, high: float) -> float:
     """A round step giving about a hundred positions between the limits."""
     return 10 ** math.floor(math.log10((high - low) / 100))
@@ -51,6 +62,7 @@ def Explanation(text: str, detail: str = ""):
 def LeverInput(spec: LeverSpec, policy: Policy, on_change: Callable[[str, object], None]):
     """The widget for one lever; ``on_change(name, value)`` receives a value the policy can validate."""
     value = getattr(policy, spec.name)
+    label, unit = tr(f"lever.{spec.name}.label"), tr(f"lever.{spec.name}.unit")
 
     def changed(new):
         on_change(spec.name, new)
@@ -58,24 +70,25 @@ def LeverInput(spec: LeverSpec, policy: Policy, on_change: Callable[[str, object
     with solara.Column(gap="0px", classes=["tsim-lever"]):
         if spec.kind in ("float", "int"):
             shown = CHINA_BARRIER if value is None else value
-            solara.Text(f"{lever_label(spec.name)}: {shown:g} ({spec.unit})", classes=["tsim-lever-title"])
+            solara.Text(tr("lever.value", label=label, value=f"{shown:g}", unit=unit), classes=["tsim-lever-title"])
             step = 1 if spec.kind == "int" else slider_step(spec.low, spec.high)
             CommitSlider(shown, spec.low, spec.high, step, changed)
         elif spec.kind == "bool":
-            solara.Switch(label=f"{lever_label(spec.name)} ({spec.unit})", value=value, on_value=changed)
+            solara.Switch(label=tr("lever.switch", label=label, unit=unit), value=value, on_value=changed)
         elif spec.kind in ("regions", "sectors"):
-            named = sector_labels() if spec.kind == "sectors" else {n: n for n in Geography.china().names}
+            named = ({n: tr(f"sector.{n}") for n in SECTORS} if spec.kind == "sectors" else named_regions())
             default = members(spec.name, None)
 
             def chosen(labels):
-                picked = [key for key in named if named[key] in labels]  # keep the list's own order
+                picked = choose_names(named, labels)
                 changed(None if picked == default and spec.default is None else picked)
 
-            solara.SelectMultiple(lever_label(spec.name), values=[named[n] for n in members(spec.name, value)],
+            solara.SelectMultiple(label, values=[named[n] for n in members(spec.name, value)],
                                   all_values=list(named.values()), on_value=chosen, dense=True)
         elif spec.kind == "region_rates":
             RegionRates(value, changed)
-        Explanation(spec.mechanism, f"{spec.mechanism}. Seed: “{spec.seed}”")
+        mechanism = tr(f"lever.{spec.name}.mechanism")
+        Explanation(mechanism, tr("lever.hover", mechanism=mechanism, seed=tr(f"lever.{spec.name}.seed")))
 
 
 @solara.component
@@ -94,11 +107,13 @@ def RegionRates(rates: dict[str, float], on_change: Callable[[dict[str, float]],
         if regions:
             on_change({name: new for name in regions})
 
-    solara.Text(f"{lever_label('profit_subsidy')}: {rate:g} (share of operating profit)",
-                classes=["tsim-lever-title"])
+    solara.Text(tr("lever.value", label=tr("lever.profit_subsidy.label"), value=f"{rate:g}",
+                   unit=tr("lever.profit_subsidy.rate_unit")), classes=["tsim-lever-title"])
     CommitSlider(rate, 0.0, 1.0, 0.01, set_rate)
-    solara.SelectMultiple("in the regions", values=regions, all_values=list(Geography.china().names),
-                          on_value=lambda names: on_change({name: rate for name in names}), dense=True)
+    named = named_regions()
+    solara.SelectMultiple(tr("lever.profit_subsidy.regions"), values=[named[n] for n in regions],
+                          all_values=list(named.values()),
+                          on_value=lambda labels: on_change({name: rate for name in choose_names(named, labels)}),
+                          dense=True)
     if not regions and rate > 0:
-        solara.Text(f"Not paid yet: choose the regions that pay {rate:g} of operating profit.",
-                    classes=["tsim-warning"])
+        solara.Text(tr("lever.profit_subsidy.waiting", rate=f"{rate:g}"), classes=["tsim-warning"])

@@ -8,6 +8,7 @@ import reacton.ipyvuetify as v
 import solara
 
 from ..policy import Policy
+from .language import tr
 from .lever_inputs import LeverInput
 from .settings import lever_specs, measures
 from .shock_inputs import ShockInputs
@@ -27,7 +28,7 @@ def LeverPanel(policy: Policy, first_year: int, last_year: int, on_lever: Callab
         for measure in measures():
             specs = [s for s in lever_specs() if s.measure == measure]
             with v.ExpansionPanel():
-                v.ExpansionPanelHeader(children=[f"{measure} ({len(specs)})"], class_="tsim-measure")
+                v.ExpansionPanelHeader(children=[f"{tr(f'measure.{measure}')} ({len(specs)})"], class_="tsim-measure")
                 with v.ExpansionPanelContent():
                     for spec in specs:
                         if spec.kind == "shocks":

@@ -9,9 +9,11 @@ import solara
 
 from .. import province_map as pm
 from ..geography import Geography
+from ..i18n import text
 from ..policy import Policy, switched_on_corridors
-from ..sectors import SECTORS, sector_labels
+from ..sectors import SECTORS
 from .figure_card import FigureCard, use_plot
+from .language import lang, tr
 from .session import Snapshot
 from .widgets import YearSlider, use_year
 
@@ -31,10 +33,10 @@ def open_corridors(policy: Policy) -> pd.DataFrame:
     return table[table["corridor"].isin(switched_on_corridors(policy))]
 
 
-def metric_label(metric: str, sector: str) -> str:
+def metric_label(metric: str, sector: str, lang: str) -> str:
     if metric == "sector_share":
-        return f"{sector_labels()[sector]}: share of output (%)"
-    return pm.MAP_METRICS[metric][0]
+        return text("map.sector_share_of", lang, sector=text(f"sector.{sector}", lang))
+    return text(f"metric.{metric}", lang)
 
 
 def run_values(snap: Snapshot, metric: str, sector: str) -> list[pd.DataFrame]:
@@ -43,19 +45,19 @@ def run_values(snap: Snapshot, metric: str, sector: str) -> list[pd.DataFrame]:
 
 
 def map_figure(snap: Snapshot, metric: str, year: int, sector: str = SECTORS[0], corridors: bool = False,
-               flows: bool = False, title: str = ""):
+               flows: bool = False, title: str = "", lang: str = "en"):
     """The map for these choices (pure: the same snapshot and choices give the same figure).
 
     Its colours mean the same values in every year of the run, so moving the year slider
     shows change over time. ``title`` goes before the metric and year.
     """
-    label, fmt = metric_label(metric, sector), pm.MAP_METRICS[metric][1]
+    label, fmt = metric_label(metric, sector, lang), pm.MAP_METRICS[metric]
     scale = "moves" if metric == "net_relocations" else "level"
     values = pm.map_values(snap.regions, snap.sectors, metric, year, sector=sector)
     colours = pm.common_range(run_values(snap, metric, sector), centred=scale != "level")
     arrows = pm.top_flows(snap.flows, capitals(), year, n=FLOW_ARROWS) if flows else None
-    return pm.province_map(values, f"{title}{label}, {year}", label, value_format=fmt, scale=scale,
-                           colour_range=colours,
+    return pm.province_map(values, title + text("map.title", lang, metric=label, year=year), label, value_format=fmt,
+                           scale=scale, colour_range=colours, lang=lang,
                            corridors=open_corridors(snap.settings.policy) if corridors else None, flows=arrows)
 
 
@@ -67,22 +69,20 @@ def MapPanel(snap: Snapshot):
     corridors, set_corridors = solara.use_state(True)
     flows, set_flows = solara.use_state(True)
     year, set_year = use_year(snap.year)
-    metrics = {label: key for key, (label, _) in pm.MAP_METRICS.items()}
-    sectors = {label: key for key, label in sector_labels().items()}
+    language = lang()
+    metrics = {tr(f"metric.{key}"): key for key in pm.MAP_METRICS}
+    sectors = {tr(f"sector.{key}"): key for key in SECTORS}
 
     with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}, gap="16px"):
-        solara.Select("Metric", values=list(metrics), value=pm.MAP_METRICS[metric][0],
+        solara.Select(tr("map.metric"), values=list(metrics), value=tr(f"metric.{metric}"),
                       on_value=lambda label: set_metric(metrics[label]), style={"max-width": "300px"})
         if metric == "sector_share":
-            solara.Select("Sector", values=list(sectors), value=sector_labels()[sector],
+            solara.Select(tr("map.sector"), values=list(sectors), value=tr(f"sector.{sector}"),
                           on_value=lambda label: set_sector(sectors[label]), style={"max-width": "300px"})
         YearSlider(snap.years, year, set_year)
-        solara.Checkbox(label="corridors", value=corridors, on_value=set_corridors)
-        solara.Checkbox(label=f"{FLOW_ARROWS} largest relocation flows", value=flows, on_value=set_flows)
-    plot = use_plot(lambda: map_figure(snap, metric, year, sector, corridors, flows),
-                    [snap, metric, year, sector, corridors, flows])
+        solara.Checkbox(label=tr("map.corridors"), value=corridors, on_value=set_corridors)
+        solara.Checkbox(label=tr("map.largest_flows", n=FLOW_ARROWS), value=flows, on_value=set_flows)
+    plot = use_plot(lambda: map_figure(snap, metric, year, sector, corridors, flows, lang=language),
+                    [snap, metric, year, sector, corridors, flows, language])
     FigureCard(plot, f"map-{metric}-{year}")
-    solara.Text("Hover over a province for its name and value. Colours keep their meaning across the years "
-                "of the run. Grey: Taiwan, Hong Kong and Macau are not modelled. Red arrows: the largest "
-                "relocation flows from the start year to the shown year, pointing at the destination, wider "
-                "for more firms. Corridors switched off by their lever are not drawn.", classes=["tsim-explain"])
+    solara.Text(tr("map.explain"), classes=["tsim-explain"])

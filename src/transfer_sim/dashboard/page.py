@@ -10,6 +10,7 @@ from .about_panel import AboutPanel
 from .compare_panel import ComparePanel
 from .controls import Controls
 from .flows_panel import FlowsPanel
+from .language import LanguageSwitch, tr
 from .map_panel import MapPanel
 from .narrow_screen import CloseSidebarOnNarrowScreen
 from .sectors_panel import SectorsPanel
@@ -36,33 +37,38 @@ def SnapshotTab(panel):
     """A tab that shows the latest snapshot, or says that the first one is on its way."""
     snap = state.snapshot.value
     if snap is None:
-        solara.Text("Preparing the model…")
+        solara.Text(tr("status.preparing"))
     else:
         panel(snap)
+
+
+#: The tabs in their order: key (as in the page's address) -> (message id of the title, content).
+TABS = {
+    "map": ("tab.map", lambda: SnapshotTab(MapPanel)),
+    "trends": ("tab.trends", lambda: SnapshotTab(TrendsPanel)),
+    "flows": ("tab.flows", lambda: SnapshotTab(FlowsPanel)),
+    "sectors": ("tab.sectors", lambda: SnapshotTab(SectorsPanel)),
+    "compare": ("tab.compare", ComparePanel),
+    "theory": ("tab.theory", TheoryPanel),
+    "about": ("tab.about", AboutPanel),
+}
 
 
 @solara.component
 def Page():
     """One per browser session; its first effect builds the session's model in the background."""
-    solara.Title("transfer-sim: industrial transfer across China's provinces")
+    solara.Title(tr("page.title"))
     solara.Style(STYLE)
     solara.use_effect(state.reset, dependencies=[])  # the session's first model, in the background
+    with solara.AppBar():
+        LanguageSwitch()
     with solara.Sidebar():
         Controls()
     CloseSidebarOnNarrowScreen()
     Status()
-    with solara.lab.Tabs(lazy=True):  # only the visible tab is drawn, so a snapshot redraws one tab
-        with solara.lab.Tab("Map"):
-            SnapshotTab(MapPanel)
-        with solara.lab.Tab("Trends"):
-            SnapshotTab(TrendsPanel)
-        with solara.lab.Tab("Flows"):
-            SnapshotTab(FlowsPanel)
-        with solara.lab.Tab("Sectors"):
-            SnapshotTab(SectorsPanel)
-        with solara.lab.Tab("Compare"):
-            ComparePanel()
-        with solara.lab.Tab("Theory lab"):
-            TheoryPanel()
-        with solara.lab.Tab("About"):
-            AboutPanel()
+    keys = list(TABS)
+    # only the visible tab is drawn, so a snapshot redraws one tab
+    with solara.lab.Tabs(value=keys.index(state.tab.value), on_value=lambda i: state.tab.set(keys[i]), lazy=True):
+        for key, (title, content) in TABS.items():
+            with solara.lab.Tab(tr(title)):
+                content()

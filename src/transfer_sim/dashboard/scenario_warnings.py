@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
-from .settings import Settings
+import pandas as pd
+
+from .settings import Problem, Settings, Words, problem
 
 
-def scenario_warnings(settings: Settings, start_year: int) -> list[str]:
-    """One sentence per shock that falls outside the simulated years and so never happens."""
+def scenario_warnings(settings: Settings, start_year: int) -> list[Problem]:
+    """One warning per shock that falls outside the simulated years and so never happens."""
     last_year = start_year + settings.years
     warnings = []
     for shock in settings.policy.shocks:
-        kind = shock.kind.replace("_", " ")
+        kind = Words(f"shock.{shock.kind}.label")
         if shock.year > last_year:
-            warnings.append(f"The {kind} shock starts in {shock.year}, after the run's last year ({last_year}), "
-                            f"so it never happens: move it, or make the run longer.")
+            warnings.append(problem("warning.shock_after_end", kind=kind, year=shock.year, last=last_year))
         elif shock.year + shock.duration <= start_year:
-            warnings.append(f"The {kind} shock ends before the run starts in {start_year}, so it never happens.")
+            warnings.append(problem("warning.shock_before_start", kind=kind, first=start_year))
     return warnings
+
+
+def budget_warning(summary: pd.DataFrame, budget_pct_gdp: float) -> Problem | None:
+    """The years whose net fiscal cost exceeds the budget (% of GDP) and the highest cost, or None."""
+    over = summary[summary["fiscal_cost_pct_gdp"] > budget_pct_gdp]
+    if over.empty:
+        return None
+    years = ", ".join(str(y) for y in over["year"].head(3)) + (" …" if len(over) > 3 else "")
+    return problem("warning.over_budget", cost=f"{over['fiscal_cost_pct_gdp'].max():.2f}", budget=f"{budget_pct_gdp:g}",
+                   over=len(over), years_run=len(summary), years=years)

@@ -14,44 +14,90 @@ from functools import cache
 import annotated_types
 from pydantic import ValidationError
 
+from ..i18n import catalogue, text
 from ..policy import MEASURES, PRESETS, Policy, lever_table
 from ..run_settings import bounds, default
 
-#: Bounds of the run-size inputs: (label, lowest, highest). The lowest are :class:`RunSettings`';
-#: the highest keep a run interactive in the browser (the command line goes further).
+#: Bounds of the run-size inputs: (message id of the label, lowest, highest). The lowest are
+#: :class:`RunSettings`'; the highest keep a run interactive in the browser (the command line goes further).
 RUN_LIMITS = {
-    "years": ("Years", bounds("years")[0], 50),
-    "n_firms": ("Number of firms", bounds("n_firms")[0], 200_000),
-    "seed": ("Seed", bounds("seed")[0], 2**31 - 1),
+    "years": ("run.years", bounds("years")[0], 50),
+    "n_firms": ("run.n_firms", bounds("n_firms")[0], 200_000),
+    "seed": ("run.seed", bounds("seed")[0], 2**31 - 1),
 }
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A message for the person at the page, worded in the language shown when it is shown.
+
+    ``fields`` fill the message's blanks; a field that is a message id (:class:`Words`) or an
+    exception is worded in that language too.
+    """
+
+    key: str
+    fields: tuple[tuple[str, object], ...] = ()
+
+    def words(self, lang: str = "en") -> str:
+        return text(self.key, lang, **{name: worded(value, lang) for name, value in self.fields})
+
+
+class Words(str):
+    """A field of a :class:`Problem` that is itself a message id."""
+
+
+def worded(value, lang: str) -> str:
+    if isinstance(value, Words):
+        return text(value, lang)
+    if isinstance(value, Exception):
+        return readable(value, lang)
+    return str(value)
+
+
+def problem(key: str, **fields) -> Problem:
+    return Problem(key, tuple(fields.items()))
 
 
 class SettingsError(ValueError):
     """An input the dashboard cannot use, worded for the person who typed it."""
 
+    def __init__(self, key: str, **fields):
+        self.problem = problem(key, **fields)
+        super().__init__(self.problem.words())
 
-def readable(error: Exception) -> str:
+
+def readable(error: Exception, lang: str = "en") -> str:
     """One line per problem, naming the field and the value, never a traceback."""
+    if isinstance(error, SettingsError):
+        return error.problem.words(lang)
     if isinstance(error, ValidationError):
         lines = []
         for e in error.errors():
             where = ".".join(str(p) for p in e["loc"]) or "input"
+            if lang != "en" and e["loc"] and f"lever.{e['loc'][0]}.label" in catalogue():
+                where = ".".join([text(f"lever.{e['loc'][0]}.label", lang), *map(str, e["loc"][1:])])
             got = e.get("input")
-            shown = "" if isinstance(got, dict) else f" (got {got!r})"
-            lines.append(f"{where}: {e['msg']}{shown}")
+            shown = "" if isinstance(got, dict) else text("error.got", lang, got=repr(got))
+            lines.append(f"{where}: {validation_message(e, lang)}{shown}")
         return "; ".join(lines)
     return str(error)
 
 
+def validation_message(error: dict, lang: str) -> str:
+    """pydantic's message, or its translation where the catalogue has one for its type."""
+    key = f"validation.{error['type']}"
+    if lang == "en" or key not in catalogue():
+        return error["msg"]
+    return text(key, lang, **error.get("ctx", {}))
+
+
 @dataclass(frozen=True)
 class LeverSpec:
-    """How one lever is shown: its kind of widget, limits and texts from the policy definition."""
+    """How one lever is shown: its kind of widget and limits from the policy definition (its
+    texts are in the catalogue: ``lever.<name>.label``, ``.mechanism``, ``.seed``, ``.unit``)."""
 
     name: str
-    measure: str
-    seed: str
-    mechanism: str
-    unit: str
+    measure: str  # a key of :data:`MEASURES`
     default: object
     kind: str  # "float", "int", "bool", "regions", "sectors", "region_rates" or "shocks"
     low: float | None = None
@@ -83,16 +129,16 @@ def lever_specs() -> tuple[LeverSpec, ...]:
         field = Policy.model_fields[row.lever]
         low = next((m.ge for m in field.metadata if isinstance(m, annotated_types.Ge)), None)
         high = next((m.le for m in field.metadata if isinstance(m, annotated_types.Le)), None)
-        specs.append(LeverSpec(name=row.lever, measure=row.measure, seed=row.seed, mechanism=row.mechanism,
-                               unit=row.unit, default=row.default, kind=_kind(row.lever, field.annotation),
-                               low=low, high=high))
+        specs.append(LeverSpec(name=row.lever, measure=field.json_schema_extra["measure"], default=row.default,
+                               kind=_kind(row.lever, field.annotation), low=low, high=high))
     return tuple(specs)
 
 
 def measures() -> list[str]:
-    """The measure groups that have levers, in the policy's order (the seed's four measures first)."""
+    """The keys of the measure groups that have levers, in the policy's order (the seed's four
+    measures first)."""
     named = {spec.measure for spec in lever_specs()}
-    return [m for m in MEASURES.values() if m in named]
+    return [m for m in MEASURES if m in named]
 
 
 @dataclass(frozen=True)
@@ -108,25 +154,24 @@ class Settings:
     def with_preset(self, name: str) -> Settings:
         """The preset's levers, replacing every lever change made so far."""
         if name not in PRESETS:
-            raise SettingsError(f"Preset: unknown preset {name!r}; allowed: {', '.join(PRESETS)}")
+            raise SettingsError("error.unknown_preset", name=repr(name), allowed=", ".join(PRESETS))
         return replace(self, preset=name, policy=Policy.preset(name))
 
     def with_lever(self, name: str, value) -> Settings:
         """One lever changed; the policy validates the value."""
         try:
             return replace(self, policy=self.policy.with_changes(**{name: value}))
-        except ValidationError as error:
-            raise SettingsError(readable(error)) from None
-        except ValueError as error:  # a policy rule that names its own field
-            raise SettingsError(str(error)) from None
+        except ValueError as error:  # pydantic's, or a policy rule that names its own field
+            raise SettingsError("error.lever", detail=error) from None
 
     def with_run(self, field: str, value) -> Settings:
         """Years, number of firms or seed changed, within :data:`RUN_LIMITS`."""
         label, low, high = RUN_LIMITS[field]
+        limits = {"label": Words(label), "low": f"{low:,}", "high": f"{high:,}"}
         if value is None or isinstance(value, bool) or not isinstance(value, int):
-            raise SettingsError(f"{label}: enter a whole number from {low:,} to {high:,} (got {value!r})")
+            raise SettingsError("error.whole_number", **limits, got=repr(value))
         if not low <= value <= high:
-            raise SettingsError(f"{label}: {value:,} is out of range; allowed {low:,} to {high:,}")
+            raise SettingsError("error.out_of_range", **limits, value=f"{value:,}")
         return replace(self, **{field: value})
 
     @property

@@ -7,15 +7,14 @@ from typing import Callable
 
 import solara
 
-from ..geography import Geography
 from ..policy import Shock
-from .lever_inputs import Explanation
+from .language import tr
+from .lever_inputs import Explanation, choose_names, named_regions
 from .widgets import CommitSlider
 
 KINDS: tuple[str, ...] = typing.get_args(Shock.model_fields["kind"].annotation)
 #: Where a regional disaster strikes when switched on, until other regions are chosen below it.
 FIRST_DISASTER_REGIONS = ["Henan"]
-_KIND_TEXT = dict(part.split(": ", 1) for part in Shock.model_fields["kind"].description.split("; "))
 
 
 @solara.component
@@ -34,9 +33,9 @@ def ShockInputs(shocks: list[Shock], first_year: int, last_year: int,
             default = {"kind": kind, "year": min(first_year + 3, last_year)}
             if kind == "regional_disaster":
                 default["regions"] = FIRST_DISASTER_REGIONS
-            solara.Switch(label=kind.replace("_", " "), value=shock is not None,
+            solara.Switch(label=tr(f"shock.{kind}.label"), value=shock is not None,
                           on_value=lambda on, kind=kind, default=default: put(kind, default if on else None))
-            Explanation(_KIND_TEXT[kind])
+            Explanation(tr(f"shock.{kind}.description"))
             if shock is not None:
                 ShockShape(shock, first_year, last_year, lambda new, kind=kind: put(kind, new))
 
@@ -49,11 +48,14 @@ def ShockShape(shock: Shock, first_year: int, last_year: int, on_change: Callabl
     def set_field(field, value):
         on_change({**now, field: value})
 
-    solara.Text(f"starts {shock.year}, lasts {shock.duration} years, size {shock.size:g}",
+    solara.Text(tr("shock.shape", year=shock.year, duration=shock.duration, size=f"{shock.size:g}"),
                 classes=["tsim-lever-title"])
-    CommitSlider(shock.year, first_year, max(last_year, shock.year), 1, lambda y: set_field("year", y), label="year")
-    CommitSlider(shock.size, 0.05, 1.0, 0.05, lambda s: set_field("size", s), label="size")
-    CommitSlider(shock.duration, 1, 10, 1, lambda d: set_field("duration", d), label="years")
+    CommitSlider(shock.year, first_year, max(last_year, shock.year), 1, lambda y: set_field("year", y),
+                 label=tr("shock.year"))
+    CommitSlider(shock.size, 0.05, 1.0, 0.05, lambda s: set_field("size", s), label=tr("shock.size"))
+    CommitSlider(shock.duration, 1, 10, 1, lambda d: set_field("duration", d), label=tr("shock.duration"))
     if shock.kind == "regional_disaster":
-        solara.SelectMultiple("regions hit", values=list(shock.regions), all_values=list(Geography.china().names),
-                              on_value=lambda names: set_field("regions", names), dense=True)
+        named = named_regions()
+        solara.SelectMultiple(tr("shock.regions"), values=[named[n] for n in shock.regions],
+                              all_values=list(named.values()),
+                              on_value=lambda labels: set_field("regions", choose_names(named, labels)), dense=True)

@@ -15,12 +15,16 @@ import time
 import solara
 import solara.lab
 
+from ..i18n import DEFAULT_LANGUAGE
 from .session import Simulation, Snapshot
-from .settings import Settings, SettingsError, readable
+from .settings import Problem, Settings, SettingsError, problem
 
 settings = solara.reactive(Settings())
 snapshot: solara.Reactive[Snapshot | None] = solara.reactive(None)
-message = solara.reactive("")  # a readable problem with the last input or run, shown in the page
+#: A problem with the last input or run, shown in the page in its language; None when there is none.
+message: solara.Reactive[Problem | None] = solara.reactive(None)
+language = solara.reactive(DEFAULT_LANGUAGE)  # a key of ``i18n.LANGUAGES``
+tab = solara.reactive("map")  # a key of ``page.TABS``
 rejections = solara.reactive(0)  # changes rejected so far: inputs redraw from the settings in force
 #: The last simulated year the browser reported it has received; None until a browser reports.
 shown_year: solara.Reactive[int | None] = solara.reactive(None)
@@ -50,7 +54,7 @@ def advance(simulation: Simulation, wanted: Settings, years: int | None, restart
                 simulation.rebuild(wanted)
                 snapshot.set(simulation.snapshot())
         except ValueError as error:
-            message.set(f"The model cannot start with these settings: {readable(error)}")
+            message.set(problem("error.model_start", detail=error))
             if simulation.settings is not None:
                 settings.set(simulation.settings)  # the inputs follow the settings back
             else:
@@ -83,16 +87,16 @@ def change(update) -> None:
     try:
         new = update(settings.value)
     except SettingsError as error:
-        message.set(str(error))
+        message.set(error.problem)
         rejections.set(rejections.value + 1)
         return
-    message.set("")
+    message.set(None)
     settings.set(new)
     advance(_session_simulation(), new, 0, True)
 
 
 def reset() -> None:
-    message.set("")
+    message.set(None)
     advance(_session_simulation(), settings.value, 0, True)
 
 

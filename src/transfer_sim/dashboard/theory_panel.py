@@ -8,6 +8,7 @@ import solara.lab
 from .. import viz
 from ..textbook import home_market_share
 from .figure_card import FigureCard, use_plot
+from .language import lang, tr
 from .theory import home_market_experiment
 from .widgets import CommitSlider
 
@@ -40,17 +41,11 @@ def TheoryPanel():
 
     solara.use_effect(refresh, dependencies=[s_e, phi, beta])
 
-    solara.Markdown(
-        "Two regions share one footloose industry; region 1 buys a share s_E of the goods, trade "
-        "between them has freeness φ (1 = free trade), and firms choose where to be by a logit of "
-        "sharpness β. Theory (the home-market effect): region 1 ends with the firm share "
-        "s_n = 1/2 + ((1+φ)/(1−φ))(s_E − 1/2), more than its share of demand. With a sharp logit "
-        "the simulated firms reproduce it; a soft logit pulls them towards one half."
-    )
+    solara.Markdown(tr("theory.explain"))
     with solara.Row(style={"flex-wrap": "wrap"}, gap="24px"):
-        Knob("market share s_E", s_e, 0.5, 0.8, 0.01, set_s_e)
-        Knob("trade freeness φ", phi, 0.05, 0.9, 0.05, set_phi)
-        Knob("logit sharpness β", beta, 1.0, 300.0, 1.0, set_beta)
+        Knob(tr("theory.s_e"), s_e, 0.5, 0.8, 0.01, set_s_e)
+        Knob(tr("theory.phi"), phi, 0.05, 0.9, 0.05, set_phi)
+        Knob(tr("theory.beta"), beta, 1.0, 300.0, 1.0, set_beta)
     solara.ProgressLinear(experiment.pending)
     if experiment.latest is not None:  # the last finished experiment stays up while the next one runs
         TheoryCharts(*experiment.latest)
@@ -60,12 +55,14 @@ def TheoryPanel():
 def TheoryCharts(knobs: tuple[float, float, float], outcome):
     """The finished experiment: the grid at rest against the formula, and the chosen run's path."""
     s_e, phi, _ = knobs
-    effect = use_plot(lambda: viz.home_market_figure(outcome.points, phi, chosen=round(s_e, 2)), [knobs, outcome])
-    path_plot = use_plot(lambda: viz.share_path_figure(outcome.path, "Region 1", home_market_share(s_e, phi)),
-                         [knobs, outcome])
+    language = lang()
+    effect = use_plot(lambda: viz.home_market_figure(outcome.points, phi, chosen=round(s_e, 2), lang=language),
+                      [knobs, outcome, language])
+    path_plot = use_plot(lambda: viz.share_path_figure(outcome.path, "Region 1", home_market_share(s_e, phi),
+                                                       lang=language, shown_as=tr("theory.region_1")),
+                         [knobs, outcome, language])
     if not outcome.settled:
-        solara.Warning("Some of these economies were still moving when the simulation stopped; their "
-                       "points show the last year simulated, not the settled share.")
+        solara.Warning(tr("theory.not_settled"))
     with solara.ColumnsResponsive(12, large=6):
         FigureCard(effect, "home-market-effect")
         FigureCard(path_plot, "home-market-path")

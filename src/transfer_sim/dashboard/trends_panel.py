@@ -6,6 +6,7 @@ import solara
 
 from .. import viz
 from .figure_card import FigureCard, use_plot
+from .language import lang
 from .session import Snapshot
 
 
@@ -13,10 +14,11 @@ from .session import Snapshot
 def TrendsPanel(snap: Snapshot):
     """Shares full width; inequality, firm dynamics and fiscal cost below, three side by side only
     on the widest screens, so no chart is too narrow for its title."""
-    shares = use_plot(lambda: viz.macro_share_figure(snap.regions), [snap])
-    inequality = use_plot(lambda: viz.inequality_figure(snap.summary), [snap])
-    activity = use_plot(lambda: viz.activity_figure(snap.summary), [snap])
-    fiscal = use_plot(lambda: viz.fiscal_figure(snap.fiscal), [snap])
+    language = lang()
+    shares = use_plot(lambda: viz.macro_share_figure(snap.regions, lang=language), [snap, language])
+    inequality = use_plot(lambda: viz.inequality_figure(snap.summary, lang=language), [snap, language])
+    activity = use_plot(lambda: viz.activity_figure(snap.summary, lang=language), [snap, language])
+    fiscal = use_plot(lambda: viz.fiscal_figure(snap.fiscal, lang=language), [snap, language])
     FigureCard(shares, "macro-shares")
     with solara.ColumnsResponsive(12, large=6, xlarge=4):
         FigureCard(inequality, "inequality")

@@ -7,6 +7,8 @@ from typing import Callable, TypeVar
 import reacton.ipyvuetify as v
 import solara
 
+from .language import tr
+
 T = TypeVar("T")
 
 
@@ -40,10 +42,11 @@ def use_year(latest: int) -> tuple[int, Callable[[int], None]]:
 
 
 @solara.component
-def YearSlider(years: list[int], year: int, on_year: Callable[[int], None], label: str = "Showing"):
-    """Pick one of the simulated years; shows the choice as text, since the thumb label hides."""
+def YearSlider(years: list[int], year: int, on_year: Callable[[int], None], label: str = ""):
+    """Pick one of the simulated years; shows the choice as text, since the thumb label hides.
+    ``label`` goes before the year (by default "Showing")."""
     with solara.Row(style={"align-items": "center", "min-width": "260px", "flex": "1"}):
-        solara.Text(f"{label} {year}", style={"white-space": "nowrap"})
+        solara.Text(f"{label or tr('year.showing')} {year}", style={"white-space": "nowrap"})
         CommitSlider(year, min(years), max(max(years), min(years) + 1), 1, on_year,
                      disabled=len(years) < 2)
 
