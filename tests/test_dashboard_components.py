@@ -24,6 +24,7 @@ from transfer_sim.dashboard.compare_panel import ComparePanel, compare, default_
 from transfer_sim.dashboard.controls import Controls
 from transfer_sim.dashboard.flows_panel import FlowsPanel
 from transfer_sim.dashboard.lever_inputs import LeverInput
+from transfer_sim.dashboard.manifest import manifest
 from transfer_sim.dashboard.map_panel import MapPanel, map_figure
 from transfer_sim.dashboard.preset_picker import PresetPicker, preset_settings
 from transfer_sim.dashboard.scenario_warnings import scenario_warnings
@@ -257,13 +258,26 @@ def test_about_quotes_every_lever_in_the_seed_words():
     assert "腾笼换鸟" in chinese and "筑巢引凤" in chinese and "全国统一大市场" in chinese
 
 
-def test_exports_hold_every_table_and_a_standalone_figure(finished):
+def test_exports_hold_every_table_and_a_standalone_figure_with_their_manifest(finished):
     with zipfile.ZipFile(io.BytesIO(export.tables_zip(finished))) as archive:
-        assert sorted(archive.namelist()) == ["fiscal.csv", "flows.csv", "regions.csv", "sectors.csv", "summary.csv"]
+        assert sorted(archive.namelist()) == ["fiscal.csv", "flows.csv", "manifest.json", "regions.csv",
+                                              "sectors.csv", "summary.csv"]
         regions = archive.read("regions.csv").decode()
+        facts = json.loads(archive.read("manifest.json"))
     assert regions.count("\n") == len(finished.regions) + 1
-    html = export.figure_html(viz.inequality_figure(finished.summary))
+    assert facts == {"kind": "dashboard", "preset": "cage_and_nest", "levers": {}, "seed": 4, "years": 3,
+                     "firms": 2_000, "start_year": 2025, "version": ts.__version__}
+    single = export.table_download(finished, "summary")
+    assert single.startswith(f"# transfer-sim {ts.__version__} · preset cage_and_nest · levers: none · seed 4 · "
+                             "3 years · 2,000 firms\n")
+    assert pd.read_csv(io.StringIO(single), comment="#").equals(pd.read_csv(io.StringIO(export.table_csv(
+        finished, "summary"))))
+    changed = replace(finished, settings=finished.settings.with_lever("cage_fee", 0.05))
+    html = export.figure_html(viz.inequality_figure(changed.summary), manifest(changed.settings))
     assert "Plotly.newPlot" in html and 'src="https://cdn.plot.ly' not in html
+    assert "levers: cage_fee = 0.05 \\u00b7 seed 4" in html  # the line under the chart, in plotly's JSON
+    kept = re.search(r'<script type="application/json" id="transfer-sim-manifest">(.*?)</script>', html).group(1)
+    assert json.loads(kept)["levers"] == {"cage_fee": 0.05}
 
 
 def test_the_asset_cache_list_covers_what_the_page_loads():
@@ -276,10 +290,11 @@ def test_the_asset_cache_list_covers_what_the_page_loads():
 
 
 @pytest.mark.skipif(not export.png_available(), reason="PNG export needs Kaleido and a Chromium browser")
-def test_png_export_draws_the_map(finished):
+def test_png_export_draws_the_map_and_keeps_its_manifest(finished):
     fig = pm.province_map(pm.map_values(finished.regions, finished.sectors, "output", 2028), "Output", "bn CNY")
-    png = export.figure_png(fig)
+    png = export.figure_png(fig, manifest(finished.settings))
     assert png.startswith(b"\x89PNG") and len(png) > 60_000  # about 32 kB with no province drawn
+    assert b"tEXttransfer-sim\x00" in png and b'"preset": "cage_and_nest"' in png
 
 
 def test_profit_subsidy_pays_one_rate_in_the_chosen_regions():

@@ -13,6 +13,7 @@ from ..i18n import text
 from ..policy import PRESETS, Policy
 from . import state
 from .figure_card import FigureCard, use_plot
+from .manifest import manifest
 from .language import lang, tr
 from .map_panel import map_figure
 from .session import Snapshot, run_to_end
@@ -32,15 +33,6 @@ def reference_of(settings: Settings, preset: str) -> Settings:
 def default_reference(settings: Settings) -> str:
     """The baseline, unless the sidebar's scenario is the baseline: a run against itself shows nothing."""
     return REFERENCE_FOR_BASELINE if settings.policy == Policy.preset("baseline") else "baseline"
-
-
-def scenario_name(settings: Settings, lang: str) -> str:
-    """The sidebar's scenario in words: its preset and how many levers differ from it."""
-    changed = len(settings.changed_levers)
-    title = text(f"preset.{settings.preset}.title", lang)
-    if not changed:
-        return title
-    return text("compare.one_change" if changed == 1 else "compare.changes", lang, preset=title, n=changed)
 
 
 @solara.lab.task(prefer_threaded=True)
@@ -93,7 +85,7 @@ def ComparePanel():
                       on_value=lambda title: set_chosen(titles[title]), style={"max-width": "300px"})
         solara.Select(tr("compare.metric"), values=list(metrics), value=tr(f"metric.{metric}"),
                       on_value=lambda label: set_metric(metrics[label]), style={"max-width": "300px"})
-    solara.Text(tr("compare.both", yours=scenario_name(yours, lang()), reference=tr(f"preset.{preset}.title"),
+    solara.Text(tr("compare.both", yours=yours.title(lang()), reference=tr(f"preset.{preset}.title"),
                    seed=yours.seed, firms=f"{yours.n_firms:,}", years=yours.years), classes=["tsim-explain"])
     if same:
         solara.Info(tr("compare.same"), dense=True)
@@ -111,7 +103,7 @@ def CompareCharts(yours: Snapshot, reference: Snapshot, metric: str):
     year, set_year = use_year(yours.year)
     language = lang()
     YearSlider(yours.years, year, set_year)
-    own_title = tr("compare.yours_title", scenario=scenario_name(yours.settings, language))
+    own_title = tr("compare.yours_title", scenario=yours.settings.title(language))
     own_map = use_plot(lambda: map_figure(yours, metric, year, title=own_title, lang=language),
                        [yours, metric, year, language])
     gap_map = use_plot(lambda: difference_map(yours, reference, metric, year, language),
@@ -121,9 +113,10 @@ def CompareCharts(yours: Snapshot, reference: Snapshot, metric: str):
                                                          lang=language), [yours, reference, language])
     indicators = use_plot(lambda: viz.summary_difference(reference.summary, yours.summary, labels=labels,
                                                          lang=language), [yours, reference, language])
+    facts = manifest(yours.settings, reference=reference.settings.preset)
     with solara.ColumnsResponsive(12, large=6):
-        FigureCard(own_map, f"yours-{metric}-{year}")
-        FigureCard(gap_map, f"difference-{metric}-{year}")
+        FigureCard(own_map, f"yours-{metric}-{year}", manifest(yours.settings))
+        FigureCard(gap_map, f"difference-{metric}-{year}", facts)
     with solara.ColumnsResponsive(12, large=6):
-        FigureCard(shares, "difference-macro-shares")
-        FigureCard(indicators, "difference-indicators")
+        FigureCard(shares, "difference-macro-shares", facts)
+        FigureCard(indicators, "difference-indicators", facts)

@@ -13,6 +13,7 @@ from ..i18n import text
 from ..policy import Policy, switched_on_corridors
 from ..sectors import SECTORS
 from .figure_card import FigureCard, use_plot
+from .manifest import manifest
 from .language import lang, tr
 from .session import Snapshot
 from .widgets import YearSlider, use_year
@@ -84,5 +85,5 @@ def MapPanel(snap: Snapshot):
         solara.Checkbox(label=tr("map.largest_flows", n=FLOW_ARROWS), value=flows, on_value=set_flows)
     plot = use_plot(lambda: map_figure(snap, metric, year, sector, corridors, flows, lang=language),
                     [snap, metric, year, sector, corridors, flows, language])
-    FigureCard(plot, f"map-{metric}-{year}")
+    FigureCard(plot, f"map-{metric}-{year}", manifest(snap.settings))
     solara.Text(tr("map.explain"), classes=["tsim-explain"])

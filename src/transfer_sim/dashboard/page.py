@@ -13,6 +13,7 @@ from .flows_panel import FlowsPanel
 from .language import LanguageSwitch, tr
 from .map_panel import MapPanel
 from .narrow_screen import CloseSidebarOnNarrowScreen
+from .page_address import use_page_address
 from .sectors_panel import SectorsPanel
 from .status import Status
 from .theory_panel import TheoryPanel
@@ -56,10 +57,10 @@ TABS = {
 
 @solara.component
 def Page():
-    """One per browser session; its first effect builds the session's model in the background."""
+    """One per browser session; the page's address sets it up and builds the session's model."""
     solara.Title(tr("page.title"))
     solara.Style(STYLE)
-    solara.use_effect(state.reset, dependencies=[])  # the session's first model, in the background
+    use_page_address(list(TABS))
     with solara.AppBar():
         LanguageSwitch()
     with solara.Sidebar():

@@ -95,6 +95,16 @@ def change(update) -> None:
     advance(_session_simulation(), new, 0, True)
 
 
+def open_page(new: Settings, lang: str, shown_tab: str, problems: list[Problem]) -> None:
+    """Show the page as its address says (a link opened, or the browser's back button), and
+    build its model."""
+    language.set(lang)
+    tab.set(shown_tab)
+    message.set(problems[0] if problems else None)
+    settings.set(new)
+    advance(_session_simulation(), new, 0, True)
+
+
 def reset() -> None:
     message.set(None)
     advance(_session_simulation(), settings.value, 0, True)

@@ -9,7 +9,7 @@ from .. import viz
 from ..textbook import home_market_share
 from .figure_card import FigureCard, use_plot
 from .language import lang, tr
-from .theory import home_market_experiment
+from .theory import home_market_experiment, theory_manifest
 from .widgets import CommitSlider
 
 
@@ -63,6 +63,7 @@ def TheoryCharts(knobs: tuple[float, float, float], outcome):
                          [knobs, outcome, language])
     if not outcome.settled:
         solara.Warning(tr("theory.not_settled"))
+    facts = theory_manifest(*knobs)
     with solara.ColumnsResponsive(12, large=6):
-        FigureCard(effect, "home-market-effect")
-        FigureCard(path_plot, "home-market-path")
+        FigureCard(effect, "home-market-effect", facts)
+        FigureCard(path_plot, "home-market-path", facts)
