@@ -16,10 +16,11 @@ import pytest
 import solara
 
 import transfer_sim as ts
+from transfer_sim import i18n
 from transfer_sim import province_map as pm
 from transfer_sim import viz
 from transfer_sim.dashboard import assets, export, solara_server, state
-from transfer_sim.dashboard.about_panel import lever_guide
+from transfer_sim.dashboard.about_panel import AboutPanel, lever_guide, preset_guide
 from transfer_sim.dashboard.compare_panel import ComparePanel, compare, default_reference
 from transfer_sim.dashboard.controls import Controls
 from transfer_sim.dashboard.flows_panel import FlowsPanel
@@ -58,6 +59,7 @@ def session():
     state.language.set("en")
     state._simulation.set(None)
     yield state
+    state.language.set("en")
     if state.advance.pending:
         state.advance.cancel()
     wait_for(lambda: not state.advance.pending)
@@ -329,6 +331,18 @@ def test_every_preset_has_a_readable_name_and_says_what_it_sets():
     assert "Sets: Cage fee 0.01, Upgrade subsidy 0.3, Nest investment 30, Nest subsidy 0.1." in shown
     assert preset_settings("coastal_shock") == "Sets: a coastal demand shock in 2028."
     rc.close()
+
+
+def test_about_explains_every_preset_in_both_languages(session):
+    for lang in ("en", "zh"):
+        state.language.set(lang)
+        guide = preset_guide()
+        for name in ts.PRESETS:
+            assert f"`{name}`" in guide and i18n.text(f"preset.{name}.description", lang) in guide, (lang, name)
+        box, rc = solara.render(AboutPanel(), handle_error=False)
+        rc.close()
+    state.language.set("zh")
+    assert "设定：腾笼换鸟费 0.01、升级补贴 0.3、筑巢投资 30、引凤补贴 0.1。" in preset_guide()
 
 
 def test_levers_have_readable_names_and_plain_explanations():

@@ -13,6 +13,7 @@ from transfer_sim.dashboard.page import TABS
 from transfer_sim.dashboard.page_address import address, read_address
 from transfer_sim.dashboard.scenario_file import read_scenario, scenario_toml
 from transfer_sim.dashboard.settings import Settings, SettingsError
+from transfer_sim.dashboard.state import View
 
 TAB_KEYS = list(TABS)
 CHANGED = (Settings(years=10, n_firms=5_000, seed=7).with_preset("corridors")
@@ -24,31 +25,32 @@ CHANGED = (Settings(years=10, n_firms=5_000, seed=7).with_preset("corridors")
 
 
 def test_an_address_holds_only_what_differs_from_the_defaults():
-    assert address(Settings(), "en", "map", "map") == ""
+    assert address(Settings(), View(), TAB_KEYS) == address(Settings(), View(tab="map"), TAB_KEYS) == ""
     short = Settings(years=10).with_preset("corridors").with_lever("cage_fee", 0.03) \
         .with_lever("china_europe_express", False)
-    assert address(short, "zh", "compare", "map") == \
-        "preset=corridors&cage_fee=0.03&china_europe_express=false&years=10&lang=zh&tab=compare"
+    assert address(short, View("zh", "compare", projector=True), TAB_KEYS) == \
+        "preset=corridors&cage_fee=0.03&china_europe_express=false&years=10&lang=zh&tab=compare&projector=true"
 
 
 @pytest.mark.parametrize("settings", [Settings(), CHANGED, Settings().with_preset("fifteenth_plan"),
                                       Settings().with_preset("hinterland_shock").with_lever("shocks", [])])
 def test_an_address_reproduces_the_page_state(settings):
-    back, lang, tab, problems = read_address(address(settings, "zh", "trends", "map"), TAB_KEYS)
-    assert (back, lang, tab, problems) == (settings, "zh", "trends", [])
+    view = View("zh", "trends", projector=True)
+    assert read_address(address(settings, view, TAB_KEYS), TAB_KEYS) == (settings, view, [])
 
 
 def test_the_example_address_of_the_issue_reads_as_written():
-    settings, lang, tab, problems = read_address(
+    settings, view, problems = read_address(
         "preset=corridors&years=10&cage_fee=0.03&china_europe_express=false&lang=zh", TAB_KEYS)
-    assert problems == [] and (lang, tab) == ("zh", "map")
+    assert problems == [] and view == View("zh", "map")
     assert settings.years == 10 and settings.policy == ts.Policy.preset("corridors").with_changes(
         cage_fee=0.03, china_europe_express=False)
 
 
 def test_an_address_the_page_cannot_use_is_explained_and_the_rest_kept():
-    settings, lang, tab, problems = read_address(
-        "preset=corridors&cage_fee=abc&cage_feee=0.1&nest_subsidy=0.2&years=0&lang=fr&tab=nope", TAB_KEYS)
+    settings, view, problems = read_address(
+        "preset=corridors&cage_fee=abc&cage_feee=0.1&nest_subsidy=0.2&years=0&lang=fr&tab=nope&projector=1",
+        TAB_KEYS)
     words = [p.words("en") for p in problems]
     assert words == [
         "The page address: cage_fee: 'abc' is not a value (a number, true or false, or a list like [\"Tibet\"])",
@@ -57,8 +59,9 @@ def test_an_address_the_page_cannot_use_is_explained_and_the_rest_kept():
         "The page address: Years: 0 is out of range; allowed 1 to 50",
         "The page address: unknown language 'fr'; allowed: en, zh",
         "The page address: unknown tab 'nope'; allowed: " + ", ".join(TAB_KEYS),
+        "The page address: projector is true or false, not '1'",
     ]
-    assert settings.preset == "corridors" and settings.policy.nest_subsidy == 0.2 and (lang, tab) == ("en", "map")
+    assert settings.preset == "corridors" and settings.policy.nest_subsidy == 0.2 and view == View("en", "map")
     assert "页面地址" in problems[0].words("zh")
 
 

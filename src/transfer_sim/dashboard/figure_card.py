@@ -12,6 +12,7 @@ from . import export
 from .assets import PLOTLY_JS
 from .language import lang
 from .plotly_view import PlotlyView
+from .projector import chart_scale
 from .widgets import use_latest_call
 
 
@@ -40,7 +41,7 @@ def FigureCard(plot: Plot, name: str, facts: dict):
     html = use_latest_call(lambda shown: export.figure_html(shown[0].figure, *shown[1:]), now)
     png = use_latest_call(lambda shown: export.figure_png(shown[0].figure, *shown[1:]), now)
     with solara.Column(gap="0px", classes=["tsim-figure"], style={"width": "100%"}):
-        PlotlyView(figure=plot.json, script=PLOTLY_JS)
+        PlotlyView(figure=plot.json, script=PLOTLY_JS, scale=chart_scale())
         with solara.Row(justify="end", gap="4px"):
             solara.FileDownload(html, filename=f"{name}.html", label="HTML", mime_type="text/html")
             if export.png_available():

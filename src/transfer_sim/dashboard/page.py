@@ -14,6 +14,7 @@ from .language import LanguageSwitch, tr
 from .map_panel import MapPanel
 from .narrow_screen import CloseSidebarOnNarrowScreen
 from .page_address import use_page_address
+from .projector import ProjectorStyle, ProjectorSwitch
 from .sectors_panel import SectorsPanel
 from .status import Status
 from .theory_panel import TheoryPanel
@@ -61,7 +62,9 @@ def Page():
     solara.Title(tr("page.title"))
     solara.Style(STYLE)
     use_page_address(list(TABS))
+    ProjectorStyle()
     with solara.AppBar():
+        ProjectorSwitch()
         LanguageSwitch()
     with solara.Sidebar():
         Controls()

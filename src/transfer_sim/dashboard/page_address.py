@@ -2,7 +2,8 @@
 
 ``?preset=corridors&years=10&cage_fee=0.03&china_europe_express=false&lang=zh&tab=compare``:
 the preset, each lever changed from it by its :class:`~transfer_sim.Policy` name with a TOML
-value (as ``transfer-sim run --set`` takes it), years, firms, seed, language and tab. Only
+value (as ``transfer-sim run --set`` takes it), years, firms, seed, language, tab and projector
+mode. Only
 what differs from the defaults is written. The address follows the page and the page follows
 the address (a link opened, or the browser's back and forward buttons).
 """
@@ -15,16 +16,17 @@ import solara
 
 from ..i18n import DEFAULT_LANGUAGE, LANGUAGES
 from . import state
+from .state import View
 from .settings import Problem, Settings, SettingsError, problem, whole_number
 from .toml_values import read_value, toml_value
 
 #: Address fields that are not levers, with the :class:`Settings` field each sets.
 RUN_FIELDS = {"years": "years", "firms": "n_firms", "seed": "seed"}
-PAGE_FIELDS = ("preset", *RUN_FIELDS, "lang", "tab")
+PAGE_FIELDS = ("preset", *RUN_FIELDS, "lang", "tab", "projector")
 DEFAULTS = Settings()
 
 
-def address(settings: Settings, lang: str, tab: str, first_tab: str) -> str:
+def address(settings: Settings, view: View, tabs: list[str]) -> str:
     """The query string (without ``?``) of this page state."""
     query = {}
     if settings.preset != DEFAULTS.preset:
@@ -32,16 +34,18 @@ def address(settings: Settings, lang: str, tab: str, first_tab: str) -> str:
     query |= {name: toml_value(value) for name, value in settings.lever_changes.items()}
     query |= {key: str(getattr(settings, field)) for key, field in RUN_FIELDS.items()
               if getattr(settings, field) != getattr(DEFAULTS, field)}
-    if lang != DEFAULT_LANGUAGE:
-        query["lang"] = lang
-    if tab != first_tab:
-        query["tab"] = tab
+    if view.lang != DEFAULT_LANGUAGE:
+        query["lang"] = view.lang
+    if view.tab not in ("", tabs[0]):
+        query["tab"] = view.tab
+    if view.projector:
+        query["projector"] = "true"
     return urlencode(query, quote_via=quote, safe="[],:")
 
 
-def read_address(query: str, tabs: list[str]) -> tuple[Settings, str, str, list[Problem]]:
-    """Settings, language and tab of a query string, and a problem for each part that cannot be
-    used (the rest is used: a bad lever does not lose the preset)."""
+def read_address(query: str, tabs: list[str]) -> tuple[Settings, View, list[Problem]]:
+    """Settings and view of a query string, and a problem for each part that cannot be used
+    (the rest is used: a bad lever does not lose the preset)."""
     given = dict(parse_qsl(query, keep_blank_values=True))
     problems: list[Problem] = []
     settings = DEFAULTS
@@ -69,7 +73,10 @@ def read_address(query: str, tabs: list[str]) -> tuple[Settings, str, str, list[
     if tab not in tabs:
         problems.append(problem("address.tab", got=repr(tab), allowed=", ".join(tabs)))
         tab = tabs[0]
-    return settings, lang, tab, problems
+    projector = given.get("projector", "false")
+    if projector not in ("true", "false"):
+        problems.append(problem("address.projector", got=repr(projector)))
+    return settings, View(lang, tab, projector == "true"), problems
 
 
 def lever_value(name: str, text: str):
@@ -85,14 +92,14 @@ def use_page_address(tabs: list[str]) -> None:
     page cannot use stays as it was typed, beside the message that says what is wrong with it."""
     router = solara.use_router()
     search = router.search or ""
-    wanted = address(state.settings.value, state.language.value, state.tab.value, tabs[0])
+    wanted = address(state.settings.value, state.view(), tabs)
     seen = solara.use_ref((None, None))  # the address last read or written, and the page state's then
 
     def keep_in_step():
         last_search, last_wanted = seen.current
         if search != last_search:  # opened, or moved by the browser's back and forward: the page follows
             page = read_address(search, tabs)
-            seen.current = (search, address(*page[:3], tabs[0]))
+            seen.current = (search, address(*page[:2], tabs))
             if seen.current[1] != wanted or state.snapshot.value is None:
                 state.open_page(*page)
         elif wanted != last_wanted:  # the page changed: the address follows

@@ -11,6 +11,7 @@ page shows, and Stop ends the run at the next year.
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 
 import solara
 import solara.lab
@@ -19,12 +20,23 @@ from ..i18n import DEFAULT_LANGUAGE
 from .session import Simulation, Snapshot
 from .settings import Problem, Settings, SettingsError, problem
 
+
+@dataclass(frozen=True)
+class View:
+    """How the page shows its settings: language, tab (``""``: the first) and projector mode."""
+
+    lang: str = DEFAULT_LANGUAGE
+    tab: str = ""
+    projector: bool = False
+
+
 settings = solara.reactive(Settings())
 snapshot: solara.Reactive[Snapshot | None] = solara.reactive(None)
 #: A problem with the last input or run, shown in the page in its language; None when there is none.
 message: solara.Reactive[Problem | None] = solara.reactive(None)
 language = solara.reactive(DEFAULT_LANGUAGE)  # a key of ``i18n.LANGUAGES``
 tab = solara.reactive("map")  # a key of ``page.TABS``
+projector = solara.reactive(False)  # larger texts for a projector
 rejections = solara.reactive(0)  # changes rejected so far: inputs redraw from the settings in force
 #: The last simulated year the browser reported it has received; None until a browser reports.
 shown_year: solara.Reactive[int | None] = solara.reactive(None)
@@ -95,11 +107,16 @@ def change(update) -> None:
     advance(_session_simulation(), new, 0, True)
 
 
-def open_page(new: Settings, lang: str, shown_tab: str, problems: list[Problem]) -> None:
+def view() -> View:
+    return View(language.value, tab.value, projector.value)
+
+
+def open_page(new: Settings, shown: View, problems: list[Problem]) -> None:
     """Show the page as its address says (a link opened, or the browser's back button), and
     build its model."""
-    language.set(lang)
-    tab.set(shown_tab)
+    language.set(shown.lang)
+    tab.set(shown.tab)
+    projector.set(shown.projector)
     message.set(problems[0] if problems else None)
     settings.set(new)
     advance(_session_simulation(), new, 0, True)

@@ -1,0 +1,48 @@
+"""In the real browser, the classroom features: projector mode on a laptop and a narrow screen.
+Fixtures and helpers: ``dashboard_browser.py``."""
+
+from __future__ import annotations
+
+import pytest
+from dashboard_browser import (browser_context_args, browser_type_launch_args, charts, click_tab,  # noqa: F401
+                               open_dashboard, server, shot)
+
+pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestRemovedIn10Warning")
+
+
+def chart_title_sizes(page) -> list[float]:
+    return page.evaluate("() => Array.from(document.querySelectorAll('.js-plotly-plot'))"
+                         ".map(c => c._fullLayout.title.font.size)")
+
+
+def test_projector_mode_enlarges_the_page_and_keeps_it_whole_on_a_laptop_and_a_narrow_screen(server, browser):
+    laptop = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
+    watches = [open_dashboard(laptop, server + "?tab=trends")]
+    normal = chart_title_sizes(laptop) if charts(laptop, 4) else []
+    laptop.get_by_role("button", name="Projector").click()
+    laptop.wait_for_function("() => location.search.includes('projector=true')")
+    laptop.wait_for_function("(n) => Array.from(document.querySelectorAll('.js-plotly-plot'))"
+                             ".every(c => c._fullLayout.title.font.size > n)", arg=max(normal))
+    found = charts(laptop, 4)
+    assert min(chart_title_sizes(laptop)) >= 1.3 * max(normal)
+    assert laptop.evaluate("() => parseFloat(getComputedStyle(document.querySelector('.tsim-year')).fontSize)") >= 26
+    assert len({round(c["x"]) for c in found}) == 1  # one chart to a row
+    for i, chart in enumerate(found):
+        title = laptop.locator(".js-plotly-plot").nth(i).locator(".gtitle").bounding_box()
+        assert title["x"] + title["width"] <= chart["x"] + chart["width"], chart["title"]  # not clipped
+    tabs = laptop.get_by_role("tab").all()
+    assert all(t.bounding_box()["x"] + t.bounding_box()["width"] <= 1280 for t in tabs)  # every tab on screen
+    shot(laptop, "projector-1280")
+    laptop.context.close()
+    phone = browser.new_context(viewport={"width": 800, "height": 900}).new_page()
+    watches.append(open_dashboard(phone, server + "?projector=true"))
+    phone.wait_for_function("() => !document.querySelector('.v-navigation-drawer--open')")
+    tab = phone.get_by_role("tab", name="Trends", exact=True).bounding_box()
+    on_top = phone.evaluate("([x, y]) => document.elementFromPoint(x, y).closest('[role=tab]')?.textContent.trim()",
+                            [tab["x"] + tab["width"] / 2, tab["y"] + tab["height"] / 2])
+    assert on_top.lower() == "trends"  # not under the sidebar
+    map_box = charts(phone, 1)[0]
+    assert map_box["x"] >= 0 and map_box["x"] + map_box["width"] <= 800
+    shot(phone, "projector-narrow")
+    phone.context.close()
+    assert [p for w in watches for p in w.problems] == []
