@@ -1,11 +1,11 @@
-"""In the real browser, the classroom features: projector mode on a laptop and a narrow screen.
-Fixtures and helpers: ``dashboard_browser.py``."""
+"""In the real browser, the classroom features: playback, projector mode on a laptop and a narrow
+screen. Fixtures and helpers: ``dashboard_browser.py``."""
 
 from __future__ import annotations
 
 import pytest
 from dashboard_browser import (browser_context_args, browser_type_launch_args, charts, click_tab,  # noqa: F401
-                               open_dashboard, server, shot)
+                               map_data, open_dashboard, run_to_the_end, server, shot)
 
 pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestRemovedIn10Warning")
 
@@ -46,3 +46,34 @@ def test_projector_mode_enlarges_the_page_and_keeps_it_whole_on_a_laptop_and_a_n
     shot(phone, "projector-narrow")
     phone.context.close()
     assert [p for w in watches for p in w.problems] == []
+
+
+def test_play_shows_every_year_to_the_last_with_one_colour_scale(server, page):
+    watch = open_dashboard(page, server + "?years=6&firms=3000")
+    run_to_the_end(page, 2031)
+    charts(page, 1)
+    page.get_by_text("Showing 2031").wait_for()
+    speed = page.locator(".tsim-play .v-select")
+    speed.click()
+    page.get_by_role("option", name="4 yr/s", exact=True).click()
+    page.get_by_role("button", name="Play", exact=True).click()
+    page.get_by_role("button", name="Pause", exact=True).wait_for()
+    frames = []
+    while page.get_by_role("button", name="Pause", exact=True).count():
+        drawn = map_data(page)
+        frames.append((drawn["title"].rsplit(", ", 1)[-1], tuple(drawn["colour_range"])))
+        page.wait_for_timeout(40)
+    years = [year for year, _ in frames]
+    years = years[years.index("2025"):]  # before its first frame arrives the map still shows 2031
+    assert len(set(years)) >= 4 and years == sorted(years)  # the years in order
+    assert len({scale for _, scale in frames}) == 1  # one colour scale over the whole run
+    page.get_by_text("Showing 2031").wait_for()  # played to the last year
+    assert map_data(page)["title"].endswith("2031")
+    page.get_by_role("button", name="Play", exact=True).click()
+    page.get_by_role("button", name="Pause", exact=True).click()  # and Pause stops it
+    page.get_by_role("button", name="Play", exact=True).wait_for()
+    paused = map_data(page)["title"]
+    page.wait_for_timeout(800)
+    assert map_data(page)["title"] == paused
+    shot(page, "played")
+    assert watch.problems == []

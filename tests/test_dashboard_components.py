@@ -27,6 +27,7 @@ from transfer_sim.dashboard.flows_panel import FlowsPanel
 from transfer_sim.dashboard.lever_inputs import LeverInput
 from transfer_sim.dashboard.manifest import manifest
 from transfer_sim.dashboard.map_panel import MapPanel, map_figure
+from transfer_sim.dashboard.playback import playback
 from transfer_sim.dashboard.preset_picker import PresetPicker, preset_settings
 from transfer_sim.dashboard.scenario_warnings import scenario_warnings
 from transfer_sim.dashboard.sectors_panel import SectorsPanel
@@ -55,6 +56,7 @@ def session():
     """A fresh session state with a small run, and no task left running afterwards."""
     state.settings.set(SMALL)
     state.snapshot.set(None)
+    state.picked_year.set(None)
     state.message.set(None)
     state.language.set("en")
     state._simulation.set(None)
@@ -472,3 +474,18 @@ def test_a_run_that_costs_more_than_its_budget_is_warned_about(session):
     button(rc, "Step").click()
     wait_for(lambda: any("Fiscal cost: the levers cost up to" in str(w.children) for w in rc.find(vw.Alert).widgets))
     rc.close()
+
+
+def test_playback_shows_each_year_in_turn_and_then_follows_the_run_again(session, finished):
+    state.snapshot.set(finished)
+    picked = []
+    unsubscribe = state.picked_year.subscribe(picked.append)
+    playback(finished, 50.0)
+    wait_for(lambda: not playback.pending)
+    unsubscribe()
+    assert picked == [*finished.years, None]
+    playback(finished, 0.5)
+    wait_for(lambda: state.picked_year.value == finished.years[0])
+    state.snapshot.set(replace(finished))  # a new snapshot (a Step, say) ends the playback
+    wait_for(lambda: not playback.pending)
+    assert state.picked_year.value == finished.years[0]

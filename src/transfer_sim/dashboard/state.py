@@ -37,6 +37,8 @@ message: solara.Reactive[Problem | None] = solara.reactive(None)
 language = solara.reactive(DEFAULT_LANGUAGE)  # a key of ``i18n.LANGUAGES``
 tab = solara.reactive("map")  # a key of ``page.TABS``
 projector = solara.reactive(False)  # larger texts for a projector
+#: The year the panels show when it is not the latest (picked on a slider, or by playback).
+picked_year: solara.Reactive[int | None] = solara.reactive(None)
 rejections = solara.reactive(0)  # changes rejected so far: inputs redraw from the settings in force
 #: The last simulated year the browser reported it has received; None until a browser reports.
 shown_year: solara.Reactive[int | None] = solara.reactive(None)
@@ -64,6 +66,7 @@ def advance(simulation: Simulation, wanted: Settings, years: int | None, restart
         try:
             if restart or simulation.settings != wanted:
                 simulation.rebuild(wanted)
+                picked_year.set(None)
                 snapshot.set(simulation.snapshot())
         except ValueError as error:
             message.set(problem("error.model_start", detail=error))
