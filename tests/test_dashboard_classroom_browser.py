@@ -1,11 +1,13 @@
-"""In the real browser, the classroom features: playback, projector mode on a laptop and a narrow
-screen. Fixtures and helpers: ``dashboard_browser.py``."""
+"""In the real browser, the classroom features: a lesson set up step by step, playback, projector
+mode on a laptop and a narrow screen. Fixtures and helpers: ``dashboard_browser.py``."""
 
 from __future__ import annotations
 
 import pytest
-from dashboard_browser import (browser_context_args, browser_type_launch_args, charts, click_tab,  # noqa: F401
-                               map_data, open_dashboard, run_to_the_end, server, shot)
+from dashboard_browser import (RUN_TIMEOUT_MS, browser_context_args, browser_type_launch_args,  # noqa: F401
+                               charts, click_tab, compare_charts, map_data, open_dashboard, run_to_the_end, server,
+                               shot)
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestRemovedIn10Warning")
 
@@ -76,4 +78,30 @@ def test_play_shows_every_year_to_the_last_with_one_colour_scale(server, page):
     page.wait_for_timeout(800)
     assert map_data(page)["title"] == paused
     shot(page, "played")
+    assert watch.problems == []
+
+
+def test_a_lesson_sets_up_each_step_and_says_what_to_look_at(server, page):
+    watch = open_dashboard(page, server + "?years=4&firms=3000")
+    click_tab(page, "Lessons")
+    lesson = page.locator(".tsim-lesson-card", has_text="Lesson 2: A corridor can help a hub yet drain its neighbour")
+    lesson.get_by_role("button", name="Set up this lesson").click()
+    bar = page.locator(".tsim-lesson")
+    bar.get_by_text("Lesson 2: A corridor can help a hub yet drain its neighbour · step 1 of 3").wait_for()
+    bar.get_by_text("Compare against the baseline: which provinces gain firms, which lose?").wait_for()
+    page.get_by_role("tab", name="Compare", selected=True).wait_for()
+    page.get_by_text("Changed from the preset: Corridor capacity, Corridor tariff discount").wait_for()
+    page.get_by_text("Year: 2029", exact=True).wait_for(timeout=RUN_TIMEOUT_MS)  # the step ran the scenario
+    found = compare_charts(page)
+    assert "(Baseline)" in found[1]["title"]  # against the reference the step names
+    page.wait_for_function("() => location.search.includes('corridor_capacity=5.0')")
+    shot(page, "lesson-compare")
+    bar.get_by_role("button", name="Next").click()
+    bar.get_by_text("step 2 of 3").wait_for()
+    page.get_by_role("tab", name="Map", selected=True).wait_for()
+    page.wait_for_function("() => document.querySelector('.js-plotly-plot')?.layout.title.text.startsWith('Firms,')")
+    expect(page.locator(".v-select", has_text="Metric")).to_contain_text("Firms")
+    assert page.get_by_role("button", name="Stop", exact=True).is_disabled()  # no second run: nothing changed
+    bar.get_by_role("button", name="End lesson").click()
+    expect(bar).to_have_count(0)
     assert watch.problems == []

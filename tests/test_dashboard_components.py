@@ -24,6 +24,7 @@ from transfer_sim.dashboard.about_panel import AboutPanel, lever_guide, preset_g
 from transfer_sim.dashboard.compare_panel import ComparePanel, compare, default_reference
 from transfer_sim.dashboard.controls import Controls
 from transfer_sim.dashboard.flows_panel import FlowsPanel
+from transfer_sim.dashboard.lessons_panel import LessonBar, set_up
 from transfer_sim.dashboard.lever_inputs import LeverInput
 from transfer_sim.dashboard.manifest import manifest
 from transfer_sim.dashboard.map_panel import MapPanel, map_figure
@@ -62,6 +63,9 @@ def session():
     state._simulation.set(None)
     yield state
     state.language.set("en")
+    state.lesson.set(None)
+    state.map_metric.set("output")
+    state.compare_reference.set(None)
     if state.advance.pending:
         state.advance.cancel()
     wait_for(lambda: not state.advance.pending)
@@ -489,3 +493,28 @@ def test_playback_shows_each_year_in_turn_and_then_follows_the_run_again(session
     state.snapshot.set(replace(finished))  # a new snapshot (a Step, say) ends the playback
     wait_for(lambda: not playback.pending)
     assert state.picked_year.value == finished.years[0]
+
+
+def test_a_lesson_step_sets_up_the_scenario_the_tab_and_its_choices(session):
+    state.settings.set(SMALL.with_lever("nest_subsidy", 0.4))
+    set_up("cage_and_nest", 2)  # nest building without the cage fee, against the baseline
+    assert state.lesson.value == ("cage_and_nest", 2) and state.tab.value == "compare"
+    settings = state.settings.value
+    assert settings.preset == "cage_and_nest" and settings.lever_changes == {"cage_fee": 0.0}
+    assert (settings.years, settings.n_firms, settings.seed) == (SMALL.years, SMALL.n_firms, SMALL.seed)  # stay
+    assert state.compare_reference.value == "baseline"
+    wait_for(lambda: state.snapshot.value is not None and state.snapshot.value.finished
+             and state.snapshot.value.settings == settings and not state.advance.pending, timeout=30)  # it runs
+    set_up("corridor", 1)
+    assert state.map_metric.value == "firms" and state.tab.value == "map"
+    state.theory_knobs.set((0.7, 0.3, 200.0))
+    before = state.settings.value
+    set_up("home_market", 3)
+    assert state.theory_knobs.value == (0.6, 0.1, 5.0) and state.settings.value == before  # the sidebar stays
+    box, rc = solara.render(LessonBar(), handle_error=False)
+    assert "Lesson 1: The home-market effect · step 4 of 5" in texts(rc)
+    button(rc, "Next").click()
+    assert state.lesson.value == ("home_market", 4) and button(rc, "Next").disabled
+    button(rc, "End lesson").click()
+    assert state.lesson.value is None
+    rc.close()

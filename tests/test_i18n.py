@@ -13,6 +13,7 @@ import transfer_sim as ts
 from transfer_sim import i18n, viz
 from transfer_sim import province_map as pm
 from transfer_sim.dashboard.page import TABS
+from transfer_sim.dashboard.theory_panel import KNOBS
 from transfer_sim.geography import MACRO_REGIONS
 
 SOURCES = [*Path(ts.__file__).parent.joinpath("dashboard").glob("*.py"),
@@ -49,6 +50,7 @@ def test_every_message_id_written_in_the_code_is_in_the_catalogue():
 def test_the_message_families_the_code_builds_are_complete():
     """Ids the code builds from a name (``f"metric.{key}"``), for every name it can build them from."""
     families = [f"tab.{key}" for key in TABS]
+    families += [f"theory.{name}" for name in KNOBS]
     families += [f"metric.{key}" for key in pm.MAP_METRICS]
     families += [f"macro.{m}" for m in MACRO_REGIONS]
     families += [f"indicator.{c}" for c in viz.COMPARE_INDICATORS]

@@ -64,8 +64,7 @@ def difference_map(yours: Snapshot, reference: Snapshot, metric: str, year: int,
 def ComparePanel():
     """Runs the comparison whenever it is out of date while the tab is open."""
     yours = state.settings.value
-    chosen, set_chosen = solara.use_state(None)  # None: the default reference for your scenario
-    preset = chosen or default_reference(yours)
+    preset = state.compare_reference.value or default_reference(yours)
     metric, set_metric = solara.use_state("output")
     reference = reference_of(yours, preset)
     same = reference.policy == yours.policy
@@ -82,7 +81,7 @@ def ComparePanel():
     metrics = {tr(f"metric.{m}"): m for m in METRICS}
     with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}, gap="16px"):
         solara.Select(tr("compare.reference"), values=list(titles), value=tr(f"preset.{preset}.title"),
-                      on_value=lambda title: set_chosen(titles[title]), style={"max-width": "300px"})
+                      on_value=lambda title: state.compare_reference.set(titles[title]), style={"max-width": "300px"})
         solara.Select(tr("compare.metric"), values=list(metrics), value=tr(f"metric.{metric}"),
                       on_value=lambda label: set_metric(metrics[label]), style={"max-width": "300px"})
     solara.Text(tr("compare.both", yours=yours.title(lang()), reference=tr(f"preset.{preset}.title"),

@@ -12,6 +12,7 @@ from ..geography import Geography
 from ..i18n import text
 from ..policy import Policy, switched_on_corridors
 from ..sectors import SECTORS
+from . import state
 from .figure_card import FigureCard, use_plot
 from .manifest import manifest
 from .language import lang, tr
@@ -65,7 +66,7 @@ def map_figure(snap: Snapshot, metric: str, year: int, sector: str = SECTORS[0],
 @solara.component
 def MapPanel(snap: Snapshot):
     """Choices above the map; the map is rebuilt only when a choice or the snapshot changes."""
-    metric, set_metric = solara.use_state("output")
+    metric, set_metric = state.map_metric.value, state.map_metric.set
     sector, set_sector = solara.use_state(SECTORS[0])
     corridors, set_corridors = solara.use_state(True)
     flows, set_flows = solara.use_state(True)

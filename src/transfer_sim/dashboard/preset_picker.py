@@ -6,32 +6,37 @@ from typing import Callable
 
 import solara
 
+from ..i18n import text
 from ..policy import PRESETS
-from .language import tr
+from .language import lang, tr
 
 
-def number(value) -> str:
-    return f"{value:g}"
+def setting_text(name: str, value, lang: str = "en") -> str:
+    """One lever setting in words (``cage_fee``, 0.01 -> "Cage fee 0.01")."""
+    def words(key: str, **fields) -> str:
+        return text(key, lang, **fields)
 
-
-def setting_text(name: str, value) -> str:
-    """One lever setting of a preset in words (``cage_fee``, 0.01 -> "Cage fee 0.01")."""
+    separator = words("list.separator")
     if name == "shocks":
-        return tr("list.separator").join(tr("preset.shock_in", kind=tr(f"shock.{shock['kind']}.label"),
-                                            year=shock["year"]) for shock in value)
-    label = tr(f"lever.{name}.label")
+        return separator.join(words("preset.shock_in", kind=words(f"shock.{shock['kind']}.label"), year=shock["year"])
+                              for shock in value)
+    label = words(f"lever.{name}.label")
     if isinstance(value, bool):
-        return tr("preset.switch", lever=label, state=tr("switch.on" if value else "switch.off"))
+        return words("preset.switch", lever=label, state=words("switch.on" if value else "switch.off"))
     if isinstance(value, list):
         kind = "sector" if name == "cage_sectors" else "region"
-        return tr("preset.list", lever=label, members=tr("list.separator").join(tr(f"{kind}.{v}") for v in value))
-    return tr("preset.value", lever=label, value=number(value))
+        return words("preset.list", lever=label, members=separator.join(words(f"{kind}.{v}") for v in value))
+    return words("preset.value", lever=label, value=f"{value:g}")
+
+
+def settings_text(levers: dict, lang: str = "en") -> str:
+    """Lever settings in words, one after another."""
+    return text("list.separator", lang).join(setting_text(name, value, lang) for name, value in levers.items())
 
 
 def preset_settings(name: str) -> str:
     """What a preset changes from the status quo, read from its definition."""
-    settings = [setting_text(lever, value) for lever, value in PRESETS[name].items()]
-    return tr("preset.sets", settings=tr("list.separator").join(settings) or tr("preset.no_lever"))
+    return tr("preset.sets", settings=settings_text(PRESETS[name], lang()) or tr("preset.no_lever"))
 
 
 @solara.component

@@ -37,6 +37,13 @@ message: solara.Reactive[Problem | None] = solara.reactive(None)
 language = solara.reactive(DEFAULT_LANGUAGE)  # a key of ``i18n.LANGUAGES``
 tab = solara.reactive("map")  # a key of ``page.TABS``
 projector = solara.reactive(False)  # larger texts for a projector
+#: Choices on the tabs that a lesson step sets too: the map's metric, Compare's reference preset
+#: (None: the default for the scenario), the Theory lab's (s_E, φ, β).
+map_metric = solara.reactive("output")
+compare_reference: solara.Reactive[str | None] = solara.reactive(None)
+theory_knobs = solara.reactive((0.6, 0.3, 200.0))
+#: The lesson followed and its step: (lesson id, step index), or None.
+lesson: solara.Reactive[tuple[str, int] | None] = solara.reactive(None)
 #: The year the panels show when it is not the latest (picked on a slider, or by playback).
 picked_year: solara.Reactive[int | None] = solara.reactive(None)
 rejections = solara.reactive(0)  # changes rejected so far: inputs redraw from the settings in force
