@@ -21,7 +21,8 @@ from transfer_sim import province_map as pm
 from transfer_sim import viz
 from transfer_sim.dashboard import assets, export, solara_server, state
 from transfer_sim.dashboard.about_panel import AboutPanel, lever_guide, preset_guide
-from transfer_sim.dashboard.compare_panel import ComparePanel, compare, default_reference
+from transfer_sim.dashboard.compare_panel import ComparePanel
+from transfer_sim.dashboard.comparison import Comparison, compare, default_reference
 from transfer_sim.dashboard.controls import Controls
 from transfer_sim.dashboard.flows_panel import FlowsPanel
 from transfer_sim.dashboard.lessons_panel import LessonBar, set_up
@@ -66,6 +67,7 @@ def session():
     state.lesson.set(None)
     state.map_metric.set("output")
     state.compare_reference.set(None)
+    state.compare_seeds.set(1)
     if state.advance.pending:
         state.advance.cancel()
     wait_for(lambda: not state.advance.pending)
@@ -232,7 +234,7 @@ def test_compare_runs_both_scenarios_with_the_same_seed(session):
     state.settings.set(SMALL.with_lever("nest_subsidy", 0.3))
     box, rc = solara.render(ComparePanel(), handle_error=False)
     wait_for(lambda: compare.value is not None and not compare.pending, timeout=30)
-    yours, reference = compare.value
+    yours, reference = compare.value.yours, compare.value.reference
     assert yours.settings.seed == reference.settings.seed == SMALL.seed
     assert reference.settings.policy == ts.Policy()
     assert (yours.regions["output"] != reference.regions["output"]).any()
@@ -437,9 +439,9 @@ def test_compare_opens_against_another_scenario_and_names_both(session):
     state.settings.set(SMALL)  # the baseline itself
     assert default_reference(SMALL) != "baseline"
     box, rc = solara.render(ComparePanel(), handle_error=False)
-    wait_for(lambda: isinstance(compare.value, tuple) and compare.value[0].settings == SMALL
+    wait_for(lambda: isinstance(compare.value, Comparison) and compare.value.yours.settings == SMALL
              and not compare.pending, timeout=30)
-    yours, reference = compare.value
+    yours, reference = compare.value.yours, compare.value.reference
     assert yours.settings.policy != reference.settings.policy
     wait_for(lambda: len(figures(rc)) == 4
              and figures(rc)[0]["layout"]["title"]["text"].startswith("Yours (Baseline)<br>"))
@@ -517,4 +519,26 @@ def test_a_lesson_step_sets_up_the_scenario_the_tab_and_its_choices(session):
     assert state.lesson.value == ("home_market", 4) and button(rc, "Next").disabled
     button(rc, "End lesson").click()
     assert state.lesson.value is None
+    rc.close()
+
+
+def test_compare_over_five_seeds_uses_the_same_seeds_in_both_and_shows_bands(session):
+    state.settings.set(SMALL.with_lever("nest_subsidy", 0.3))
+    state.compare_seeds.set(5)
+    box, rc = solara.render(ComparePanel(), handle_error=False)
+    wait_for(lambda: isinstance(compare.value, Comparison) and compare.value.seeds == 5 and not compare.pending,
+             timeout=60)
+    result = compare.value
+    assert compare.progress == 100 and not any(a.equals(b) for a, b in result.summaries)  # an effect in each seed
+    mine = [run_to_end(SMALL.with_lever("nest_subsidy", 0.3).with_run("seed", SMALL.seed + k)).summary
+            for k in (0, 4)]
+    assert result.summaries[0][1].equals(mine[0]) and result.summaries[4][1].equals(mine[1])  # seeds s … s+4
+    theirs = run_to_end(SMALL.with_run("seed", SMALL.seed + 4)).summary
+    assert result.summaries[4][0].equals(theirs)  # the reference with the same seed
+    wait_for(lambda: len(figures(rc)) == 4)
+    shares, indicators = figures(rc)[2:]
+    assert "mean of 5 seeds, 95 % band" in shares["layout"]["title"]["text"]
+    assert any(t.get("fill") == "tonexty" for t in shares["data"])
+    assert all(t["error_y"]["array"] for t in indicators["data"])
+    assert "seeds 2–6, the same in both" in " ".join(texts(rc))
     rc.close()

@@ -42,6 +42,7 @@ projector = solara.reactive(False)  # larger texts for a projector
 map_metric = solara.reactive("output")
 compare_reference: solara.Reactive[str | None] = solara.reactive(None)
 theory_knobs = solara.reactive((0.6, 0.3, 200.0))
+compare_seeds = solara.reactive(1)  # seeds per scenario in Compare
 #: The lesson followed and its step: (lesson id, step index), or None.
 lesson: solara.Reactive[tuple[str, int] | None] = solara.reactive(None)
 #: The year the panels show when it is not the latest (picked on a slider, or by playback).
