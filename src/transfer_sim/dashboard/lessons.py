@@ -21,7 +21,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from ..i18n import DEFAULT_LANGUAGE, text
-from .preset_picker import settings_text
+from .lever_words import settings_text
 
 
 class Strict(BaseModel):
