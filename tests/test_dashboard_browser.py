@@ -48,6 +48,9 @@ def test_a_run_plays_to_its_last_year_and_every_tab_draws(server, page):
         if tab == "Compare":
             titles = [c["title"] for c in found[:2]]
             assert titles[0].startswith("Yours (Baseline)") and "15th Five-Year Plan" in titles[1]
+        if tab == "Lessons":
+            page.get_by_role("button", name="Set up this lesson").first.wait_for()
+            assert page.get_by_role("button", name="Set up this lesson").count() == 6
         if tab == "About":
             page.get_by_text("Cage fee", exact=False).first.wait_for()
             page.get_by_text("cage for bird exchange", exact=False).first.wait_for()
