@@ -89,6 +89,12 @@ def open_dashboard(page, url, year_text: str = "Year: 2025"):
     return watch
 
 
+def wait_for_closed_sidebar(page):
+    """Until the sidebar is closed and has slid off the screen (it closes with an animation)."""
+    page.wait_for_function("""() => { const d = document.querySelector('.v-navigation-drawer');
+        return d && !d.classList.contains('v-navigation-drawer--open') && d.getBoundingClientRect().right <= 0; }""")
+
+
 def click_tab(page, name: str):
     page.get_by_role("tab", name=name, exact=True).click()
 

@@ -10,7 +10,7 @@ import pytest
 from dashboard_browser import (ARTIFACTS, CHARTS_PER_TAB, RUN_TIMEOUT_MS, TABS, Watch,  # noqa: F401 - fixtures
                                browser_context_args, browser_type_launch_args, charts, choose_preset, click_tab,
                                compare_charts, drawn_areas, map_data, open_dashboard, run_to_the_end, server, shot,
-                               stop_button)
+                               stop_button, wait_for_closed_sidebar)
 from playwright.sync_api import expect
 
 from transfer_sim.policy import PRESET_TEXTS
@@ -254,11 +254,12 @@ def test_smaller_screens_show_whole_charts_and_reachable_tabs(server, browser):
     laptop.context.close()
     phone = browser.new_context(viewport={"width": 800, "height": 900}).new_page()
     watches = [watch, open_dashboard(phone, server)]
-    phone.wait_for_function("() => !document.querySelector('.v-navigation-drawer--open')")
+    wait_for_closed_sidebar(phone)
     tab = phone.get_by_role("tab", name="Trends", exact=True).bounding_box()
     on_top = phone.evaluate("([x, y]) => document.elementFromPoint(x, y).closest('[role=tab]')?.textContent.trim()",
                             [tab["x"] + tab["width"] / 2, tab["y"] + tab["height"] / 2])
     assert on_top.lower() == "trends"  # not under the sidebar
+    assert all(t.bounding_box()["x"] + t.bounding_box()["width"] <= 800 for t in phone.get_by_role("tab").all())
     shot(phone, "narrow")
     phone.context.close()
     assert [p for w in watches for p in w.problems] == []

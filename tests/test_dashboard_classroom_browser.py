@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from dashboard_browser import (RUN_TIMEOUT_MS, browser_context_args, browser_type_launch_args,  # noqa: F401
                                charts, click_tab, compare_charts, map_data, open_dashboard, run_to_the_end, server,
-                               shot)
+                               shot, wait_for_closed_sidebar)
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestRemovedIn10Warning")
@@ -38,7 +38,7 @@ def test_projector_mode_enlarges_the_page_and_keeps_it_whole_on_a_laptop_and_a_n
     laptop.context.close()
     phone = browser.new_context(viewport={"width": 800, "height": 900}).new_page()
     watches.append(open_dashboard(phone, server + "?projector=true"))
-    phone.wait_for_function("() => !document.querySelector('.v-navigation-drawer--open')")
+    wait_for_closed_sidebar(phone)
     tab = phone.get_by_role("tab", name="Trends", exact=True).bounding_box()
     on_top = phone.evaluate("([x, y]) => document.elementFromPoint(x, y).closest('[role=tab]')?.textContent.trim()",
                             [tab["x"] + tab["width"] / 2, tab["y"] + tab["height"] / 2])

@@ -32,6 +32,7 @@ STYLE = """
 .tsim-lever-title { font-size: 0.85rem; }
 .tsim-levers .v-expansion-panel-content__wrap { padding: 0 12px 8px 12px; }
 .tsim-figure { min-height: 200px; }
+.v-tab { min-width: 64px !important; padding: 0 12px !important; }
 .tsim-lesson { padding: 8px 12px; margin: 4px 0 8px 0; border-left: 4px solid #1976d2; background: #f3f8fd !important; }
 .tsim-lesson .v-sheet { background: transparent !important; }
 .tsim-lesson-card { padding: 12px 16px; margin-bottom: 12px; border: 1px solid #e0e0e0; border-radius: 4px; }

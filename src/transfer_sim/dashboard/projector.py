@@ -16,6 +16,7 @@ html { font-size: 20px !important; }
 .v-application .v-expansion-panel-header { font-size: 1rem; }
 .tsim-explain, .tsim-warning { font-size: 0.9rem; }
 .v-content .col-lg-6, .v-content .col-xl-4 { flex: 0 0 100%; max-width: 100%; }
+.v-tab { letter-spacing: normal; text-transform: none; }
 """
 
 
