@@ -15,7 +15,7 @@ from transfer_sim.batch.design import build_policy
 
 pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestRemovedIn10Warning")
 
-CHINESE_TABS = ["地图", "趋势", "流向", "行业", "对比", "理论实验室", "说明"]
+CHINESE_TABS = ["地图", "趋势", "流向", "行业", "对比", "课程", "理论实验室", "说明"]
 SCENARIO = "preset=corridors&cage_fee=0.03&china_europe_express=false&years=4&firms=3000&seed=3"
 
 
