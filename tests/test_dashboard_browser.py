@@ -1,155 +1,22 @@
 """The real dashboard: `solara run app.py --production` driven by Debian's Chromium (pytest-playwright).
 
-The server's CDN is pointed at a closed local port, so any asset missing from the offline
-cache fails a request and a test. Screenshots go to ``artifacts/`` (ignored by git). Without
-Chromium the tests are skipped with a loud reason, except under CI=true, where they fail.
+The server, the browser and the helpers are in ``dashboard_browser.py``; screenshots go to
+``artifacts/`` (ignored by git).
 """
 
 from __future__ import annotations
 
-import os
-import sys
-from pathlib import Path
-from urllib.parse import urlparse
-
 import pytest
+from dashboard_browser import (ARTIFACTS, CHARTS_PER_TAB, RUN_TIMEOUT_MS, TABS, Watch,  # noqa: F401 - fixtures
+                               browser_context_args, browser_type_launch_args, charts, choose_preset, click_tab,
+                               compare_charts, drawn_areas, map_data, open_dashboard, run_to_the_end, server, shot,
+                               stop_button, wait_for_closed_sidebar)
 from playwright.sync_api import expect
 
-from transfer_sim.dashboard import assets, local_server
 from transfer_sim.policy import PRESET_TEXTS
-
-ROOT = Path(__file__).resolve().parents[1]
-ARTIFACTS = ROOT / "artifacts"
-TABS = ["Map", "Trends", "Flows", "Sectors", "Compare", "Theory lab", "About"]
-CHARTS_PER_TAB = {"Map": 1, "Trends": 4, "Flows": 2, "Sectors": 2, "Compare": 4, "Theory lab": 2, "About": 0}
-RUN_TIMEOUT_MS = 60_000
 
 # pytest-playwright's base_url fixture trips a pytest deprecation that is not ours to fix.
 pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestRemovedIn10Warning")
-
-
-def _unavailable(reason: str):
-    """Skip loudly on a developer machine; fail under CI, where the set-up must provide it."""
-    message = f"BROWSER TESTS NOT RUN: {reason}"
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(message)
-    print(f"\n*** {message} ***", file=sys.stderr)
-    pytest.skip(message)
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    """Debian's Chromium (Playwright cannot download a browser here)."""
-    path = local_server.chromium()
-    if path is None:
-        _unavailable("Debian's chromium is not installed (make test installs it with apt-get as root)")
-    return {**browser_type_launch_args, "executable_path": path, "args": local_server.chromium_args()}
-
-
-@pytest.fixture(scope="session")
-def browser_context_args(browser_context_args):
-    return {**browser_context_args, "viewport": {"width": 1600, "height": 1000}}
-
-
-@pytest.fixture(scope="module")
-def server():
-    """A production Solara server on a free loopback port, with telemetry off and no CDN."""
-    absent = assets.missing(assets.cache_dir())
-    if absent:
-        _unavailable(f"the offline asset cache lacks {', '.join(absent)} (run: make assets)")
-    with local_server.serve(ARTIFACTS / "solara-server.log") as url:
-        yield url
-
-
-class Watch:
-    """Page errors, console errors and warnings, failed or non-local requests, collected while a
-    test drives the page."""
-
-    def __init__(self, page):
-        self.problems: list[str] = []
-        page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
-        page.on("console", self._console)
-        page.on("request", self._request)
-        page.on("requestfailed", lambda r: self.problems.append(f"request failed: {r.url}"))
-        page.on("response", lambda r: self.problems.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
-
-    def _console(self, message):
-        if message.type in ("error", "warning"):
-            self.problems.append(f"console {message.type}: {message.text}")
-
-    def _request(self, request):
-        host = urlparse(request.url).hostname
-        if request.url.startswith(("http:", "https:", "ws:", "wss:")) and host != "127.0.0.1":
-            self.problems.append(f"request off this machine: {request.url}")
-
-
-def open_dashboard(page, url):
-    watch = Watch(page)
-    page.goto(url)
-    page.get_by_text("Year: 2025", exact=True).wait_for(timeout=RUN_TIMEOUT_MS)
-    return watch
-
-
-def click_tab(page, name: str):
-    page.get_by_role("tab", name=name, exact=True).click()
-
-
-def stop_button(page):
-    return page.get_by_role("button", name="Stop", exact=True)
-
-
-def run_to_the_end(page, last_year: int = 2040):
-    page.get_by_role("button", name="Run", exact=True).click()
-    page.get_by_text(f"Year: {last_year}", exact=True).wait_for(timeout=RUN_TIMEOUT_MS)
-    expect(stop_button(page)).to_be_disabled()  # the run task has finished
-    expect(page.locator(".tsim-status .v-progress-linear")).to_have_css("visibility", "hidden")
-
-
-def charts(page, count: int) -> list[dict]:
-    """Wait until ``count`` charts are drawn, then give each one's box and plotly's own width."""
-    page.wait_for_function(
-        """(n) => { const g = document.querySelectorAll('.js-plotly-plot');
-                    return g.length === n && Array.from(g).every(d => d._fullLayout && d.data); }""",
-        arg=count, timeout=20_000)
-    page.wait_for_timeout(400)  # let the responsive resize settle
-    return page.evaluate("""() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(d => {
-        const r = d.getBoundingClientRect();
-        return {x: r.x, y: r.y, width: r.width, height: r.height, plotly_width: d._fullLayout.width,
-                title: (d.layout.title && d.layout.title.text) || ''};
-    })""")
-
-
-def compare_charts(page) -> list[dict]:
-    """The Compare tab's four charts once drawn (the tab it replaced may still be leaving)."""
-    page.wait_for_function("""() => Array.from(document.querySelectorAll('.js-plotly-plot'))
-        .some(c => c.layout && c.layout.title.text.startsWith('Yours ('))""", timeout=RUN_TIMEOUT_MS)
-    return charts(page, 4)
-
-
-def map_data(page, chart: int = 0) -> dict:
-    """What the n-th chart (a map) draws: province codes and hover texts, the grey areas,
-    the colour bar's range, the names written on it and the names of its other traces."""
-    return page.evaluate("""(n) => { const chart = document.querySelectorAll('.js-plotly-plot')[n], d = chart.data;
-        const group = (g) => d.filter(t => t.legendgroup === g);
-        const bar = d.find(t => t.marker && t.marker.showscale), names = d.find(t => t.name === 'province names');
-        return {codes: group('provinces').map(t => t.meta), texts: group('provinces').map(t => t.text),
-                grey: group('not modelled').map(t => t.name), colour_range: [bar.marker.cmin, bar.marker.cmax],
-                names: names.text, traces: d.map(t => t.name), title: chart.layout.title.text}; }""", chart)
-
-
-def drawn_areas(page, chart: int = 0) -> list[dict]:
-    """The on-screen boxes of the filled outlines the n-th chart has drawn (SVG paths)."""
-    page.wait_for_function("(n) => document.querySelectorAll('.js-plotly-plot')[n]?.querySelector('path.js-fill')",
-                           arg=chart, timeout=20_000)
-    return page.evaluate("""(n) => Array.from(document.querySelectorAll('.js-plotly-plot')[n]
-        .querySelectorAll('path.js-fill')).filter(p => (p.getAttribute('d') || '').length > 10)
-        .map(p => { const r = p.getBoundingClientRect(); return {x: r.x, right: r.right}; })""",
-        chart)
-
-
-def shot(page, name: str):
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"dashboard-{name}.png"), full_page=True)
 
 
 def test_a_run_plays_to_its_last_year_and_every_tab_draws(server, page):
@@ -181,6 +48,9 @@ def test_a_run_plays_to_its_last_year_and_every_tab_draws(server, page):
         if tab == "Compare":
             titles = [c["title"] for c in found[:2]]
             assert titles[0].startswith("Yours (Baseline)") and "15th Five-Year Plan" in titles[1]
+        if tab == "Lessons":
+            page.get_by_role("button", name="Set up this lesson").first.wait_for()
+            assert page.get_by_role("button", name="Set up this lesson").count() == 6
         if tab == "About":
             page.get_by_text("Cage fee", exact=False).first.wait_for()
             page.get_by_text("cage for bird exchange", exact=False).first.wait_for()
@@ -302,11 +172,6 @@ def test_theory_lab_follows_its_sliders(server, page):
     assert watch.problems == []
 
 
-def choose_preset(page, title: str):
-    page.locator(".v-select", has_text="Scenario preset").click()
-    page.get_by_role("option", name=title, exact=True).click()
-
-
 def test_an_exported_map_opens_offline_from_a_file(server, page, browser, tmp_path):
     watch = open_dashboard(page, server)
     charts(page, 1)
@@ -389,11 +254,12 @@ def test_smaller_screens_show_whole_charts_and_reachable_tabs(server, browser):
     laptop.context.close()
     phone = browser.new_context(viewport={"width": 800, "height": 900}).new_page()
     watches = [watch, open_dashboard(phone, server)]
-    phone.wait_for_function("() => !document.querySelector('.v-navigation-drawer--open')")
+    wait_for_closed_sidebar(phone)
     tab = phone.get_by_role("tab", name="Trends", exact=True).bounding_box()
     on_top = phone.evaluate("([x, y]) => document.elementFromPoint(x, y).closest('[role=tab]')?.textContent.trim()",
                             [tab["x"] + tab["width"] / 2, tab["y"] + tab["height"] / 2])
     assert on_top.lower() == "trends"  # not under the sidebar
+    assert all(t.bounding_box()["x"] + t.bounding_box()["width"] <= 800 for t in phone.get_by_role("tab").all())
     shot(phone, "narrow")
     phone.context.close()
     assert [p for w in watches for p in w.problems] == []

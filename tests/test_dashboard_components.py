@@ -16,15 +16,20 @@ import pytest
 import solara
 
 import transfer_sim as ts
+from transfer_sim import i18n
 from transfer_sim import province_map as pm
 from transfer_sim import viz
 from transfer_sim.dashboard import assets, export, solara_server, state
-from transfer_sim.dashboard.about_panel import lever_guide
-from transfer_sim.dashboard.compare_panel import ComparePanel, compare, default_reference
+from transfer_sim.dashboard.about_panel import AboutPanel, lever_guide, preset_guide
+from transfer_sim.dashboard.compare_panel import ComparePanel
+from transfer_sim.dashboard.comparison import Comparison, compare, default_reference
 from transfer_sim.dashboard.controls import Controls
 from transfer_sim.dashboard.flows_panel import FlowsPanel
+from transfer_sim.dashboard.lessons_panel import LessonBar, set_up
 from transfer_sim.dashboard.lever_inputs import LeverInput
+from transfer_sim.dashboard.manifest import manifest
 from transfer_sim.dashboard.map_panel import MapPanel, map_figure
+from transfer_sim.dashboard.playback import playback
 from transfer_sim.dashboard.preset_picker import PresetPicker, preset_settings
 from transfer_sim.dashboard.scenario_warnings import scenario_warnings
 from transfer_sim.dashboard.sectors_panel import SectorsPanel
@@ -53,10 +58,16 @@ def session():
     """A fresh session state with a small run, and no task left running afterwards."""
     state.settings.set(SMALL)
     state.snapshot.set(None)
+    state.picked_year.set(None)
     state.message.set(None)
     state.language.set("en")
     state._simulation.set(None)
     yield state
+    state.language.set("en")
+    state.lesson.set(None)
+    state.map_metric.set("output")
+    state.compare_reference.set(None)
+    state.compare_seeds.set(1)
     if state.advance.pending:
         state.advance.cancel()
     wait_for(lambda: not state.advance.pending)
@@ -223,7 +234,7 @@ def test_compare_runs_both_scenarios_with_the_same_seed(session):
     state.settings.set(SMALL.with_lever("nest_subsidy", 0.3))
     box, rc = solara.render(ComparePanel(), handle_error=False)
     wait_for(lambda: compare.value is not None and not compare.pending, timeout=30)
-    yours, reference = compare.value
+    yours, reference = compare.value.yours, compare.value.reference
     assert yours.settings.seed == reference.settings.seed == SMALL.seed
     assert reference.settings.policy == ts.Policy()
     assert (yours.regions["output"] != reference.regions["output"]).any()
@@ -257,13 +268,26 @@ def test_about_quotes_every_lever_in_the_seed_words():
     assert "腾笼换鸟" in chinese and "筑巢引凤" in chinese and "全国统一大市场" in chinese
 
 
-def test_exports_hold_every_table_and_a_standalone_figure(finished):
+def test_exports_hold_every_table_and_a_standalone_figure_with_their_manifest(finished):
     with zipfile.ZipFile(io.BytesIO(export.tables_zip(finished))) as archive:
-        assert sorted(archive.namelist()) == ["fiscal.csv", "flows.csv", "regions.csv", "sectors.csv", "summary.csv"]
+        assert sorted(archive.namelist()) == ["fiscal.csv", "flows.csv", "manifest.json", "regions.csv",
+                                              "sectors.csv", "summary.csv"]
         regions = archive.read("regions.csv").decode()
+        facts = json.loads(archive.read("manifest.json"))
     assert regions.count("\n") == len(finished.regions) + 1
-    html = export.figure_html(viz.inequality_figure(finished.summary))
+    assert facts == {"kind": "dashboard", "preset": "cage_and_nest", "levers": {}, "seed": 4, "years": 3,
+                     "firms": 2_000, "start_year": 2025, "version": ts.__version__}
+    single = export.table_download(finished, "summary")
+    assert single.startswith(f"# transfer-sim {ts.__version__} · preset cage_and_nest · levers: none · seed 4 · "
+                             "3 years · 2,000 firms\n")
+    assert pd.read_csv(io.StringIO(single), comment="#").equals(pd.read_csv(io.StringIO(export.table_csv(
+        finished, "summary"))))
+    changed = replace(finished, settings=finished.settings.with_lever("cage_fee", 0.05))
+    html = export.figure_html(viz.inequality_figure(changed.summary), manifest(changed.settings))
     assert "Plotly.newPlot" in html and 'src="https://cdn.plot.ly' not in html
+    assert "levers: cage_fee = 0.05 \\u00b7 seed 4" in html  # the line under the chart, in plotly's JSON
+    kept = re.search(r'<script type="application/json" id="transfer-sim-manifest">(.*?)</script>', html).group(1)
+    assert json.loads(kept)["levers"] == {"cage_fee": 0.05}
 
 
 def test_the_asset_cache_list_covers_what_the_page_loads():
@@ -276,10 +300,11 @@ def test_the_asset_cache_list_covers_what_the_page_loads():
 
 
 @pytest.mark.skipif(not export.png_available(), reason="PNG export needs Kaleido and a Chromium browser")
-def test_png_export_draws_the_map(finished):
+def test_png_export_draws_the_map_and_keeps_its_manifest(finished):
     fig = pm.province_map(pm.map_values(finished.regions, finished.sectors, "output", 2028), "Output", "bn CNY")
-    png = export.figure_png(fig)
+    png = export.figure_png(fig, manifest(finished.settings))
     assert png.startswith(b"\x89PNG") and len(png) > 60_000  # about 32 kB with no province drawn
+    assert b"tEXttransfer-sim\x00" in png and b'"preset": "cage_and_nest"' in png
 
 
 def test_profit_subsidy_pays_one_rate_in_the_chosen_regions():
@@ -314,6 +339,18 @@ def test_every_preset_has_a_readable_name_and_says_what_it_sets():
     assert "Sets: Cage fee 0.01, Upgrade subsidy 0.3, Nest investment 30, Nest subsidy 0.1." in shown
     assert preset_settings("coastal_shock") == "Sets: a coastal demand shock in 2028."
     rc.close()
+
+
+def test_about_explains_every_preset_in_both_languages(session):
+    for lang in ("en", "zh"):
+        state.language.set(lang)
+        guide = preset_guide()
+        for name in ts.PRESETS:
+            assert f"`{name}`" in guide and i18n.text(f"preset.{name}.description", lang) in guide, (lang, name)
+        box, rc = solara.render(AboutPanel(), handle_error=False)
+        rc.close()
+    state.language.set("zh")
+    assert "设定：腾笼换鸟费 0.01、升级补贴 0.3、筑巢投资 30、引凤补贴 0.1。" in preset_guide()
 
 
 def test_levers_have_readable_names_and_plain_explanations():
@@ -402,9 +439,9 @@ def test_compare_opens_against_another_scenario_and_names_both(session):
     state.settings.set(SMALL)  # the baseline itself
     assert default_reference(SMALL) != "baseline"
     box, rc = solara.render(ComparePanel(), handle_error=False)
-    wait_for(lambda: isinstance(compare.value, tuple) and compare.value[0].settings == SMALL
+    wait_for(lambda: isinstance(compare.value, Comparison) and compare.value.yours.settings == SMALL
              and not compare.pending, timeout=30)
-    yours, reference = compare.value
+    yours, reference = compare.value.yours, compare.value.reference
     assert yours.settings.policy != reference.settings.policy
     wait_for(lambda: len(figures(rc)) == 4
              and figures(rc)[0]["layout"]["title"]["text"].startswith("Yours (Baseline)<br>"))
@@ -442,4 +479,66 @@ def test_a_run_that_costs_more_than_its_budget_is_warned_about(session):
     assert not any("Fiscal cost" in str(w.children) for w in rc.find(vw.Alert).widgets)  # the start year costs nothing
     button(rc, "Step").click()
     wait_for(lambda: any("Fiscal cost: the levers cost up to" in str(w.children) for w in rc.find(vw.Alert).widgets))
+    rc.close()
+
+
+def test_playback_shows_each_year_in_turn_and_then_follows_the_run_again(session, finished):
+    state.snapshot.set(finished)
+    picked = []
+    unsubscribe = state.picked_year.subscribe(picked.append)
+    playback(finished, 50.0)
+    wait_for(lambda: not playback.pending)
+    unsubscribe()
+    assert picked == [*finished.years, None]
+    playback(finished, 0.5)
+    wait_for(lambda: state.picked_year.value == finished.years[0])
+    state.snapshot.set(replace(finished))  # a new snapshot (a Step, say) ends the playback
+    wait_for(lambda: not playback.pending)
+    assert state.picked_year.value == finished.years[0]
+
+
+def test_a_lesson_step_sets_up_the_scenario_the_tab_and_its_choices(session):
+    state.settings.set(SMALL.with_lever("nest_subsidy", 0.4))
+    set_up("cage_and_nest", 2)  # nest building without the cage fee, against the baseline
+    assert state.lesson.value == ("cage_and_nest", 2) and state.tab.value == "compare"
+    settings = state.settings.value
+    assert settings.preset == "cage_and_nest" and settings.lever_changes == {"cage_fee": 0.0}
+    assert (settings.years, settings.n_firms, settings.seed) == (SMALL.years, SMALL.n_firms, SMALL.seed)  # stay
+    assert state.compare_reference.value == "baseline"
+    wait_for(lambda: state.snapshot.value is not None and state.snapshot.value.finished
+             and state.snapshot.value.settings == settings and not state.advance.pending, timeout=30)  # it runs
+    set_up("corridor", 1)
+    assert state.map_metric.value == "firms" and state.tab.value == "map"
+    state.theory_knobs.set((0.7, 0.3, 200.0))
+    before = state.settings.value
+    set_up("home_market", 3)
+    assert state.theory_knobs.value == (0.6, 0.1, 5.0) and state.settings.value == before  # the sidebar stays
+    box, rc = solara.render(LessonBar(), handle_error=False)
+    assert "Lesson 1: The home-market effect · step 4 of 5" in texts(rc)
+    button(rc, "Next").click()
+    assert state.lesson.value == ("home_market", 4) and button(rc, "Next").disabled
+    button(rc, "End lesson").click()
+    assert state.lesson.value is None
+    rc.close()
+
+
+def test_compare_over_five_seeds_uses_the_same_seeds_in_both_and_shows_bands(session):
+    state.settings.set(SMALL.with_lever("nest_subsidy", 0.3))
+    state.compare_seeds.set(5)
+    box, rc = solara.render(ComparePanel(), handle_error=False)
+    wait_for(lambda: isinstance(compare.value, Comparison) and compare.value.seeds == 5 and not compare.pending,
+             timeout=60)
+    result = compare.value
+    assert compare.progress == 100 and not any(a.equals(b) for a, b in result.summaries)  # an effect in each seed
+    mine = [run_to_end(SMALL.with_lever("nest_subsidy", 0.3).with_run("seed", SMALL.seed + k)).summary
+            for k in (0, 4)]
+    assert result.summaries[0][1].equals(mine[0]) and result.summaries[4][1].equals(mine[1])  # seeds s … s+4
+    theirs = run_to_end(SMALL.with_run("seed", SMALL.seed + 4)).summary
+    assert result.summaries[4][0].equals(theirs)  # the reference with the same seed
+    wait_for(lambda: len(figures(rc)) == 4)
+    shares, indicators = figures(rc)[2:]
+    assert "mean of 5 seeds, 95 % band" in shares["layout"]["title"]["text"]
+    assert any(t.get("fill") == "tonexty" for t in shares["data"])
+    assert all(t["error_y"]["array"] for t in indicators["data"])
+    assert "seeds 2–6, the same in both" in " ".join(texts(rc))
     rc.close()

@@ -45,8 +45,8 @@ def test_inequality_axes_start_at_zero_even_for_one_year(run, years):
 @pytest.mark.parametrize("build", [
     lambda r: viz.macro_share_figure(r.regions), lambda r: viz.inequality_figure(r.summary),
     lambda r: viz.activity_figure(r.summary), lambda r: viz.fiscal_figure(r.fiscal),
-    lambda r: viz.concentration_figure(r.sectors), lambda r: viz.macro_share_difference(r.regions, r.regions),
-    lambda r: viz.summary_difference(r.summary, r.summary)])
+    lambda r: viz.concentration_figure(r.sectors), lambda r: viz.macro_share_difference([(r.regions, r.regions)]),
+    lambda r: viz.summary_difference([(r.summary, r.summary)])])
 def test_year_axes_tick_whole_years_without_separators(run, build):
     axes = [a for name, a in build(run).layout.to_plotly_json().items() if name.startswith("xaxis")]
     assert axes and all(a["tickformat"] == "d" and a["dtick"] >= 1 and a["tickmode"] == "linear" for a in axes)
@@ -110,13 +110,32 @@ def test_concentration_is_a_herfindahl_between_1_over_n_and_1(run):
 
 
 def test_difference_charts_are_zero_for_identical_runs_and_signed_otherwise(run):
-    same = viz.summary_difference(run.summary, run.summary)
+    same = viz.summary_difference([(run.summary, run.summary)])
     assert all(np.allclose(t.y, 0) for t in same.data)
     more = run.summary.assign(theil_total=run.summary["theil_total"] + 0.01)
-    gap = viz.summary_difference(run.summary, more).data[0]
+    gap = viz.summary_difference([(run.summary, more)]).data[0]
     np.testing.assert_allclose(gap.y, 0.01)
-    shares = viz.macro_share_difference(run.regions, run.regions)
+    assert gap.error_y.array is None  # one seed: no interval
+    shares = viz.macro_share_difference([(run.regions, run.regions)])
     assert all(np.allclose(t.y, 0) for t in shares.data)
+
+
+def test_differences_over_seeds_are_their_mean_with_a_95_percent_band(run):
+    """Three seeds' gaps of 0.01, 0.02 and 0.03: mean 0.02, half-width t(0.975, 2) · s / √3."""
+    pairs = [(run.summary, run.summary.assign(theil_total=run.summary["theil_total"] + g)) for g in (0.01, 0.02, 0.03)]
+    fig = viz.summary_difference(pairs)
+    bars = fig.data[0]
+    half = 4.302652729911275 * 0.01 / np.sqrt(3)
+    np.testing.assert_allclose(bars.y, 0.02)
+    np.testing.assert_allclose(bars.error_y.array, half)
+    np.testing.assert_allclose(bars.error_y.arrayminus, half)
+    assert "mean of 3 seeds, 95 % band" in fig.layout.title.text
+    shifted = run.regions.assign(value_added=np.where(run.regions["macro_region"] == "west",
+                                                      run.regions["value_added"] * 1.1, run.regions["value_added"]))
+    shares = viz.macro_share_difference([(run.regions, run.regions), (run.regions, shifted)])
+    west = [t for t in shares.data if t.legendgroup == "west"]
+    assert len(west) == 3 and west[1].fill == "tonexty"  # the band's edges, then the mean line
+    assert (np.asarray(west[2].y) > 0).all() and (np.asarray(west[0].y) > np.asarray(west[2].y)).all()
 
 
 def test_home_market_figure_draws_the_formula(run):

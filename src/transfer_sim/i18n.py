@@ -24,6 +24,9 @@ from importlib.resources import files
 
 import pandas as pd
 
+from .policy import MEASURES, PRESET_TEXTS, Policy, Shock
+from .sectors import sector_labels
+
 #: The languages of the catalogue, by code, each named in its own words.
 LANGUAGES = {"en": "English", "zh": "中文"}
 DEFAULT_LANGUAGE = "en"
@@ -50,9 +53,6 @@ def _flatten(table: dict, prefix: str = "") -> dict[str, object]:
 
 def _model_english() -> dict[str, str]:
     """The English the model defines: levers, measures, presets, sectors, shocks, places."""
-    from .policy import MEASURES, PRESET_TEXTS, Policy, Shock
-    from .sectors import sector_labels
-
     english = {}
     for name, field in Policy.model_fields.items():
         extra = field.json_schema_extra

@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 from plotly.colors import hex_to_rgb
 from plotly.subplots import make_subplots
 
+from .batch.outcomes import mean_ci
 from .economics import home_market_share
 from .figure_style import empty, figure, year_axes
 from .i18n import region, text
@@ -186,48 +187,92 @@ def concentration_figure(sectors: pd.DataFrame, lang: str = "en") -> go.Figure:
 
 
 # ------------------------------------------------------------------------------- compare
-def macro_share_difference(regions_a: pd.DataFrame, regions_b: pd.DataFrame, column: str = "value_added",
-                           labels=("A", "B"), lang: str = "en") -> go.Figure:
-    """Difference B − A of each macro-region's share (percentage points) of ``column``, by year."""
-    def shares(regions):
-        by = regions.groupby(["year", "macro_region"])[column].sum()
-        return 100 * by / by.groupby(level="year").transform("sum")
-
-    gap = (shares(regions_b) - shares(regions_a)).reset_index(name="gap")
-    fig = figure(text("chart.share_difference.title", lang, a=labels[0], b=labels[1],
-                      column=text(f"column.{column}", lang)))
-    for macro in [m for m in MACRO_REGIONS if m in set(gap["macro_region"])]:
-        part = gap[gap["macro_region"] == macro]
-        fig.add_trace(go.Scatter(x=part["year"], y=part["gap"], mode="lines+markers", name=text(f"macro.{macro}", lang),
-                                 line={"color": MACRO_COLOURS.get(macro)}))
-    fig.add_hline(y=0, line={"color": "#999", "width": 1})
-    return year_axes(fig, gap["year"])
-
-
 #: The headline indicators a comparison shows, as the summary table names them (their names
 #: are the catalogue's ``indicator.<column>``).
 COMPARE_INDICATORS = ("theil_total", "cv_gdp_per_capita", "cross_province_relocations", "value_added",
                       "employment", "fiscal_cost")
 
 
-def summary_difference(summary_a: pd.DataFrame, summary_b: pd.DataFrame, labels=("A", "B"),
-                       lang: str = "en") -> go.Figure:
-    """Difference B − A of the headline indicators by year, one small panel each."""
+def share_gaps(regions_a: pd.DataFrame, regions_b: pd.DataFrame, column: str = "value_added") -> pd.DataFrame:
+    """year and, per macro-region, B − A of its share (percentage points) of ``column``."""
+    def shares(regions):
+        by = regions.groupby(["year", "macro_region"])[column].sum()
+        return 100 * by / by.groupby(level="year").transform("sum")
+
+    gap = (shares(regions_b) - shares(regions_a)).unstack("macro_region")
+    return gap[[m for m in MACRO_REGIONS if m in gap.columns]].reset_index().rename_axis(columns=None)
+
+
+def indicator_gaps(summary_a: pd.DataFrame, summary_b: pd.DataFrame) -> pd.DataFrame:
+    """year and B − A of each of :data:`COMPARE_INDICATORS`."""
     columns = list(COMPARE_INDICATORS)
-    gap = summary_b.set_index("year")[columns] - summary_a.set_index("year")[columns]
+    return (summary_b.set_index("year")[columns] - summary_a.set_index("year")[columns]).reset_index()
+
+
+def mean_gaps(gaps: list[pd.DataFrame]) -> pd.DataFrame:
+    """year, metric, n, mean, low, high over the seeds' gaps: the mean difference and its 95 %
+    Student-t interval (none for a single seed). With common random numbers each seed's two runs
+    start alike, so the interval is that of the levers' effect, not of two runs' noise."""
+    together = pd.concat(gaps, ignore_index=True)
+    return mean_ci(together, ["year"], [c for c in together.columns if c != "year"])
+
+
+def _title(key: str, lang: str, seeds: int, **fields) -> str:
+    """A difference chart's title; over several seeds a second line says what the band is."""
+    title = text(key, lang, **fields)
+    return f"{title}<br>{text('chart.mean_of_seeds', lang, n=seeds)}" if seeds > 1 else title
+
+
+#: Room for the second line of a title (pixels).
+TITLE_LINE = 22
+
+
+def macro_share_difference(pairs: list[tuple[pd.DataFrame, pd.DataFrame]], column: str = "value_added",
+                           labels=("A", "B"), lang: str = "en") -> go.Figure:
+    """Difference B − A of each macro-region's share (percentage points) of ``column``, by year:
+    one (regions A, regions B) pair per seed; with several, their mean and its 95 % band."""
+    stats = mean_gaps([share_gaps(a, b, column) for a, b in pairs])
+    fig = figure(_title("chart.share_difference.title", lang, len(pairs), a=labels[0], b=labels[1],
+                        column=text(f"column.{column}", lang)),
+                 margin={"l": 60, "r": 20, "t": 50 + TITLE_LINE * (len(pairs) > 1), "b": 40})
+    for macro in [m for m in MACRO_REGIONS if m in set(stats["metric"])]:
+        part = stats[stats["metric"] == macro]
+        colour = MACRO_COLOURS.get(macro)
+        if part["low"].notna().any():
+            fig.add_trace(go.Scatter(x=part["year"], y=part["high"], mode="lines", line={"width": 0},
+                                     legendgroup=macro, showlegend=False, hoverinfo="skip"))
+            fig.add_trace(go.Scatter(x=part["year"], y=part["low"], mode="lines", line={"width": 0},
+                                     fill="tonexty", fillcolor=_translucent(colour, 0.2), legendgroup=macro,
+                                     showlegend=False, hoverinfo="skip"))
+        fig.add_trace(go.Scatter(x=part["year"], y=part["mean"], mode="lines+markers", name=text(f"macro.{macro}", lang),
+                                 legendgroup=macro, line={"color": colour}))
+    fig.add_hline(y=0, line={"color": "#999", "width": 1})
+    return year_axes(fig, stats["year"])
+
+
+def summary_difference(pairs: list[tuple[pd.DataFrame, pd.DataFrame]], labels=("A", "B"),
+                       lang: str = "en") -> go.Figure:
+    """Difference B − A of the headline indicators by year, one small panel each: one (summary A,
+    summary B) pair per seed; with several, their mean with its 95 % interval as error bars."""
+    stats = mean_gaps([indicator_gaps(a, b) for a, b in pairs])
     cols = 2
     rows = math.ceil(len(COMPARE_INDICATORS) / cols)
     names = [text(f"indicator.{col}", lang) for col in COMPARE_INDICATORS]
     fig = make_subplots(rows=rows, cols=cols, subplot_titles=names,
                         vertical_spacing=0.12, horizontal_spacing=0.12,
-                        figure=figure(text("chart.indicator_difference.title", lang, a=labels[0], b=labels[1]),
-                                      height=220 * rows + 80, margin={"l": 60, "r": 20, "t": 80, "b": 40}))
+                        figure=figure(_title("chart.indicator_difference.title", lang, len(pairs), a=labels[0],
+                                             b=labels[1]),
+                                      height=220 * rows + 80,
+                                      margin={"l": 60, "r": 20, "t": 80 + TITLE_LINE * (len(pairs) > 1), "b": 40}))
     for i, col in enumerate(COMPARE_INDICATORS):
         r, c = divmod(i, cols)
-        fig.add_trace(go.Bar(x=gap.index, y=gap[col], name=names[i], showlegend=False,
-                             marker={"color": np.where(gap[col] >= 0, "#d62728", "#1f77b4")}),
+        part = stats[stats["metric"] == col]
+        bands = ({"type": "data", "array": part["high"] - part["mean"], "arrayminus": part["mean"] - part["low"],
+                  "color": "#444", "thickness": 1} if part["low"].notna().any() else None)
+        fig.add_trace(go.Bar(x=part["year"], y=part["mean"], name=names[i], showlegend=False, error_y=bands,
+                             marker={"color": np.where(part["mean"] >= 0, "#d62728", "#1f77b4")}),
                       row=r + 1, col=c + 1)
-    return year_axes(fig, gap.index)
+    return year_axes(fig, stats["year"])
 
 
 # ------------------------------------------------------------------------------- theory

@@ -7,7 +7,9 @@ from functools import cache
 import solara
 
 from ..i18n import text
-from .language import lang
+from ..policy import PRESETS
+from .language import lang, tr
+from .preset_picker import preset_settings
 from .settings import lever_specs, measures
 
 
@@ -25,9 +27,17 @@ def lever_guide(lang: str) -> str:
     return "\n".join(parts)
 
 
+def preset_guide() -> str:
+    """Markdown: each preset with what it stands for and the levers it sets, from its definition."""
+    entries = [tr("about.preset_entry", title=tr(f"preset.{name}.title"), name=name,
+                  description=tr(f"preset.{name}.description"), settings=preset_settings(name)) for name in PRESETS]
+    return "\n".join([tr("about.presets_intro"), *entries])
+
+
 @solara.component
 def AboutPanel():
-    """Text only: the lever guide is built from the policy's own descriptions."""
+    """Text only: the preset and lever guides are built from the policy's own definitions."""
     with solara.Column(style={"max-width": "980px"}):
         solara.Markdown(text("about.reading_guide", lang()))
+        solara.Markdown(preset_guide())
         solara.Markdown(lever_guide(lang()))

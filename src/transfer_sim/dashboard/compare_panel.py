@@ -2,54 +2,23 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import solara
-import solara.lab
 
 from .. import province_map as pm
 from .. import viz
 from ..i18n import text
-from ..policy import PRESETS, Policy
+from ..policy import PRESETS
 from . import state
+from .comparison import MANY_SEEDS, Comparison, compare, default_reference, reference_of
 from .figure_card import FigureCard, use_plot
 from .language import lang, tr
+from .manifest import manifest
 from .map_panel import map_figure
-from .session import Snapshot, run_to_end
-from .settings import Problem, Settings, problem
+from .session import Snapshot
+from .settings import Problem
 from .widgets import YearSlider, use_year
 
 METRICS = ("output", "employment", "firms", "gdp_per_capita", "wage", "land_use")
-#: The reference when the sidebar shows the baseline itself: the plan's measures together.
-REFERENCE_FOR_BASELINE = "fifteenth_plan"
-
-
-def reference_of(settings: Settings, preset: str) -> Settings:
-    """The reference scenario: a preset with the same years, firms and seed (common random numbers)."""
-    return replace(settings, preset=preset, policy=Policy.preset(preset))
-
-
-def default_reference(settings: Settings) -> str:
-    """The baseline, unless the sidebar's scenario is the baseline: a run against itself shows nothing."""
-    return REFERENCE_FOR_BASELINE if settings.policy == Policy.preset("baseline") else "baseline"
-
-
-def scenario_name(settings: Settings, lang: str) -> str:
-    """The sidebar's scenario in words: its preset and how many levers differ from it."""
-    changed = len(settings.changed_levers)
-    title = text(f"preset.{settings.preset}.title", lang)
-    if not changed:
-        return title
-    return text("compare.one_change" if changed == 1 else "compare.changes", lang, preset=title, n=changed)
-
-
-@solara.lab.task(prefer_threaded=True)
-def compare(yours: Settings, reference: Settings) -> tuple[Snapshot, Snapshot] | Problem:
-    """Both runs to their last year; a readable problem instead when the model rejects the settings."""
-    try:
-        return run_to_end(yours), run_to_end(reference)
-    except ValueError as error:
-        return problem("error.compare", detail=error)
 
 
 def difference_map(yours: Snapshot, reference: Snapshot, metric: str, year: int, lang: str = "en"):
@@ -68,62 +37,74 @@ def difference_map(yours: Snapshot, reference: Snapshot, metric: str, year: int,
                            colour_range=pm.common_range([gap(y) for y in yours.years], centred=True))
 
 
+def seeds_text(first: int, seeds: int) -> str:
+    if seeds == 1:
+        return tr("compare.one_seed", seed=first)
+    return tr("compare.many_seeds", first=first, last=first + seeds - 1)
+
+
 @solara.component
 def ComparePanel():
     """Runs the comparison whenever it is out of date while the tab is open."""
     yours = state.settings.value
-    chosen, set_chosen = solara.use_state(None)  # None: the default reference for your scenario
-    preset = chosen or default_reference(yours)
+    preset = state.compare_reference.value or default_reference(yours)
+    seeds = state.compare_seeds.value
     metric, set_metric = solara.use_state("output")
     reference = reference_of(yours, preset)
     same = reference.policy == yours.policy
     result = compare.latest  # the last comparison stays on screen while the next one runs
 
     def refresh():
-        current = isinstance(result, tuple) and (result[0].settings, result[1].settings) == (yours, reference)
+        current = isinstance(result, Comparison) and result.answers(yours, reference, seeds)
         if not same and not current:
-            compare(yours, reference)
+            compare(yours, reference, seeds)
 
-    solara.use_effect(refresh, dependencies=[yours, reference])
+    solara.use_effect(refresh, dependencies=[yours, reference, seeds])
 
     titles = {tr(f"preset.{name}.title"): name for name in PRESETS}
     metrics = {tr(f"metric.{m}"): m for m in METRICS}
     with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}, gap="16px"):
         solara.Select(tr("compare.reference"), values=list(titles), value=tr(f"preset.{preset}.title"),
-                      on_value=lambda title: set_chosen(titles[title]), style={"max-width": "300px"})
+                      on_value=lambda title: state.compare_reference.set(titles[title]), style={"max-width": "300px"})
         solara.Select(tr("compare.metric"), values=list(metrics), value=tr(f"metric.{metric}"),
                       on_value=lambda label: set_metric(metrics[label]), style={"max-width": "300px"})
-    solara.Text(tr("compare.both", yours=scenario_name(yours, lang()), reference=tr(f"preset.{preset}.title"),
-                   seed=yours.seed, firms=f"{yours.n_firms:,}", years=yours.years), classes=["tsim-explain"])
+        solara.Checkbox(label=tr("compare.seeds_option", n=MANY_SEEDS), value=seeds > 1,
+                        on_value=lambda on: state.compare_seeds.set(MANY_SEEDS if on else 1))
+    solara.Text(tr("compare.both", yours=yours.title(lang()), reference=tr(f"preset.{preset}.title"),
+                   seeds=seeds_text(yours.seed, seeds), firms=f"{yours.n_firms:,}", years=yours.years),
+                classes=["tsim-explain"])
     if same:
         solara.Info(tr("compare.same"), dense=True)
         return
-    solara.ProgressLinear(compare.pending)
+    solara.ProgressLinear((compare.progress or True) if compare.pending else False)
     if isinstance(result, Problem):
         solara.Error(result.words(lang()))
     elif result is not None:
-        CompareCharts(*result, metric=metric)
+        CompareCharts(result, metric=metric)
 
 
 @solara.component
-def CompareCharts(yours: Snapshot, reference: Snapshot, metric: str):
-    """Your map beside the difference map, then the differences over the years."""
+def CompareCharts(result: Comparison, metric: str):
+    """Your map beside the difference map (the sidebar's seed), then the differences over the
+    years (the mean over the seeds, with its band when there are several)."""
+    yours, reference = result.yours, result.reference
     year, set_year = use_year(yours.year)
     language = lang()
     YearSlider(yours.years, year, set_year)
-    own_title = tr("compare.yours_title", scenario=scenario_name(yours.settings, language))
+    own_title = tr("compare.yours_title", scenario=yours.settings.title(language))
     own_map = use_plot(lambda: map_figure(yours, metric, year, title=own_title, lang=language),
                        [yours, metric, year, language])
     gap_map = use_plot(lambda: difference_map(yours, reference, metric, year, language),
                        [yours, reference, metric, year, language])
     labels = (tr("compare.reference_short"), tr("compare.yours_short"))
-    shares = use_plot(lambda: viz.macro_share_difference(reference.regions, yours.regions, labels=labels,
-                                                         lang=language), [yours, reference, language])
-    indicators = use_plot(lambda: viz.summary_difference(reference.summary, yours.summary, labels=labels,
-                                                         lang=language), [yours, reference, language])
+    shares = use_plot(lambda: viz.macro_share_difference(list(result.regions), labels=labels, lang=language),
+                      [result, language])
+    indicators = use_plot(lambda: viz.summary_difference(list(result.summaries), labels=labels, lang=language),
+                          [result, language])
+    facts = manifest(yours.settings, reference=reference.settings.preset)
     with solara.ColumnsResponsive(12, large=6):
-        FigureCard(own_map, f"yours-{metric}-{year}")
-        FigureCard(gap_map, f"difference-{metric}-{year}")
+        FigureCard(own_map, f"yours-{metric}-{year}", manifest(yours.settings))
+        FigureCard(gap_map, f"difference-{metric}-{year}", facts)
     with solara.ColumnsResponsive(12, large=6):
-        FigureCard(shares, "difference-macro-shares")
-        FigureCard(indicators, "difference-indicators")
+        FigureCard(shares, "difference-macro-shares", {**facts, "seeds": result.seeds})
+        FigureCard(indicators, "difference-indicators", {**facts, "seeds": result.seeds})

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import reacton.ipyvuetify as v
 import solara
 
@@ -12,8 +10,9 @@ from .export_panel import ExportPanel
 from .language import tr
 from .lever_panel import LeverPanel
 from .preset_picker import PresetPicker
+from .scenario_panel import ScenarioPanel
 from .session import START_YEAR
-from .settings import RUN_LIMITS
+from .settings import RUN_LIMITS, whole_number
 
 
 @solara.component
@@ -30,12 +29,6 @@ def RunButtons():
                       color="primary", small=True)
         solara.Button(tr("button.stop"), icon_name="mdi-stop", on_click=state.stop, disabled=not running,
                       outlined=True, small=True)
-
-
-def whole_number(text: str) -> int | str:
-    """``"20,000"`` -> 20000; anything else stays text, for the settings to explain."""
-    cleaned = text.replace(",", "").replace("_", "").strip()
-    return int(cleaned) if re.fullmatch(r"-?\d+", cleaned) else text
 
 
 @solara.component
@@ -83,4 +76,5 @@ def Controls():
         LeverPanel(current.policy, START_YEAR, START_YEAR + current.years,
                    lambda name, value: state.change(lambda s: s.with_lever(name, value)),
                    revision=state.rejections.value)
+        ScenarioPanel()
         ExportPanel()

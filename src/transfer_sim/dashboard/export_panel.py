@@ -5,7 +5,7 @@ from __future__ import annotations
 import solara
 
 from . import export, state
-from .language import tr
+from .language import lang, tr
 from .session import TABLES, Snapshot
 from .widgets import use_latest_call
 
@@ -33,5 +33,5 @@ def TableDownloads(snap: Snapshot):
 @solara.component
 def TableDownload(snap: Snapshot, name: str):
     """One table of the run as CSV."""
-    table = use_latest_call(lambda s: export.table_csv(s, name), snap)
+    table = use_latest_call(lambda shown: export.table_download(shown[0], name, shown[1]), (snap, lang()))
     solara.FileDownload(table, filename=f"{name}.csv", label=f"{name}.csv", mime_type="text/csv")

@@ -10,7 +10,9 @@ import solara
 
 from . import export
 from .assets import PLOTLY_JS
+from .language import lang
 from .plotly_view import PlotlyView
+from .projector import chart_scale
 from .widgets import use_latest_call
 
 
@@ -32,12 +34,14 @@ def use_plot(build: Callable[[], go.Figure], dependencies: list) -> Plot:
 
 
 @solara.component
-def FigureCard(plot: Plot, name: str):
-    """The figure drawn full width, with HTML (and PNG where possible) downloads named ``name``."""
-    html = use_latest_call(lambda p: export.figure_html(p.figure), plot)
-    png = use_latest_call(lambda p: export.figure_png(p.figure), plot)
+def FigureCard(plot: Plot, name: str, facts: dict):
+    """The figure drawn full width, with HTML (and PNG where possible) downloads named ``name``
+    that carry the manifest ``facts`` of what the figure shows (see :mod:`.manifest`)."""
+    now = (plot, facts, lang())
+    html = use_latest_call(lambda shown: export.figure_html(shown[0].figure, *shown[1:]), now)
+    png = use_latest_call(lambda shown: export.figure_png(shown[0].figure, *shown[1:]), now)
     with solara.Column(gap="0px", classes=["tsim-figure"], style={"width": "100%"}):
-        PlotlyView(figure=plot.json, script=PLOTLY_JS)
+        PlotlyView(figure=plot.json, script=PLOTLY_JS, scale=chart_scale())
         with solara.Row(justify="end", gap="4px"):
             solara.FileDownload(html, filename=f"{name}.html", label="HTML", mime_type="text/html")
             if export.png_available():

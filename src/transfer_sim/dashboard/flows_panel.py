@@ -6,6 +6,7 @@ import solara
 
 from .. import viz
 from .figure_card import FigureCard, use_plot
+from .manifest import manifest
 from .language import lang, tr
 from .session import Snapshot
 from .widgets import CommitSlider, YearSlider, use_year
@@ -28,5 +29,5 @@ def FlowsPanel(snap: Snapshot):
     provinces = use_plot(lambda: viz.sankey_figure(upto, snap.regions, "province", top=top, lang=language),
                          [snap, year, top, language])
     with solara.ColumnsResponsive(12, large=6):
-        FigureCard(macro, f"flows-macro-{year}")
-        FigureCard(provinces, f"flows-province-{year}")
+        FigureCard(macro, f"flows-macro-{year}", manifest(snap.settings))
+        FigureCard(provinces, f"flows-province-{year}", manifest(snap.settings))

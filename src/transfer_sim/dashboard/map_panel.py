@@ -12,7 +12,9 @@ from ..geography import Geography
 from ..i18n import text
 from ..policy import Policy, switched_on_corridors
 from ..sectors import SECTORS
+from . import state
 from .figure_card import FigureCard, use_plot
+from .manifest import manifest
 from .language import lang, tr
 from .session import Snapshot
 from .widgets import YearSlider, use_year
@@ -64,7 +66,7 @@ def map_figure(snap: Snapshot, metric: str, year: int, sector: str = SECTORS[0],
 @solara.component
 def MapPanel(snap: Snapshot):
     """Choices above the map; the map is rebuilt only when a choice or the snapshot changes."""
-    metric, set_metric = solara.use_state("output")
+    metric, set_metric = state.map_metric.value, state.map_metric.set
     sector, set_sector = solara.use_state(SECTORS[0])
     corridors, set_corridors = solara.use_state(True)
     flows, set_flows = solara.use_state(True)
@@ -84,5 +86,5 @@ def MapPanel(snap: Snapshot):
         solara.Checkbox(label=tr("map.largest_flows", n=FLOW_ARROWS), value=flows, on_value=set_flows)
     plot = use_plot(lambda: map_figure(snap, metric, year, sector, corridors, flows, lang=language),
                     [snap, metric, year, sector, corridors, flows, language])
-    FigureCard(plot, f"map-{metric}-{year}")
+    FigureCard(plot, f"map-{metric}-{year}", manifest(snap.settings))
     solara.Text(tr("map.explain"), classes=["tsim-explain"])

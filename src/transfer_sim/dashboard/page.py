@@ -11,8 +11,11 @@ from .compare_panel import ComparePanel
 from .controls import Controls
 from .flows_panel import FlowsPanel
 from .language import LanguageSwitch, tr
+from .lessons_panel import LessonBar, LessonsPanel
 from .map_panel import MapPanel
 from .narrow_screen import CloseSidebarOnNarrowScreen
+from .page_address import use_page_address
+from .projector import ProjectorStyle, ProjectorSwitch
 from .sectors_panel import SectorsPanel
 from .status import Status
 from .theory_panel import TheoryPanel
@@ -29,6 +32,11 @@ STYLE = """
 .tsim-lever-title { font-size: 0.85rem; }
 .tsim-levers .v-expansion-panel-content__wrap { padding: 0 12px 8px 12px; }
 .tsim-figure { min-height: 200px; }
+.v-tab { min-width: 64px !important; padding: 0 12px !important; }
+.tsim-lesson { padding: 8px 12px; margin: 4px 0 8px 0; border-left: 4px solid #1976d2; background: #f3f8fd !important; }
+.tsim-lesson .v-sheet { background: transparent !important; }
+.tsim-lesson-card { padding: 12px 16px; margin-bottom: 12px; border: 1px solid #e0e0e0; border-radius: 4px; }
+.tsim-look { font-size: 1.05rem; }
 """
 
 
@@ -49,6 +57,7 @@ TABS = {
     "flows": ("tab.flows", lambda: SnapshotTab(FlowsPanel)),
     "sectors": ("tab.sectors", lambda: SnapshotTab(SectorsPanel)),
     "compare": ("tab.compare", ComparePanel),
+    "lessons": ("tab.lessons", LessonsPanel),
     "theory": ("tab.theory", TheoryPanel),
     "about": ("tab.about", AboutPanel),
 }
@@ -56,16 +65,19 @@ TABS = {
 
 @solara.component
 def Page():
-    """One per browser session; its first effect builds the session's model in the background."""
+    """One per browser session; the page's address sets it up and builds the session's model."""
     solara.Title(tr("page.title"))
     solara.Style(STYLE)
-    solara.use_effect(state.reset, dependencies=[])  # the session's first model, in the background
+    use_page_address(list(TABS))
+    ProjectorStyle()
     with solara.AppBar():
+        ProjectorSwitch()
         LanguageSwitch()
     with solara.Sidebar():
         Controls()
     CloseSidebarOnNarrowScreen()
     Status()
+    LessonBar()
     keys = list(TABS)
     # only the visible tab is drawn, so a snapshot redraws one tab
     with solara.lab.Tabs(value=keys.index(state.tab.value), on_value=lambda i: state.tab.set(keys[i]), lazy=True):

@@ -11,5 +11,6 @@ import solara
 
 
 @solara.component_vue("plotly_view.vue")
-def PlotlyView(figure: str, script: str):
-    """``figure``: the figure as JSON; ``script``: plotly.js' path in the asset cache."""
+def PlotlyView(figure: str, script: str, scale: float = 1.0):
+    """``figure``: the figure as JSON; ``script``: plotly.js' path in the asset cache; ``scale``:
+    how much larger than built its texts are drawn (projector mode)."""

@@ -6,6 +6,7 @@ import solara
 
 from .. import viz
 from .figure_card import FigureCard, use_plot
+from .manifest import manifest
 from .language import lang
 from .session import Snapshot
 from .widgets import YearSlider, use_year
@@ -20,5 +21,5 @@ def SectorsPanel(snap: Snapshot):
     heatmap = use_plot(lambda: viz.sector_heatmap(snap.sectors, year, lang=language), [snap, year, language])
     concentration = use_plot(lambda: viz.concentration_figure(snap.sectors, lang=language), [snap, language])
     with solara.ColumnsResponsive(12, large=6):
-        FigureCard(heatmap, f"sectors-{year}")
-        FigureCard(concentration, "sector-concentration")
+        FigureCard(heatmap, f"sectors-{year}", manifest(snap.settings))
+        FigureCard(concentration, "sector-concentration", manifest(snap.settings))

@@ -8,6 +8,7 @@ Every change goes through :class:`Settings`, which either returns a valid copy o
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from functools import cache
 
@@ -179,3 +180,31 @@ class Settings:
         """Levers that differ from the preset."""
         base = Policy.preset(self.preset)
         return [name for name in Policy.model_fields if getattr(self.policy, name) != getattr(base, name)]
+
+    def title(self, lang: str = "en") -> str:
+        """The scenario in words: its preset and how many levers differ from it."""
+        changed = len(self.changed_levers)
+        preset = text(f"preset.{self.preset}.title", lang)
+        if not changed:
+            return preset
+        return text("scenario.one_change" if changed == 1 else "scenario.changes", lang, preset=preset, n=changed)
+
+    @property
+    def lever_changes(self) -> dict[str, object]:
+        """The levers that differ from the preset with their values as plain data: what a
+        scenario file's ``[scenario.levers]`` and the page's address hold."""
+        plain = self.policy.model_dump(mode="json")
+        return {name: plain[name] for name in self.changed_levers}
+
+    def with_lever_changes(self, levers: dict[str, object]) -> Settings:
+        """The preset's levers with these changed (validated one by one, so an error names its lever)."""
+        changed = replace(self, policy=Policy.preset(self.preset))
+        for name, value in levers.items():
+            changed = changed.with_lever(name, value)
+        return changed
+
+
+def whole_number(text: str) -> int | str:
+    """``"20,000"`` -> 20000; anything else stays text, for the settings to explain."""
+    cleaned = text.replace(",", "").replace("_", "").strip()
+    return int(cleaned) if re.fullmatch(r"-?\d+", cleaned) else text

@@ -11,6 +11,7 @@ page shows, and Stop ends the run at the next year.
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 
 import solara
 import solara.lab
@@ -19,12 +20,33 @@ from ..i18n import DEFAULT_LANGUAGE
 from .session import Simulation, Snapshot
 from .settings import Problem, Settings, SettingsError, problem
 
+
+@dataclass(frozen=True)
+class View:
+    """How the page shows its settings: language, tab (``""``: the first) and projector mode."""
+
+    lang: str = DEFAULT_LANGUAGE
+    tab: str = ""
+    projector: bool = False
+
+
 settings = solara.reactive(Settings())
 snapshot: solara.Reactive[Snapshot | None] = solara.reactive(None)
 #: A problem with the last input or run, shown in the page in its language; None when there is none.
 message: solara.Reactive[Problem | None] = solara.reactive(None)
 language = solara.reactive(DEFAULT_LANGUAGE)  # a key of ``i18n.LANGUAGES``
 tab = solara.reactive("map")  # a key of ``page.TABS``
+projector = solara.reactive(False)  # larger texts for a projector
+#: Choices on the tabs that a lesson step sets too: the map's metric, Compare's reference preset
+#: (None: the default for the scenario), the Theory lab's (s_E, φ, β).
+map_metric = solara.reactive("output")
+compare_reference: solara.Reactive[str | None] = solara.reactive(None)
+theory_knobs = solara.reactive((0.6, 0.3, 200.0))
+compare_seeds = solara.reactive(1)  # seeds per scenario in Compare
+#: The lesson followed and its step: (lesson id, step index), or None.
+lesson: solara.Reactive[tuple[str, int] | None] = solara.reactive(None)
+#: The year the panels show when it is not the latest (picked on a slider, or by playback).
+picked_year: solara.Reactive[int | None] = solara.reactive(None)
 rejections = solara.reactive(0)  # changes rejected so far: inputs redraw from the settings in force
 #: The last simulated year the browser reported it has received; None until a browser reports.
 shown_year: solara.Reactive[int | None] = solara.reactive(None)
@@ -52,6 +74,7 @@ def advance(simulation: Simulation, wanted: Settings, years: int | None, restart
         try:
             if restart or simulation.settings != wanted:
                 simulation.rebuild(wanted)
+                picked_year.set(None)
                 snapshot.set(simulation.snapshot())
         except ValueError as error:
             message.set(problem("error.model_start", detail=error))
@@ -91,6 +114,21 @@ def change(update) -> None:
         rejections.set(rejections.value + 1)
         return
     message.set(None)
+    settings.set(new)
+    advance(_session_simulation(), new, 0, True)
+
+
+def view() -> View:
+    return View(language.value, tab.value, projector.value)
+
+
+def open_page(new: Settings, shown: View, problems: list[Problem]) -> None:
+    """Show the page as its address says (a link opened, or the browser's back button), and
+    build its model."""
+    language.set(shown.lang)
+    tab.set(shown.tab)
+    projector.set(shown.projector)
+    message.set(problems[0] if problems else None)
     settings.set(new)
     advance(_session_simulation(), new, 0, True)
 

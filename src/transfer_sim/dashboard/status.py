@@ -6,6 +6,7 @@ import solara
 
 from . import state
 from .language import lang, tr
+from .playback import PlayControls
 from .scenario_warnings import budget_warning, scenario_warnings
 from .session import START_YEAR
 from .year_shown import YearShown
@@ -29,6 +30,7 @@ def Status():
                 solara.Text(tr("status.run", first=snap.start_year, last=snap.end_year,
                                preset=tr(f"preset.{s.preset}.title"), firms=f"{s.n_firms:,}", seed=s.seed)
                             + (tr("status.finished") if snap.finished else ""))
+                PlayControls()
         solara.ProgressLinear((task.progress or True) if task.pending else False)  # False keeps its space
         if state.message.value is not None:
             solara.Error(state.message.value.words(lang()), dense=True)

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ..textbook import home_market_share, run_to_rest, settled_share, two_region_model
+from .manifest import COMMON
 
 #: Demand shares of the larger region simulated for the chart, besides the user's own.
 GRID = tuple(np.round(np.arange(0.5, 0.81, 0.05), 2))
@@ -42,3 +43,9 @@ def home_market_experiment(s_e: float, phi: float, beta: float) -> Outcome:
             chosen = model.results.regions.assign(year=lambda t: t["year"] - model.start_year)
     points = pd.DataFrame(rows)
     return Outcome(points, chosen, bool(points["settled"].all()))
+
+
+def theory_manifest(s_e: float, phi: float, beta: float) -> dict:
+    """What the Theory lab's charts show, for their exports."""
+    return {"kind": "theory_lab", "s_e": s_e, "phi": phi, "beta": beta, "firms": FIRMS, "seed": SEED,
+            "relocation_rate": RELOCATION_RATE, **COMMON}

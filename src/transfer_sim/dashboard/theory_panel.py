@@ -7,10 +7,15 @@ import solara.lab
 
 from .. import viz
 from ..textbook import home_market_share
+from . import state
 from .figure_card import FigureCard, use_plot
 from .language import lang, tr
-from .theory import home_market_experiment
+from .theory import home_market_experiment, theory_manifest
 from .widgets import CommitSlider
+
+
+#: The knobs in the order of ``state.theory_knobs``: name -> (lowest, highest, step).
+KNOBS = {"s_e": (0.5, 0.8, 0.01), "phi": (0.05, 0.9, 0.05), "beta": (1.0, 300.0, 1.0)}
 
 
 @solara.lab.task(prefer_threaded=True)
@@ -29,10 +34,14 @@ def Knob(label: str, value: float, low: float, high: float, step: float, on_valu
 
 @solara.component
 def TheoryPanel():
-    """The knobs stay with the tab; each change reruns the experiment, the last result stays up."""
-    s_e, set_s_e = solara.use_state(0.6)
-    phi, set_phi = solara.use_state(0.3)
-    beta, set_beta = solara.use_state(200.0)
+    """The knobs are the session's (a lesson step sets them too); each change reruns the
+    experiment, and the last result stays up meanwhile."""
+    s_e, phi, beta = knobs = state.theory_knobs.value
+
+    def knob(index: int):
+        return lambda value: state.theory_knobs.set(tuple(value if i == index else k
+                                                          for i, k in enumerate(knobs)))
+
     done = experiment.latest
 
     def refresh():
@@ -43,9 +52,8 @@ def TheoryPanel():
 
     solara.Markdown(tr("theory.explain"))
     with solara.Row(style={"flex-wrap": "wrap"}, gap="24px"):
-        Knob(tr("theory.s_e"), s_e, 0.5, 0.8, 0.01, set_s_e)
-        Knob(tr("theory.phi"), phi, 0.05, 0.9, 0.05, set_phi)
-        Knob(tr("theory.beta"), beta, 1.0, 300.0, 1.0, set_beta)
+        for index, (name, limits) in enumerate(KNOBS.items()):
+            Knob(tr(f"theory.{name}"), knobs[index], *limits, knob(index))
     solara.ProgressLinear(experiment.pending)
     if experiment.latest is not None:  # the last finished experiment stays up while the next one runs
         TheoryCharts(*experiment.latest)
@@ -63,6 +71,7 @@ def TheoryCharts(knobs: tuple[float, float, float], outcome):
                          [knobs, outcome, language])
     if not outcome.settled:
         solara.Warning(tr("theory.not_settled"))
+    facts = theory_manifest(*knobs)
     with solara.ColumnsResponsive(12, large=6):
-        FigureCard(effect, "home-market-effect")
-        FigureCard(path_plot, "home-market-path")
+        FigureCard(effect, "home-market-effect", facts)
+        FigureCard(path_plot, "home-market-path", facts)

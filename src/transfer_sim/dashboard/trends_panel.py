@@ -6,6 +6,7 @@ import solara
 
 from .. import viz
 from .figure_card import FigureCard, use_plot
+from .manifest import manifest
 from .language import lang
 from .session import Snapshot
 
@@ -19,8 +20,9 @@ def TrendsPanel(snap: Snapshot):
     inequality = use_plot(lambda: viz.inequality_figure(snap.summary, lang=language), [snap, language])
     activity = use_plot(lambda: viz.activity_figure(snap.summary, lang=language), [snap, language])
     fiscal = use_plot(lambda: viz.fiscal_figure(snap.fiscal, lang=language), [snap, language])
-    FigureCard(shares, "macro-shares")
+    facts = manifest(snap.settings)
+    FigureCard(shares, "macro-shares", facts)
     with solara.ColumnsResponsive(12, large=6, xlarge=4):
-        FigureCard(inequality, "inequality")
-        FigureCard(activity, "relocations-entries-exits")
-        FigureCard(fiscal, "fiscal-cost")
+        FigureCard(inequality, "inequality", facts)
+        FigureCard(activity, "relocations-entries-exits", facts)
+        FigureCard(fiscal, "fiscal-cost", facts)

@@ -7,6 +7,7 @@ from typing import Callable, TypeVar
 import reacton.ipyvuetify as v
 import solara
 
+from . import state
 from .language import tr
 
 T = TypeVar("T")
@@ -31,12 +32,13 @@ def CommitSlider(value: float, low: float, high: float, step: float, on_commit: 
 
 
 def use_year(latest: int) -> tuple[int, Callable[[int], None]]:
-    """The year a panel shows: the latest one, unless the user picked an earlier year."""
-    pinned, set_pinned = solara.use_state(None)
+    """The year the panels show: the latest one, unless an earlier year was picked (on any tab's
+    slider, or by playback); the pick is the session's, so every tab shows the same year."""
+    pinned = state.picked_year.value
     year = latest if pinned is None or pinned > latest else pinned
 
     def choose(chosen: int) -> None:
-        set_pinned(None if chosen >= latest else chosen)
+        state.picked_year.set(None if chosen >= latest else chosen)
 
     return year, choose
 

@@ -1,0 +1,63 @@
+"""The lessons: one source for the Lessons tab and docs/teaching.md, every set-up one the page can make."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+import transfer_sim as ts
+from transfer_sim import province_map as pm
+from transfer_sim.dashboard import lessons as lessons_module
+from transfer_sim.dashboard.lessons import doc_block, lessons, setup_words, with_lessons
+from transfer_sim.dashboard.page import TABS
+from transfer_sim.dashboard.settings import Settings
+from transfer_sim.dashboard.theory_panel import KNOBS
+
+TEACHING = Path(__file__).resolve().parents[1] / "docs" / "teaching.md"
+STEPS = [(entry, i, step) for entry in lessons() for i, step in enumerate(entry.step)]
+IDS = [f"{entry.id}-{i + 1}" for entry, i, _ in STEPS]
+
+
+def test_the_teaching_notes_show_the_lessons_steps_as_the_page_does():
+    doc = TEACHING.read_text(encoding="utf-8")
+    assert with_lessons(doc) == doc, "run: python -m transfer_sim.dashboard.lessons docs/teaching.md"
+    assert len(lessons()) == len(re.findall(r"^## \d\. ", doc, flags=re.M))  # one lesson per exercise
+    for entry in lessons():
+        assert doc_block(entry) in doc
+
+
+def test_the_doc_check_fails_when_the_doc_differs(tmp_path):
+    changed = tmp_path / "teaching.md"
+    changed.write_text(TEACHING.read_text(encoding="utf-8").replace("φ = 0.1, β = 200.", "φ = 0.2, β = 200."),
+                       encoding="utf-8")
+    assert lessons_module.main([str(changed), "--check"]) == 1
+    assert lessons_module.main([str(changed)]) == 0 and lessons_module.main([str(changed), "--check"]) == 0
+    missing = tmp_path / "missing.md"
+    missing.write_text("# nothing here\n", encoding="utf-8")
+    assert lessons_module.main([str(missing), "--check"]) == 1
+
+
+@pytest.mark.parametrize(("entry", "index", "step"), STEPS, ids=IDS)
+def test_every_step_sets_up_what_the_page_has(entry, index, step):
+    assert step.tab in TABS
+    preset, levers = entry.scenario(step)
+    Settings().with_preset(preset).with_lever_changes(levers)  # raises if the policy refuses them
+    assert step.metric is None or step.metric in pm.MAP_METRICS
+    assert step.reference is None or step.reference in ts.PRESETS
+    if step.theory:
+        for name, (low, high, _) in KNOBS.items():
+            assert low <= getattr(step.theory, name) <= high, name
+    for lang in ("en", "zh"):
+        assert setup_words(entry, step, lang)
+
+
+@pytest.mark.parametrize(("entry", "index", "step"), STEPS, ids=IDS)
+def test_step_texts_quote_no_model_numbers(entry, index, step):
+    """What to look at, never what the model shows: the only numbers are years and set-up values."""
+    allowed = {f"{v:g}" for v in (step.theory.model_dump().values() if step.theory else [])}
+    allowed |= {f"{v:g}" for v in entry.scenario(step)[1].values() if isinstance(v, float)}
+    for text in (step.look.en, step.look.zh, entry.idea.en, entry.idea.zh):
+        numbers = set(re.findall(r"\d+(?:\.\d+)?(?![a-z])", text.replace("summary.csv", "")))  # not "15th"
+        assert {n for n in numbers if not re.fullmatch(r"20\d\d", n) and n != "1"} <= allowed, text
