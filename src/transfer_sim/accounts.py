@@ -61,6 +61,11 @@ class RegionAccounts:
     def gdp(self) -> np.ndarray:
         return self.industry + self.construction + self.services + self.agriculture
 
+    def with_industry(self, industry: np.ndarray) -> RegionAccounts:
+        """The same GDP with another industry: services take up the difference (never below 0)."""
+        services = np.maximum(self.services + self.industry - industry, 0.0)
+        return RegionAccounts(industry, self.construction, services, self.agriculture)
+
     @classmethod
     def industry_only(cls, industry: np.ndarray) -> RegionAccounts:
         """An economy that is all industry (the textbook economy)."""

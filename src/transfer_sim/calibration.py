@@ -140,6 +140,29 @@ def cost_shares(sectors: SectorTable, margin: float, markdown: np.ndarray | None
     )
 
 
+def free_entry_shares(geography: Geography, sector_share: np.ndarray, sector_factor: np.ndarray, phi: np.ndarray,
+                      tolerance: float = 1e-9, max_iterations: int = 10_000) -> np.ndarray:
+    """(R,) each region's share of industry at which a unit of size earns the same revenue everywhere
+    with productivity 1: the market equilibrium of the footloose-capital model (home-market effect)
+    for the geography's demand, where there are no data on industry to start from.
+
+    Iterates s_r <- s_r (m_r / m_bar)^(1/2), m_r the revenue per unit of size of a firm with the
+    national sector mix; a region that cannot hold industry at any share tends to 0.
+    """
+    share = geography.gdp_share.copy()
+    demand = spending(sector_share, 1.0, geography.gdp_share, np.zeros((sector_share.size, 0)))
+    for _ in range(max_iterations):
+        supply = sector_share[:, None] * share[None, :] * sector_factor
+        revenue = (sector_share[:, None] * sector_factor * market_access(demand, price_index(supply, phi), phi)).sum(axis=0)
+        gap = revenue / np.average(revenue, weights=share)
+        held = share > 1e-9
+        if np.max(np.abs(gap[held] - 1.0)) < tolerance:
+            break
+        share = share * gap**0.5
+        share = share / share.sum()
+    return share
+
+
 def fixed_cost_level(costs: CostShares, sector_share: np.ndarray, wage: np.ndarray, rent: np.ndarray) -> np.ndarray:
     """(R,) the price of a region's fixed costs relative to the national mean: a geometric mean of
     wages and rents relative to their means (capital has one national price), weighted by the

@@ -41,17 +41,22 @@ def calibrated_china(rng: np.random.Generator, geography: Geography, sectors: Se
     revenue = accounts.industry.sum() / float(sectors.demand_share @ sectors.value_added_ratio)
     margin = national.industrial_profit * geo.gdp.sum() / revenue
     costs = cal.cost_shares(sectors, margin)
-    fixed_level = cal.fixed_cost_level(costs, sectors.demand_share, geo.wage, rent)
-    sector, region, size = cal.draw_firms(rng, geo, sectors, n_firms, innovation, p, accounts.industry / fixed_level)
-    size_sums = cal.cell_sums(size, sector, region, sectors.count, n)
     reference = (float(geo.wage.mean()), float(rent.mean()))
     unit_cost = unit_cost_index(costs.labour_exponent, costs.land_exponent, geo.wage, rent, *reference)
     sector_factor = innovation[None, :] ** sectors.innovation_intensity[:, None] * unit_cost ** (1.0 - SIGMA)
     phi = domestic_freeness(geo.freeness, status_quo.barrier, np.zeros(n), 0.0)
     phi_ext = environment.external_phi(geo, p, status_quo, np.zeros(n), corridors_running=True)
+    observed = geo.kind != "abstract"  # an abstract geography has no industry or wage data
+    if not observed:
+        accounts = accounts.with_industry(
+            accounts.industry.sum() * cal.free_entry_shares(geo, sectors.demand_share, sector_factor, phi))
+    fixed_level = cal.fixed_cost_level(costs, sectors.demand_share, geo.wage, rent)
+    sector, region, size = cal.draw_firms(rng, geo, sectors, n_firms, innovation, p, accounts.industry / fixed_level)
+    size_sums = cal.cell_sums(size, sector, region, sectors.count, n)
     productivity, markets, export_access = cal.calibrate_productivity(
         geo, sectors, size_sums, sector_factor, phi, phi_ext, p, industry=accounts.industry,
-        exports_to_gdp=national.exports if phi_ext.any() else None, fit_productivity=geo.kind != "abstract", export_target=export_targets)
+        exports_to_gdp=national.exports if phi_ext.any() else None, fit_productivity=observed,
+        export_target=export_targets)
     regions = RegionState(
         population=geo.population.copy(), wage=geo.wage.copy(), rent=rent, land_cap=np.zeros(n),
         innovation=innovation, productivity=productivity, demand_share=geo.gdp_share.copy(),

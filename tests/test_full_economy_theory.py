@@ -1,0 +1,43 @@
+"""Theory in the full economy: on a two-region geography China mode's economy (seven sectors,
+costs, demography, factor markets) starts at the market equilibrium and reproduces both results
+of Martin & Rogers (1995)."""
+
+import numpy as np
+import pytest
+
+import transfer_sim as ts
+from transfer_sim.economics import home_market_share
+
+#: a rich and a poor region; trade within the poor one is costlier than within the rich one
+TWO = ts.Geography.abstract([0.6, 0.4], [[0.8, 0.3], [0.3, 0.6]], names=["Rich", "Poor"])
+SEEDS = (1, 2, 3)
+
+
+def poor_share(policy: ts.Policy, seed: int, geography=TWO) -> float:
+    """The poor region's share of firms after 20 years."""
+    model = ts.TransferModel(geography=geography, policy=policy, n_firms=6_000, seed=seed).run(20)
+    last = model.results.regions.query("year == @model.year").set_index("region")["firms"]
+    return 100 * last["Poor"] / last.sum()
+
+
+def effect(policy: ts.Policy) -> np.ndarray:
+    return np.array([poor_share(policy, seed) - poor_share(ts.Policy(), seed) for seed in SEEDS])
+
+
+def test_an_abstract_start_is_the_home_market_equilibrium():
+    """Without data, firms start where a unit of size earns the same everywhere (productivity 1)."""
+    geography = ts.Geography.abstract([0.6, 0.4], [[1, 0.3], [0.3, 1]], names=["Rich", "Poor"])
+    model = ts.TransferModel(geography=geography, n_firms=10_000, seed=1)
+    firms = model.results.regions.set_index("region")["firms"]
+    assert firms["Rich"] / firms.sum() == pytest.approx(home_market_share(0.6, 0.3), abs=0.02)
+    np.testing.assert_allclose(model.calibration.productivity, 1.0)
+
+
+def test_better_links_between_the_regions_draw_firms_to_the_rich_one():
+    difference = effect(ts.Policy(digital_infrastructure=1.0))
+    assert (difference < 0).all() and difference.mean() < -0.5, difference
+
+
+def test_better_infrastructure_inside_the_poor_region_draws_firms_to_it():
+    difference = effect(ts.Policy(nest_investment=1_000.0, nest_regions=["Poor"]))
+    assert (difference > 0).all() and difference.mean() > 0.2, difference
