@@ -27,6 +27,17 @@ def test_macro_shares_add_up_to_100_each_year(run):
     np.testing.assert_allclose(totals, 100)
 
 
+def test_real_income_is_each_macro_regions_real_gdp_per_head(run):
+    fig = viz.real_income_figure(run.regions)
+    lines = {t.name: np.asarray(t.y) for t in fig.data}
+    assert set(lines) == {"east", "central", "west", "northeast"}
+    east = run.regions.query("macro_region == 'east'")
+    expected = (east["real_income_per_capita"] * east["population"]).groupby(east["year"]).sum() \
+        / east.groupby("year")["population"].sum()
+    np.testing.assert_allclose(lines["east"], expected.to_numpy())
+    assert lines["east"][0] > lines["west"][0] > 0  # the east is richer
+
+
 def test_inequality_stacks_within_and_between_to_the_total(run):
     fig = viz.inequality_figure(run.summary)
     within, between = fig.data[0].y, fig.data[1].y

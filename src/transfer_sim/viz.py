@@ -93,6 +93,21 @@ def activity_figure(summary: pd.DataFrame, lang: str = "en") -> go.Figure:
     return year_axes(fig, later["year"])
 
 
+def real_income_figure(regions: pd.DataFrame, lang: str = "en") -> go.Figure:
+    """Real income per head of each macro-region by year: its regions' real GDP (GDP deflated by
+    nominal growth and the local price level) over their population."""
+    fig = figure(text("chart.real_income.title", lang))
+    real = regions.assign(real=regions["real_income_per_capita"] * regions["population"])
+    by = real.groupby(["year", "macro_region"], as_index=False)[["real", "population"]].sum()
+    by["per_head"] = by["real"] / by["population"]
+    for macro in [m for m in MACRO_REGIONS if m in set(by["macro_region"])]:
+        part = by[by["macro_region"] == macro]
+        fig.add_trace(go.Scatter(x=part["year"], y=part["per_head"], mode="lines+markers",
+                                 name=text(f"macro.{macro}", lang), line={"color": MACRO_COLOURS.get(macro)}))
+    fig.update_yaxes(title_text=text("chart.real_income.axis", lang), rangemode="tozero")
+    return year_axes(fig, by["year"])
+
+
 def fiscal_figure(fiscal: pd.DataFrame, lang: str = "en") -> go.Figure:
     """Fiscal cost per lever and year (bn CNY; revenue such as the cage fee is negative)."""
     fig = figure(text("chart.fiscal.title", lang))

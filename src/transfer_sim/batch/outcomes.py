@@ -17,7 +17,7 @@ from ..results import SUMMARY_COLUMNS
 FLOWS = ("relocations", "cross_province_relocations", "entries", "exits", "fiscal_cost", "upgrades")
 INDICATORS = (*SUMMARY_COLUMNS, *(f"va_share_{m}" for m in MACRO_REGIONS))
 OUTCOMES = (*INDICATORS, *(f"{f}_total" for f in FLOWS))
-DEFAULT_OUTCOMES = ("theil_total", "cv_gdp_per_capita", "va_share_west", "va_share_central",
+DEFAULT_OUTCOMES = ("theil_total", "cv_gdp_per_capita", "va_share_west", "va_share_central", "real_gdp",
                     "relocations_total", "fiscal_cost_total")
 
 

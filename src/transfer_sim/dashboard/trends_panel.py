@@ -1,4 +1,4 @@
-"""The Trends tab: macro-regional shares, inequality, firm dynamics and fiscal cost over the years."""
+"""The Trends tab: macro-regional shares, inequality, firm dynamics, fiscal cost and real income over the years."""
 
 from __future__ import annotations
 
@@ -20,9 +20,11 @@ def TrendsPanel(snap: Snapshot):
     inequality = use_plot(lambda: viz.inequality_figure(snap.summary, lang=language), [snap, language])
     activity = use_plot(lambda: viz.activity_figure(snap.summary, lang=language), [snap, language])
     fiscal = use_plot(lambda: viz.fiscal_figure(snap.fiscal, lang=language), [snap, language])
+    income = use_plot(lambda: viz.real_income_figure(snap.regions, lang=language), [snap, language])
     facts = manifest(snap.settings)
     FigureCard(shares, "macro-shares", facts)
     with solara.ColumnsResponsive(12, large=6, xlarge=4):
         FigureCard(inequality, "inequality", facts)
         FigureCard(activity, "relocations-entries-exits", facts)
         FigureCard(fiscal, "fiscal-cost", facts)
+        FigureCard(income, "real-income", facts)
