@@ -14,6 +14,7 @@ from batch_tools import ROOT, cli
 import transfer_sim as ts
 from transfer_sim.backcast import history, load, play, simulate, smm
 from transfer_sim.backcast.fit import FIT_COLUMNS
+from transfer_sim.backcast.timeline import SectorTrend
 from transfer_sim.geography import MACRO_REGIONS
 from transfer_sim.cli import main
 
@@ -95,6 +96,20 @@ def test_playing_the_timeline_sets_each_years_drivers(timeline):
     assert [s[3] for s in seen] == [False] * 5 + [True] * 2
     with pytest.raises(ValueError, match="cannot play the timeline"):
         play(model, timeline, until=2025)
+
+
+def test_a_timelines_sector_trend_shifts_spending_toward_the_sector(timeline):
+    trend = {"source": "test", "basis": "assumption", "rates": {"frontier_tech": 0.10}}
+    trending = timeline.model_copy(update={"sector_trend": SectorTrend.model_validate(trend)})
+    shares = []
+    for plan in (timeline, trending):
+        model = simulate.build(plan, {}, seed=1, firms=FIRMS)
+        play(model, plan, until=2010)
+        output = model.results.sectors.query("year == 2010").groupby("sector")["output"].sum()
+        shares.append(output["frontier_tech"] / output.sum())
+    assert shares[1] > 1.3 * shares[0]
+    with pytest.raises(ValueError, match="unknown sector 'textiles'"):
+        SectorTrend.model_validate({**trend, "rates": {"textiles": 0.1}})
 
 
 # the 2005 start -----------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from dataclasses import fields
 from pathlib import Path
 from typing import Any, Literal
 
+import numpy as np
 from pydantic import Field, StrictFloat, StrictInt, ValidationError, model_validator
 
 from ..batch.errors import UserError, describe
@@ -60,6 +61,23 @@ class Series(Sourced):
     values: dict[int, StrictFloat] = Field(min_length=1)
 
 
+class SectorTrend(Sourced):
+    """Structural change: each named sector's yearly change of its spending share before renormalising."""
+
+    rates: dict[str, StrictFloat] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _known_sectors(self):
+        names = sector_table().names
+        for name in self.rates:
+            if name not in names:
+                raise ValueError(f"sector_trend: unknown sector {name!r}; sectors: {', '.join(names)}")
+        return self
+
+    def array(self) -> np.ndarray:
+        return np.array([self.rates.get(name, 0.0) for name in sector_table().names])
+
+
 #: What a back-cast can estimate: the logit sharpness and every real-valued behavioural parameter
 #: (not nominal growth, which the timeline sets year by year).
 CALIBRATABLE = tuple(f.name for f in fields(EconomyParams) if f.type in ("float", float) and f.name != "growth")
@@ -102,6 +120,7 @@ class Timeline(Strict):
     events: list[Event] = []
     paths: dict[str, Series] = {}
     reference: dict[str, Series] = {}
+    sector_trend: SectorTrend | None = None
     calibration: Calibration
 
     @model_validator(mode="after")
@@ -178,7 +197,8 @@ def load(path: str | Path) -> Timeline:
 
 def play(model: TransferModel, timeline: Timeline, until: int | None = None) -> TransferModel:
     """Step ``model`` from its current year to ``until`` (default the timeline's end), setting
-    each year's levers, nominal growth and foreign demand before that year is simulated."""
+    each year's levers, nominal growth, foreign demand and (when given) the sector trend before
+    that year is simulated."""
     last = timeline.timeline.end_year if until is None else until
     if not model.year <= last <= timeline.timeline.end_year:
         raise ValueError(f"cannot play the timeline from {model.year} to {last}: it ends in {timeline.timeline.end_year}")
@@ -188,5 +208,7 @@ def play(model: TransferModel, timeline: Timeline, until: int | None = None) -> 
         model.set_policy(timeline.policy_in(year))
         model.growth_rate = drivers["nominal_growth"]
         model.world_demand = drivers["world_demand"]
+        if timeline.sector_trend is not None:
+            model.sector_trend = timeline.sector_trend.array()
         model.step()
     return model
