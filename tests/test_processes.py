@@ -92,7 +92,7 @@ def test_entrants_get_the_local_technique_and_land_is_rationed():
     c = calibration(labour_unit=np.array([[10.0, 30.0]]), land_unit=np.array([[1.0, 1.0]]))
     utility = LocationUtility(move=np.zeros((1, 2, 2)), entry=np.array([[0.0, -np.inf]]))  # all enter region 0
     regions = region_state(land_cap=np.array([2.5, 5.0]))  # room for one entrant of one hectare... and a half
-    entries = demography.enter_firms(firms, earnings([[5.0, 5.0]], [[50.0, 50.0]]), utility, c, regions, 1.0,
+    entries = demography.enter_firms(firms, *[earnings([[5.0, 5.0]], [[50.0, 50.0]])] * 2, utility, c, regions, 1.0,
                                      YearDraws(7, 2026), params)
     assert entries.tolist() == [1.0, 0.0]  # 3 would-be entrants (rate 1), land for one
     assert firms.count == 4 and firms.region[3] == 0 and firms.birth_year[3] == 2026
@@ -102,7 +102,7 @@ def test_entrants_get_the_local_technique_and_land_is_rationed():
 def test_no_entry_where_every_region_is_closed():
     firms = three_firms()
     utility = LocationUtility(move=np.zeros((1, 2, 2)), entry=np.full((1, 2), -np.inf))
-    entries = demography.enter_firms(firms, earnings([[5.0, 5.0]], [[50.0, 50.0]]), utility, calibration(),
+    entries = demography.enter_firms(firms, *[earnings([[5.0, 5.0]], [[50.0, 50.0]])] * 2, utility, calibration(),
                                      region_state(), 1.0, YearDraws(7, 2026), replace(PARAMS, entry_rate=1.0))
     assert entries.tolist() == [0.0, 0.0] and firms.count == 3
 
@@ -114,9 +114,9 @@ def test_an_entrant_that_would_lose_money_does_not_enter():
     # gross 0.5 per unit of size against fixed wages 2 x 10 workers / 1e9 and capital 1 bn: a loss
     poor = replace(earnings([[5.0, 5.0]], [[50.0, 50.0]]), unit_gross=np.full((1, 2), 0.5))
     c = calibration(capital_unit=np.ones((1, 2)))
-    entries = demography.enter_firms(firms, poor, utility, c, region_state(), 1.0, YearDraws(7, 2026), params)
+    entries = demography.enter_firms(firms, poor, poor, utility, c, region_state(), 1.0, YearDraws(7, 2026), params)
     assert entries.tolist() == [0.0, 0.0] and firms.count == 3
-    entries = demography.enter_firms(firms, poor, utility, c, region_state(), 0.1, YearDraws(7, 2026), params)
+    entries = demography.enter_firms(firms, poor, poor, utility, c, region_state(), 0.1, YearDraws(7, 2026), params)
     assert entries.tolist() == [3.0, 0.0]  # capital at a tenth of the price: each makes 0.4 bn
 
 
@@ -127,7 +127,7 @@ def test_a_sector_that_has_vanished_can_come_back():
     c = calibration(start_sector_firms=np.array([8.0]))
     utility = LocationUtility(move=np.zeros((1, 2, 2)), entry=np.zeros((1, 2)))
     assert demography.entry_pool(firms, c, params).tolist() == [4.0]
-    entries = demography.enter_firms(firms, earnings([[5.0, 5.0]], [[50.0, 50.0]]), utility, c, region_state(),
+    entries = demography.enter_firms(firms, *[earnings([[5.0, 5.0]], [[50.0, 50.0]])] * 2, utility, c, region_state(),
                                      1.0, YearDraws(7, 2026), params)
     assert entries.sum() == 4.0 and firms.count == 4
 
@@ -210,7 +210,7 @@ def test_wages_follow_labour_demand_and_rents_follow_land_use():
     firms = three_firms()  # labour 10 in region 0 and 50 in region 1; land 1 and 5
     c = calibration(start_labour_demand=np.array([5.0, 50.0]), start_land_used=np.array([1.0, 20.0]))
     new = labour_market.clear(region_state(), firms, earnings([[0, 0]], [[1, 1]]), c, geography, params,
-                              growth_index=1.1, gdp=np.array([3.0, 1.0]))
+                              growth_index=1.1, gdp=np.array([3.0, 1.0]), jobs=firms.by_cell(firms.labour))
     # labour demand doubled in region 0: w = 2 x 1.1 x 2^0.5; unchanged in region 1: w = 1 x 1.1
     assert new.wage == pytest.approx([2 * 1.1 * 2**0.5, 1.1])
     # land used 1 of 1 and 5 of 20: rent = 1 x 1.1 x (5 / 20)^0.5 in region 1

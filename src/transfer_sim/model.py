@@ -91,8 +91,11 @@ class TransferModel(mesa.Model):
         self._firm_writer = (FirmWriter(firm_output, self.geography.names, self.sectors.names)
                              if firm_output is not None else None)
         self.environment = self._environment()
-        earnings = self.earn()
-        self._record(earnings, self.accounts(earnings), np.empty((0, 3)), Turnover.none(self.geography.n), {})
+        #: what firms earned in the last year simulated (:class:`~transfer_sim.state.Earnings`)
+        self.earnings = earnings = self.earn()
+        wage = self.regions.wage
+        self._record(earnings, self.accounts(earnings), np.empty((0, 3)), Turnover.none(self.geography.n), {}, wage,
+                     production.employment_by_cell(self.firms, earnings, self.calibration.costs, wage))
 
     # ------------------------------------------------------------------ the year
     def step(self) -> None:
@@ -112,23 +115,25 @@ class TransferModel(mesa.Model):
         with self._timed("turnover"):
             exits = self._economy.close(firms, draws, p)
         with self._timed("earn"):
-            prospects = self.earn()
+            prospects = self.earn(prospects=True)
         with self._timed("relocate"):
             utility = self.location_utility(prospects)
             moves = relocation.relocate(firms, utility, draws.per_firm(SEARCH, firms), regions.land_cap, p, year)
         with self._timed("turnover"):
-            renewal = self._economy.renew(firms, prospects, utility, env, regions, c, draws, self.sectors, p)
+            renewal = self._economy.renew(firms, prospects, self.earnings, utility, env, regions, c, draws,
+                                          self.sectors, p)
         with self._timed("earn"):
-            earnings = self.earn()
+            earnings = self.earnings = self.earn()
         turnover = renewal.turnover(exits)
         with self._timed("markets"):
             accounts = self.accounts(earnings)
+            jobs = production.employment_by_cell(firms, earnings, c.costs, regions.wage)
             self.regions = self._economy.clear_markets(regions, firms, earnings, c, self.geography, p,
-                                                       self.growth_index, accounts.gdp)
+                                                       self.growth_index, accounts.gdp, jobs)
         with self._timed("record"):
             programmes = fiscal.programme_costs(env.levers, p.fiscal, elapsed=self.elapsed,
                                                 corridors_running=env.corridors_running)
-            self._record(earnings, accounts, moves, turnover, programmes)
+            self._record(earnings, accounts, moves, turnover, programmes, regions.wage, jobs)
 
     def run(self, years: int, progress: bool = False) -> TransferModel:
         """Simulate ``years`` more years; ``progress=True`` shows a progress bar."""
@@ -149,10 +154,11 @@ class TransferModel(mesa.Model):
     def elapsed(self) -> int:
         return self.year - self.start_year
 
-    def earn(self) -> Earnings:
-        """What every firm earns this year where it is now (:func:`production.earn`)."""
+    def earn(self, prospects: bool = False) -> Earnings:
+        """What every firm earns this year where it is now (:func:`production.earn`); with
+        ``prospects``, only what each location would pay."""
         return production.earn(self.environment, self.firms, self.sectors, self.regions, self.calibration,
-                               self.params, year=self.year)
+                               self.params, year=self.year, prospects=prospects)
 
     def accounts(self, earnings: Earnings) -> RegionAccounts:
         """This year's value added by sector and region, given what industry earned (:mod:`transfer_sim.accounts`)."""
@@ -175,21 +181,19 @@ class TransferModel(mesa.Model):
             growth_index=self.growth_index, world_demand=self.world_demand, firms=self.firms,
             sector_mix=self.sector_mix)
 
-    def _record(self, earnings, accounts, moves, turnover, programmes) -> None:
+    def _record(self, earnings, accounts, moves, turnover, programmes, wage, jobs) -> None:
         """Append the year's aggregates; its books are what firms were paid or charged, the
-        upgrade subsidy and the programme costs."""
+        upgrade subsidy and the programme costs. ``wage`` is the year's, at which the firms
+        produced and employed ``jobs`` (by sector and region)."""
         spending = self.environment.spending[:, : self.geography.n]
         books = {**earnings.fiscal, **turnover.fiscal, **programmes}
-        prices = price_level(earnings.price_index, self.environment.spending[:, : self.geography.n], self.regions,
-                             self.calibration, self.growth_index)
+        prices = price_level(earnings.price_index, spending, wage, self.calibration, self.growth_index)
         self.results.append(record_year(self.year, self.firms, self.regions, earnings, accounts, prices, spending,
                                         moves, turnover, books, self.geography.macro_region,
-                                        employment=self.firms.by_cell(production.firm_employment(
-                                            self.firms, self.calibration.costs, self.regions.wage)),
-                                        growth_index=self.growth_index))
+                                        employment=jobs, growth_index=self.growth_index))
         if self._firm_writer is not None:
-            self._firm_writer.write(self.year, self.firms, production.firm_employment(
-                self.firms, self.calibration.costs, self.regions.wage))
+            self._firm_writer.write(self.year, self.firms, production.firm_employment(self.firms, self.calibration.costs,
+                                                                                      wage))
 
     @contextmanager
     def _timed(self, process: str):

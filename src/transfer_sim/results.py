@@ -50,7 +50,7 @@ class YearRecord:
     exports: np.ndarray  # (R, M) bn CNY by market abroad
 
 
-def price_level(price_index: np.ndarray, spending: np.ndarray, regions: RegionState, calibration: Calibration,
+def price_level(price_index: np.ndarray, spending: np.ndarray, wage: np.ndarray, calibration: Calibration,
                 growth_index: float) -> np.ndarray:
     """(R,) each region's consumer price level relative to the start year's national level, nominal
     growth taken out:
@@ -72,7 +72,7 @@ def price_level(price_index: np.ndarray, spending: np.ndarray, regions: RegionSt
     weight = calibration.industry_weight
     if weight >= 1.0:
         return industrial
-    local = regions.wage / (calibration.cost_reference[0] * growth_index)
+    local = wage / (calibration.cost_reference[0] * growth_index)
     return industrial**weight * local ** (1.0 - weight)
 
 

@@ -7,7 +7,7 @@ population, the region state, the investment pipeline and the calibration).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -114,10 +114,10 @@ class Environment:
 class Earnings:
     """The outcome of one year's production: per firm (rows as earned) and per cell."""
 
-    profit: np.ndarray  # per firm, bn CNY
+    profit: np.ndarray | None  # per firm, bn CNY (None for prospects)
     revenue_cells: np.ndarray  # (K, R) revenue by sector and region
     value_added_cells: np.ndarray  # (K, R)
-    profit_cells: np.ndarray  # (K, R) operating profit by sector and region
+    profit_cells: np.ndarray | None  # (K, R) operating profit by sector and region (None for prospects)
     unit_revenue: np.ndarray  # (K, R) revenue per unit of size
     unit_gross: np.ndarray  # (K, R) variable profit, fees and export subsidies per unit of size
     export_cells: np.ndarray  # (K, R) revenue earned abroad
@@ -146,10 +146,15 @@ class YearDraws:
 
     entropy: int
     year: int
+    _by_id: dict = field(default_factory=dict, compare=False, repr=False)  # process -> uniforms by firm id
 
     def stream(self, process: int, *key: int) -> np.random.Generator:
         return np.random.default_rng(np.random.SeedSequence(self.entropy, spawn_key=(self.year, process, *key)))
 
     def per_firm(self, process: int, firms: FirmPopulation) -> np.ndarray:
-        """One uniform per live firm, in the order of its rows."""
-        return self.stream(process).random(firms.next_id)[firms.id]
+        """One uniform per live firm, in the order of its rows (drawn once a year per process:
+        a firm's draw is the same however often it is asked for)."""
+        drawn = self._by_id.get(process)
+        if drawn is None or drawn.size < firms.next_id:
+            drawn = self._by_id[process] = self.stream(process).random(firms.next_id)
+        return drawn[firms.id]

@@ -48,14 +48,15 @@ def entry_rates(earnings: Earnings, start_margin: np.ndarray, params: EconomyPar
     return np.clip(params.entry_rate * np.exp(params.entry_elasticity * change), 0.0, 1.0)
 
 
-def entrants(firms: FirmPopulation, earnings: Earnings, utility: LocationUtility, calibration: Calibration,
+def entrants(firms: FirmPopulation, last: Earnings, utility: LocationUtility, calibration: Calibration,
              draws: YearDraws, params: EconomyParams):
-    """Would-be entrants per sector: (sector, region, size, land priority).
+    """Would-be entrants per sector: (sector, region, size, land priority). How many respond to the
+    margins firms earned ``last`` year, where they go to this year's location utility.
 
     Each sector and each draw has its own stream, so the j-th entrant of a sector gets
     the same draws in every scenario run with the same seed.
     """
-    rate = entry_rates(earnings, calibration.start_margin, params)
+    rate = entry_rates(last, calibration.start_margin, params)
     pool = entry_pool(firms, calibration, params).astype(np.int64)
     where = np.cumsum(logit_probabilities(utility.entry), axis=1)
     open_somewhere = np.isfinite(utility.entry).any(axis=1)
@@ -68,8 +69,9 @@ def entrants(firms: FirmPopulation, earnings: Earnings, utility: LocationUtility
     return tuple(np.concatenate(column) for column in zip(*parts))
 
 
-def enter_firms(firms: FirmPopulation, earnings: Earnings, utility: LocationUtility, calibration: Calibration,
-                regions: RegionState, capital_price: float, draws: YearDraws, params: EconomyParams) -> np.ndarray:
+def enter_firms(firms: FirmPopulation, earnings: Earnings, last: Earnings, utility: LocationUtility,
+                calibration: Calibration, regions: RegionState, capital_price: float, draws: YearDraws,
+                params: EconomyParams) -> np.ndarray:
     """Add the entrants that would make a profit and get land (in the order of their priority
     draws); entries per region.
 
@@ -77,7 +79,7 @@ def enter_firms(firms: FirmPopulation, earnings: Earnings, utility: LocationUtil
     this year's prices would be negative does not enter. It takes its region's technique: labour,
     land and capital = unit requirement x size^scale_elasticity.
     """
-    sector, region, size, priority = entrants(firms, earnings, utility, calibration, draws, params)
+    sector, region, size, priority = entrants(firms, last, utility, calibration, draws, params)
     scaled = size**params.scale_elasticity
     labour, land, capital = (unit[sector, region] * scaled for unit in
                              (calibration.labour_unit, calibration.land_unit, calibration.capital_unit))
@@ -149,11 +151,12 @@ class Renewal:
         return Turnover(self.entries, exits, self.upgrades, self.fiscal)
 
 
-def renew(firms: FirmPopulation, earnings: Earnings, utility: LocationUtility, env: Environment,
+def renew(firms: FirmPopulation, earnings: Earnings, last: Earnings, utility: LocationUtility, env: Environment,
           regions: RegionState, calibration: Calibration, draws: YearDraws, sectors: SectorTable,
           params: EconomyParams) -> Renewal:
-    """Before this year's production: the surviving incumbents upgrade, then entrants choose where to build."""
+    """Before this year's production: the surviving incumbents upgrade, then entrants choose where to
+    build. ``earnings`` are this year's prospects, ``last`` what firms earned last year."""
     upgrades, paid = upgrade_firms(firms, draws.per_firm(FATE, firms), earnings, sectors, env.levers,
                                    regions.innovation, params)
-    entries = enter_firms(firms, earnings, utility, calibration, regions, env.capital_price, draws, params)
+    entries = enter_firms(firms, earnings, last, utility, calibration, regions, env.capital_price, draws, params)
     return Renewal(entries, upgrades, {"upgrade_subsidy": paid} if env.levers.policy.upgrade_subsidy else {})

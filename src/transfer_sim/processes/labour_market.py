@@ -11,7 +11,6 @@ from ..geography import Geography
 from ..params import EconomyParams
 from ..population import FirmPopulation
 from ..state import Calibration, Earnings, RegionState
-from .production import firm_employment
 
 
 def migration_utility(wage: np.ndarray, population: np.ndarray, beta: float) -> np.ndarray:
@@ -46,17 +45,18 @@ def income_shares(gdp: np.ndarray, fallback: np.ndarray) -> np.ndarray:
 
 
 def clear(regions: RegionState, firms: FirmPopulation, earnings: Earnings, calibration: Calibration,
-          geography: Geography, params: EconomyParams, growth_index: float, gdp: np.ndarray) -> RegionState:
+          geography: Geography, params: EconomyParams, growth_index: float, gdp: np.ndarray,
+          jobs: np.ndarray) -> RegionState:
     """Migration, then wages (labour demand over supply), rents (land use) and demand (income).
 
-    Labour demand is the firms' fixed workforce plus their variable labour; labour supply is the
+    Labour demand is ``jobs``, the (K, R) workers (fixed workforce plus variable labour); labour supply is the
     start-year labour demand scaled by population; a region's share of domestic spending is
     (1 - linkage) x its start share + linkage x its share of GDP.
     """
     c = calibration
     population = migrate(regions, migration_cost(params, geography), c.migration_constants, params)
     labour_supply = c.start_labour_demand * population / c.start_population
-    demand = firms.by_region(firm_employment(firms, c.costs, regions.wage))
+    demand = jobs.sum(axis=0)
     wage = wage_level(c.start_wage, growth_index, demand, labour_supply, params.wage_elasticity)
     rent = rent_level(c.start_rent, growth_index, firms.by_region(firms.land), c.start_land_used,
                       params.rent_elasticity)

@@ -34,10 +34,12 @@ EMPTY_MARKET = 1e-3
 
 
 def earn(env: Environment, firms: FirmPopulation, sectors: SectorTable, regions: RegionState,
-         calibration: Calibration, params: EconomyParams, *, year: int) -> Earnings:
+         calibration: Calibration, params: EconomyParams, *, year: int, prospects: bool = False) -> Earnings:
     """Revenue and operating profit of every firm, and what each location would pay.
 
-    Also stores each firm's revenue and profit on ``firms`` (what a Firm view shows).
+    Also stores each firm's revenue and profit on ``firms`` (what a Firm view shows). With
+    ``prospects`` only what each location would pay is worked out, per cell: no firm's profit
+    (``profit`` and ``profit_cells`` are None) and nothing stored on ``firms``.
     """
     policy, levers = env.levers.policy, env.levers
     n, k_count = regions.wage.size, sectors.count
@@ -63,9 +65,12 @@ def earn(env: Environment, firms: FirmPopulation, sectors: SectorTable, regions:
     fiscal = {"cage_fee": -float((fee_rate * unit_revenue * size_sums).sum()),
               "ftz_export_subsidy": float((ftz_rate * unit_revenue * size_sums).sum())}
     newcomer = NewcomerSubsidy(newcomer_rate, year, params.newcomer_years)
-    profit = firm_profits(firms, regions, env.capital_price, unit_revenue, unit_gross, lever_rates, newcomer, fiscal)
+    profit = profit_cells = None
+    if not prospects:
+        profit = firm_profits(firms, regions, env.capital_price, unit_revenue, unit_gross, lever_rates, newcomer,
+                              fiscal)
+        profit_cells = firms.by_cell(profit)
     revenue_cells = unit_revenue * size_sums
-    profit_cells = firms.by_cell(profit)
     subsidy_rate = sum(lever_rates.values(), np.zeros((k_count, n)))
     move_value, entry_value = location_values(regions, calibration, env.capital_price, unit_gross, unit_variable,
                                               size_sums, subsidy_rate, newcomer_rate)
@@ -156,6 +161,12 @@ def firm_employment(firms: FirmPopulation, costs: CostShares, wage: np.ndarray) 
     jobs_i = labour_i + variable_labour[k] x revenue_i x 1e9 / w_r
     """
     return workers(firms.labour, costs.variable_labour[firms.sector], firms.revenue, wage[firms.region])
+
+
+def employment_by_cell(firms: FirmPopulation, earnings: Earnings, costs: CostShares, wage: np.ndarray) -> np.ndarray:
+    """(K, R) workers: the cells' sums of :func:`firm_employment`, from the cells' revenue."""
+    return firms.by_cell(firms.labour) + workers(0.0, costs.variable_labour[:, None], earnings.revenue_cells,
+                                                 wage[None, :])
 
 
 def workers(labour, variable_labour_share, revenue, wage):
