@@ -99,7 +99,7 @@ def test_step_stop_and_invalid_input(server, page):
     page.get_by_role("button", name="Step", exact=True).click()
     page.get_by_text("Year: 2026", exact=True).wait_for()
     click_tab(page, "Trends")
-    charts(page, 4)
+    charts(page, CHARTS_PER_TAB["Trends"])
     ticks = page.locator(".js-plotly-plot .xtick text").all_text_contents()
     assert set(ticks) == {"2025", "2026"}  # early in a run: whole years, no 2,025.5
     cv_axis = page.evaluate("""() => Array.from(document.querySelectorAll('.js-plotly-plot'))
@@ -240,7 +240,7 @@ def test_smaller_screens_show_whole_charts_and_reachable_tabs(server, browser):
     laptop = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
     watch = open_dashboard(laptop, server)
     click_tab(laptop, "Trends")
-    for i, chart in enumerate(charts(laptop, 4)):
+    for i, chart in enumerate(charts(laptop, CHARTS_PER_TAB["Trends"])):
         title = laptop.locator(".js-plotly-plot").nth(i).locator(".gtitle").bounding_box()
         assert title["x"] + title["width"] <= chart["x"] + chart["width"], chart["title"]  # not clipped
     click_tab(laptop, "Compare")

@@ -4,7 +4,7 @@ mode on a laptop and a narrow screen. Fixtures and helpers: ``dashboard_browser.
 from __future__ import annotations
 
 import pytest
-from dashboard_browser import (RUN_TIMEOUT_MS, browser_context_args, browser_type_launch_args,  # noqa: F401
+from dashboard_browser import (CHARTS_PER_TAB, RUN_TIMEOUT_MS, browser_context_args, browser_type_launch_args,  # noqa: F401
                                charts, click_tab, compare_charts, map_data, open_dashboard, run_to_the_end, server,
                                shot, wait_for_closed_sidebar)
 from playwright.sync_api import expect
@@ -20,12 +20,12 @@ def chart_title_sizes(page) -> list[float]:
 def test_projector_mode_enlarges_the_page_and_keeps_it_whole_on_a_laptop_and_a_narrow_screen(server, browser):
     laptop = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
     watches = [open_dashboard(laptop, server + "?tab=trends")]
-    normal = chart_title_sizes(laptop) if charts(laptop, 4) else []
+    normal = chart_title_sizes(laptop) if charts(laptop, CHARTS_PER_TAB["Trends"]) else []
     laptop.get_by_role("button", name="Projector").click()
     laptop.wait_for_function("() => location.search.includes('projector=true')")
     laptop.wait_for_function("(n) => Array.from(document.querySelectorAll('.js-plotly-plot'))"
                              ".every(c => c._fullLayout.title.font.size > n)", arg=max(normal))
-    found = charts(laptop, 4)
+    found = charts(laptop, CHARTS_PER_TAB["Trends"])
     assert min(chart_title_sizes(laptop)) >= 1.3 * max(normal)
     assert laptop.evaluate("() => parseFloat(getComputedStyle(document.querySelector('.tsim-year')).fontSize)") >= 26
     assert len({round(c["x"]) for c in found}) == 1  # one chart to a row
