@@ -208,7 +208,6 @@ def test_jobs_change_only_by_moves_entries_and_exits(seed, n_firms, years, polic
 
         frame = model.results.regions
         now = frame[frame["year"] == year]
-        before = frame[frame["year"] == year - 1]
         flows = model.results.flows
         flows = flows[flows["year"] == year]
         index = {name: i for i, name in enumerate(model.geography.names)}

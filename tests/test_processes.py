@@ -209,7 +209,7 @@ def test_wages_follow_labour_demand_and_rents_follow_land_use():
     params = replace(PARAMS, migration_rate=0.0, wage_elasticity=0.5, rent_elasticity=0.5, demand_linkage=0.5)
     firms = three_firms()  # labour 10 in region 0 and 50 in region 1; land 1 and 5
     c = calibration(start_labour_demand=np.array([5.0, 50.0]), start_land_used=np.array([1.0, 20.0]))
-    new = labour_market.clear(region_state(), firms, earnings([[0, 0]], [[1, 1]]), c, geography, params,
+    new = labour_market.clear(region_state(), firms, c, geography, params,
                               growth_index=1.1, gdp=np.array([3.0, 1.0]), jobs=firms.by_cell(firms.labour))
     # labour demand doubled in region 0: w = 2 x 1.1 x 2^0.5; unchanged in region 1: w = 1 x 1.1
     assert new.wage == pytest.approx([2 * 1.1 * 2**0.5, 1.1])

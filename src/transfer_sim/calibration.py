@@ -230,13 +230,13 @@ def calibrate_productivity(geography: Geography, sectors: SectorTable, size_sums
                 productivity = productivity * target / share
             if fitted.any():
                 access[fitted] *= goal[fitted] / export_share[fitted]
-                access[fitted] /= np.exp(np.mean(np.log(access[fitted])))  # unfitted regions: average access
+                access[fitted] = geometric_mean_one(access[fitted])  # unfitted regions: average access
             if exports_to_gdp is not None:
                 abroad *= exports_to_gdp / export_ratio
     if not (np.isfinite(share).all() and worst < tolerance):
         raise ValueError(f"the start year cannot reproduce every province's industrial output with so few firms "
                          f"({int(round(size_sums.sum()))} units of size); use more firms")
-    productivity = productivity / np.exp(np.mean(np.log(productivity)))  # geometric mean 1
+    productivity = geometric_mean_one(productivity)
     value_added, _, foreign = evaluate(productivity, access, abroad)
     scale = industry.sum() / value_added.sum()
     return productivity, Markets(domestic_total=scale, sector_share=sector_share, external=external * abroad * scale,
@@ -299,8 +299,7 @@ def mean_unit_variable(earnings, size_sums: np.ndarray) -> np.ndarray:
 
 def total_factor_productivity(productivity: np.ndarray) -> np.ndarray:
     """A_r^(1 / (sigma - 1)): productivity in units of output per unit of input (geometric mean 1)."""
-    tfp = productivity ** (1.0 / (SIGMA - 1.0))
-    return tfp / np.exp(np.mean(np.log(tfp)))
+    return geometric_mean_one(productivity ** (1.0 / (SIGMA - 1.0)))
 
 
 def mean_market_access(earnings, efficiency: np.ndarray) -> np.ndarray:
@@ -309,4 +308,9 @@ def mean_market_access(earnings, efficiency: np.ndarray) -> np.ndarray:
     access = np.divide(earnings.unit_revenue, efficiency, out=np.zeros_like(efficiency), where=efficiency > 0)
     revenue = earnings.revenue_cells
     mean = (revenue * access).sum(axis=0) / np.maximum(revenue.sum(axis=0), 1e-300)
-    return mean / np.exp(np.mean(np.log(mean)))
+    return geometric_mean_one(mean)
+
+
+def geometric_mean_one(values: np.ndarray) -> np.ndarray:
+    """``values`` scaled so that their geometric mean is 1."""
+    return values / np.exp(np.mean(np.log(values)))

@@ -128,7 +128,7 @@ class TransferModel(mesa.Model):
         with self._timed("markets"):
             accounts = self.accounts(earnings)
             jobs = production.employment_by_cell(firms, earnings, c.costs, regions.wage)
-            self.regions = self._economy.clear_markets(regions, firms, earnings, c, self.geography, p,
+            self.regions = self._economy.clear_markets(regions, firms, c, self.geography, p,
                                                        self.growth_index, accounts.gdp, jobs)
         with self._timed("record"):
             programmes = fiscal.programme_costs(env.levers, p.fiscal, elapsed=self.elapsed,

@@ -10,7 +10,7 @@ from ..economics import logit_probabilities, rent_level, wage_level
 from ..geography import Geography
 from ..params import EconomyParams
 from ..population import FirmPopulation
-from ..state import Calibration, Earnings, RegionState
+from ..state import Calibration, RegionState
 
 
 def migration_utility(wage: np.ndarray, population: np.ndarray, beta: float) -> np.ndarray:
@@ -44,7 +44,7 @@ def income_shares(gdp: np.ndarray, fallback: np.ndarray) -> np.ndarray:
     return gdp / total if total > 0 else fallback
 
 
-def clear(regions: RegionState, firms: FirmPopulation, earnings: Earnings, calibration: Calibration,
+def clear(regions: RegionState, firms: FirmPopulation, calibration: Calibration,
           geography: Geography, params: EconomyParams, growth_index: float, gdp: np.ndarray,
           jobs: np.ndarray) -> RegionState:
     """Migration, then wages (labour demand over supply), rents (land use) and demand (income).
