@@ -65,15 +65,16 @@ def test_an_earlier_start_has_that_years_exports(year, exports):
     assert start["exports"].sum() / start["gdp"].sum() == pytest.approx(exports, abs=0.005)
 
 
-def test_firms_follow_industry_over_the_local_fixed_cost_level_with_at_least_one_each():
-    """Free entry: revenue per firm scales with local fixed costs (wages, rents), so a high-wage
-    province holds fewer firms per unit of industrial output."""
+def test_productivity_does_not_stand_in_for_market_access():
+    """Productivity is 1 up to the finite draw, so what a province's firms sell follows its
+    market access (and unit costs), and its output is carried by its number of firms."""
     model = ts.TransferModel(n_firms=20_000, seed=5)
+    c = model.calibration
+    assert np.abs(np.log(c.productivity)).max() < 0.05
     start = start_year(model)
     assert start["firms"].sum() == 20_000 and (start["firms"] >= 1).all()
     revenue_per_firm = start["output"] / start["firms"]
-    wage = start["wage"]
-    assert np.corrcoef(np.log(revenue_per_firm), np.log(wage))[0, 1] > 0.5
+    assert np.corrcoef(np.log(revenue_per_firm), np.log(c.market_access))[0, 1] > 0.8
 
 
 def test_calibration_exposes_productivity_and_market_access():

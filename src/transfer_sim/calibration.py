@@ -1,27 +1,32 @@
 """The start year: drawing the firm population and calibrating what is not observed.
 
-Firms are industry (see :mod:`transfer_sim.accounts`). The identifying assumption is free entry:
-in the start year a firm's operating margin is the same in every province, and its fixed costs
-are paid at local wages and rents. Revenue per firm then scales with the local fixed-cost level,
-so the number of firms in a province is its industrial value added over that level, and
-productivity is what, given market access and local unit costs, yields that revenue (the wage
-equation of new economic geography; Redding & Venables 2004). Productivity does not stand in
+Firms are industry (see :mod:`transfer_sim.accounts`). The data give each province's industrial
+value added, not how it splits into a number of firms and what each sells. The identifying
+assumption: a unit of firm size is equally productive everywhere (productivity 1, apart from
+innovation capacity in innovative sectors). A firm then sells what market access and local unit
+costs let it sell -- wages and rents enter the unit cost, so a high-wage province is less
+competitive unless market access makes up for it (the wage equation of new economic geography;
+Redding & Venables 2004) -- and the number of firms in a province is its industrial value added
+over that. Firms in high-access provinces are larger in revenue; productivity does not stand in
 for market access.
 
-1. Firms per province are proportional to industrial value added over the fixed-cost level
-   (largest remainders, at least one firm each); each firm's sector is drawn from the national
-   demand shares tilted by a stylised macro-regional location quotient and, for innovative
-   sectors, by the province's innovation capacity; its size (a^(sigma-1)) is lognormal with mean 1.
+1. Firms per province (:func:`firms_for_output`) are those that, with productivity 1 and the
+   expected sector mix, produce every province's industrial value added (largest remainders, at
+   least one firm each); each firm's sector is drawn from the national demand shares tilted by a
+   stylised macro-regional location quotient and, for innovative sectors, by the province's
+   innovation capacity; its size (a^(sigma-1)) is lognormal with mean 1.
 2. Costs (:func:`cost_shares`): wages and rents enter the unit cost, so a firm's price is a
    mark-up on unit cost over productivity; the national operating margin matches industrial
    profits in the national accounts.
 3. Region productivity A_r (in units of a^(sigma-1)) is solved so that every province's share of
-   industrial value added equals the data (a small correction to the wage equation's value with
-   a finite number of firms); total demand is scaled so that industrial value added equals the
-   data, and foreign demand so that exports are the data's share of GDP. Where the geography has
-   no wage data (an abstract geography), productivity is 1 and market access alone sets output.
+   industrial value added equals the data with the firms drawn: a correction, within a few per
+   cent of 1, for the finite draw. Total demand is scaled so that industrial value added equals
+   the data, and foreign demand so that exports are the data's share of GDP. Where the geography
+   has no industry data (an abstract geography), productivity is 1 and the start is the market
+   equilibrium (:func:`free_entry_shares`).
 4. Foreign competitors are sized so that China holds a fixed share of each external market.
-5. Labour, land and capital requirements per unit of size are set from sector cost shares.
+5. Labour, land and capital requirements per unit of size are set from sector cost shares at
+   each region's start-year revenue, so that every province starts at the national margin.
 6. Location constants (one per sector and region) are solved so that the start-year
    distribution is the stationary distribution of relocation, entry and exit under the
    status-quo policy: the baseline is calm and every change comes from a lever or an
@@ -163,16 +168,6 @@ def free_entry_shares(geography: Geography, sector_share: np.ndarray, sector_fac
     return share
 
 
-def fixed_cost_level(costs: CostShares, sector_share: np.ndarray, wage: np.ndarray, rent: np.ndarray) -> np.ndarray:
-    """(R,) the price of a region's fixed costs relative to the national mean: a geometric mean of
-    wages and rents relative to their means (capital has one national price), weighted by the
-    fixed cost shares of the average sector."""
-    labour, land, capital = (float(sector_share @ share)
-                             for share in (costs.fixed_labour, costs.fixed_land, costs.fixed_capital))
-    total = labour + land + capital
-    return (wage / wage.mean()) ** (labour / total) * (rent / rent.mean()) ** (land / total)
-
-
 def calibrate_productivity(geography: Geography, sectors: SectorTable, size_sums: np.ndarray,
                            sector_factor: np.ndarray, phi: np.ndarray, phi_ext: np.ndarray,
                            params: EconomyParams, *, industry: np.ndarray, exports_to_gdp: float | None,
@@ -241,6 +236,28 @@ def calibrate_productivity(geography: Geography, sectors: SectorTable, size_sums
     scale = industry.sum() / value_added.sum()
     return productivity, Markets(domestic_total=scale, sector_share=sector_share, external=external * abroad * scale,
                                  foreign_supply=foreign), access
+
+
+def firms_for_output(geography: Geography, sectors: SectorTable, innovation: np.ndarray, n_firms: int,
+                     sector_factor: np.ndarray, phi: np.ndarray, phi_ext: np.ndarray, params: EconomyParams, *,
+                     industry: np.ndarray, exports_to_gdp: float | None, fit: bool = True,
+                     export_target: np.ndarray | None = None) -> np.ndarray:
+    """(R,) expected number of firms per province at which, with productivity 1, every province's
+    industrial value added is the data's (module docstring, step 1).
+
+    Firm size enters supply as N_r x a^(sigma-1) x A_r, so the productivity that
+    :func:`calibrate_productivity` finds for firms in proportion to ``industry`` is, read the
+    other way, how many more firms a province needs at productivity 1:
+    N_r = n x industry_r A_r / sum_s industry_s A_s. Without ``fit`` (no industry data), in
+    proportion to ``industry``.
+    """
+    expected = sector_weights(geography, sectors, innovation) * industry[None, :]
+    expected *= n_firms / expected.sum()
+    productivity, _, _ = calibrate_productivity(
+        geography, sectors, expected, sector_factor, phi, phi_ext, params, industry=industry,
+        exports_to_gdp=exports_to_gdp, fit_productivity=fit, export_target=export_target)
+    firms = industry * productivity
+    return n_firms * firms / firms.sum()
 
 
 def factor_requirements(unit_revenue: np.ndarray, wage: np.ndarray, rent: np.ndarray, costs: CostShares,

@@ -50,13 +50,15 @@ def calibrated_china(rng: np.random.Generator, geography: Geography, sectors: Se
     if not observed:
         accounts = accounts.with_industry(
             accounts.industry.sum() * cal.free_entry_shares(geo, sectors.demand_share, sector_factor, phi))
-    fixed_level = cal.fixed_cost_level(costs, sectors.demand_share, geo.wage, rent)
-    sector, region, size = cal.draw_firms(rng, geo, sectors, n_firms, innovation, p, accounts.industry / fixed_level)
+    exports_to_gdp = national.exports if phi_ext.any() else None
+    firms_wanted = cal.firms_for_output(geo, sectors, innovation, n_firms, sector_factor, phi, phi_ext, p,
+                                        industry=accounts.industry, exports_to_gdp=exports_to_gdp, fit=observed,
+                                        export_target=export_targets)
+    sector, region, size = cal.draw_firms(rng, geo, sectors, n_firms, innovation, p, firms_wanted)
     size_sums = cal.cell_sums(size, sector, region, sectors.count, n)
     productivity, markets, export_access = cal.calibrate_productivity(
         geo, sectors, size_sums, sector_factor, phi, phi_ext, p, industry=accounts.industry,
-        exports_to_gdp=national.exports if phi_ext.any() else None, fit_productivity=observed,
-        export_target=export_targets)
+        exports_to_gdp=exports_to_gdp, fit_productivity=observed, export_target=export_targets)
     regions = RegionState(
         population=geo.population.copy(), wage=geo.wage.copy(), rent=rent, land_cap=np.zeros(n),
         innovation=innovation, productivity=productivity, demand_share=geo.gdp_share.copy(),
