@@ -535,7 +535,8 @@ def test_compare_over_five_seeds_uses_the_same_seeds_in_both_and_shows_bands(ses
     assert result.summaries[0][1].equals(mine[0]) and result.summaries[4][1].equals(mine[1])  # seeds s … s+4
     theirs = run_to_end(SMALL.with_run("seed", SMALL.seed + 4)).summary
     assert result.summaries[4][0].equals(theirs)  # the reference with the same seed
-    wait_for(lambda: len(figures(rc)) == 4)
+    # the bands are drawn once the five seeds' figures replace the first ones
+    wait_for(lambda: len(figures(rc)) == 4 and "mean of 5 seeds" in figures(rc)[2]["layout"]["title"]["text"])
     shares, indicators = figures(rc)[2:]
     assert "mean of 5 seeds, 95 % band" in shares["layout"]["title"]["text"]
     assert any(t.get("fill") == "tonexty" for t in shares["data"])

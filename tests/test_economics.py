@@ -55,8 +55,22 @@ def test_stationary_shares_of_a_two_state_chain():
 def test_wage_and_rent_levels():
     assert ec.wage_level(np.array([100.0]), 1.1, np.array([120.0]), np.array([100.0]), 0.5) == pytest.approx(
         [100 * 1.1 * 1.2**0.5])
-    assert ec.rent_level(np.array([10.0]), 1.0, np.array([50.0]), np.array([100.0]), 1.0) == pytest.approx([5.0])
+    no_cap = np.array([np.inf])
+    assert ec.rent_level(np.array([10.0]), 1.0, np.array([50.0]), np.array([100.0]), 1.0, no_cap, no_cap,
+                         0.5) == pytest.approx([5.0])
     assert ec.wage_level(np.array([100.0]), 1.0, np.array([0.0]), np.array([100.0]), 0.3)[0] > 0
+
+
+def test_rent_rises_steeply_as_land_use_nears_the_zoning_cap():
+    """At start-year use the rent is the start rent; halving the free share of the cap raises it
+    by 2^mu; a full cap counts as 5 % free."""
+    def rent(used, cap=np.array([150.0])):
+        return ec.rent_level(np.array([10.0]), 1.0, np.array([used]), np.array([100.0]), 0.0, cap,
+                             np.array([150.0]), 0.5)[0]
+    assert rent(100.0) == pytest.approx(10.0)
+    assert rent(125.0) == pytest.approx(10.0 * 2**0.5)  # free share 1/3 -> 1/6
+    assert rent(150.0) == pytest.approx(10.0 * (1 / 3 / ec.MIN_FREE_LAND) ** 0.5)
+    assert rent(125.0, cap=np.array([250.0])) < rent(100.0)  # more headroom, cheaper land
 
 
 def test_ration_by_capacity_respects_free_land_in_priority_order():

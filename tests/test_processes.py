@@ -15,6 +15,7 @@ from transfer_sim.state import Calibration, CostShares, Earnings, LocationUtilit
 
 PARAMS = ts.EconomyParams()
 TWO = ts.Geography.abstract([0.5, 0.5], [[1, 0.5], [0.5, 1]])
+NO_REDRAW = YearDraws(0, 2026).land(0)
 SECTORS = sector_table()
 LOW = SECTORS.index("labour_intensive")
 
@@ -41,6 +42,7 @@ def calibration(n_sectors=1, **changes) -> Calibration:
         migration_constants=np.zeros(2), start_margin=np.full(n_sectors, 0.1),
         start_industry_share=np.full(2, 0.5), start_population=np.array([100.0, 100.0]),
         start_wage=np.array([2.0, 1.0]), start_rent=np.ones(2), start_land_used=np.array([1.0, 5.0]),
+        start_land_cap=np.full(2, np.inf),
         start_demand_share=np.array([0.5, 0.5]), start_labour_demand=np.array([10.0, 50.0]),
         costs=CostShares.none(n_sectors), capital_unit=np.zeros(k), start_accounts=RegionAccounts.industry_only(np.ones(2)),
         start_sector_firms=np.full(n_sectors, 3.0), start_unit_variable=np.ones(n_sectors),
@@ -180,7 +182,7 @@ def test_relocation_moves_lookers_to_their_choice_within_land_caps():
     utility = LocationUtility(move=np.array([[[-np.inf, 0.0], [-np.inf, 0.0]]]), entry=np.zeros((1, 2)))
     draw = np.array([0.1, 0.4, 0.9])  # firms 0 and 1 look (draw < 0.5), firm 2 does not
     land_cap = np.array([np.inf, 2.5])  # firm 0 (1 ha) fits, then firm 1 (2 ha) does not
-    moves = relocation.relocate(firms, utility, draw, land_cap, params, 2026)
+    moves = relocation.relocate(firms, utility, draw, land_cap, params, 2026, NO_REDRAW)
     assert moves.tolist() == [[0.0, 1.0, 10.0]]
     assert firms.region.tolist() == [1, 0, 0] and firms.arrival_year[0] == 2026 and firms.moves[0] == 1
 

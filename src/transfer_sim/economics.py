@@ -137,10 +137,17 @@ def wage_level(base_wage, growth_index, labour_demand, labour_supply, elasticity
     return base_wage * growth_index * np.maximum(ratio, 1e-6) ** elasticity
 
 
-def rent_level(base_rent, growth_index, land_used, base_land_used, elasticity) -> np.ndarray:
-    """rent = r0 * G * (land used / start-year land used)^rho."""
+MIN_FREE_LAND = 0.05  # the free share of a zoning cap below which land rents rise no further
+
+
+def rent_level(base_rent, growth_index, land_used, base_land_used, elasticity, land_cap, base_land_cap,
+               scarcity) -> np.ndarray:
+    """rent = r0 G (used / used0)^rho ((1 - used0 / cap0) / (1 - used / cap))^mu: land rent rises
+    with land use, and steeply as use nears the zoning cap (the free share is floored at 5 %)."""
     ratio = np.divide(land_used, base_land_used, out=np.ones_like(land_used), where=base_land_used > 0)
-    return base_rent * growth_index * np.maximum(ratio, 1e-6) ** elasticity
+    free = np.maximum(1.0 - land_used / land_cap, MIN_FREE_LAND)
+    base_free = np.maximum(1.0 - base_land_used / base_land_cap, MIN_FREE_LAND)
+    return base_rent * growth_index * np.maximum(ratio, 1e-6) ** elasticity * (base_free / free) ** scarcity
 
 
 def home_market_share(expenditure_share: float, phi: float) -> float:

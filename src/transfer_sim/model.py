@@ -118,7 +118,8 @@ class TransferModel(mesa.Model):
             prospects = self.earn(prospects=True)
         with self._timed("relocate"):
             utility = self.location_utility(prospects)
-            moves = relocation.relocate(firms, utility, draws.per_firm(SEARCH, firms), regions.land_cap, p, year)
+            moves = relocation.relocate(firms, utility, draws.per_firm(SEARCH, firms), regions.land_cap, p, year,
+                                        draws.land(0))
         with self._timed("turnover"):
             renewal = self._economy.renew(firms, prospects, self.earnings, utility, env, regions, c, draws,
                                           self.sectors, p)

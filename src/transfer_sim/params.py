@@ -71,6 +71,7 @@ class EconomyParams:
     growth: float = 0.05  # nominal growth of demand, wages and rents per year
     wage_elasticity: float = 0.3  # wage response to labour demand / supply
     rent_elasticity: float = 0.5  # land rent response to land use
+    land_scarcity: float = 0.25  # land rent response to the free share of the zoning cap shrinking
     migration_rate: float = 0.02  # share of people who consider moving each year
     migration_beta: float = 4.0  # logit sharpness of migration on log relative wages
     hukou_friction: float = 2.0  # household-registration cost of leaving one's province

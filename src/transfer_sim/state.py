@@ -16,7 +16,7 @@ from .levers import PolicyArrays
 from .population import FirmPopulation
 
 # independent random streams per year, so that one process's draws never shift another's
-SEARCH, FATE, ENTRY = range(3)
+SEARCH, FATE, ENTRY, LAND = range(4)
 
 
 @dataclass
@@ -84,6 +84,7 @@ class Calibration:
     start_wage: np.ndarray
     start_rent: np.ndarray
     start_land_used: np.ndarray
+    start_land_cap: np.ndarray  # the zoning cap under the status quo
     start_demand_share: np.ndarray
     start_labour_demand: np.ndarray
     start_accounts: RegionAccounts  # value added by sector, bn CNY
@@ -150,6 +151,11 @@ class YearDraws:
 
     def stream(self, process: int, *key: int) -> np.random.Generator:
         return np.random.default_rng(np.random.SeedSequence(self.entropy, spawn_key=(self.year, process, *key)))
+
+    def land(self, claimant: int):
+        """The uniforms of the land lottery's later rounds: ``(round, count) -> uniforms`` for
+        movers (``claimant`` 0) or entrants (1)."""
+        return lambda attempt, count: self.stream(LAND, claimant, attempt).random(count)
 
     def per_firm(self, process: int, firms: FirmPopulation) -> np.ndarray:
         """One uniform per live firm, in the order of its rows (drawn once a year per process:

@@ -7,13 +7,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..calibration import CNY_PER_BN, draw_sizes
-from ..economics import logit_probabilities, ration_by_capacity
+from ..economics import logit_probabilities
 from ..levers import PolicyArrays
 from ..params import EconomyParams
 from ..population import FirmPopulation
 from ..sectors import SectorTable
 from ..state import ENTRY, FATE, Calibration, Earnings, Environment, LocationUtility, RegionState, YearDraws
-from .relocation import land_free
+from .land import land_free, settle
 
 
 def sector_margins(earnings: Earnings) -> np.ndarray:
@@ -58,7 +58,7 @@ def entrants(firms: FirmPopulation, last: Earnings, utility: LocationUtility, ca
     """
     rate = entry_rates(last, calibration.start_margin, params)
     pool = entry_pool(firms, calibration, params).astype(np.int64)
-    where = np.cumsum(logit_probabilities(utility.entry), axis=1)
+    where = np.cumsum(entry_probabilities(utility), axis=1)
     open_somewhere = np.isfinite(utility.entry).any(axis=1)
     parts = []
     for k in range(firms.n_sectors):
@@ -69,28 +69,48 @@ def entrants(firms: FirmPopulation, last: Earnings, utility: LocationUtility, ca
     return tuple(np.concatenate(column) for column in zip(*parts))
 
 
+def entry_probabilities(utility: LocationUtility) -> np.ndarray:
+    """(K, R) where a sector's entrants would build, by logit on the entry utility."""
+    return logit_probabilities(utility.entry)
+
+
 def enter_firms(firms: FirmPopulation, earnings: Earnings, last: Earnings, utility: LocationUtility,
                 calibration: Calibration, regions: RegionState, capital_price: float, draws: YearDraws,
                 params: EconomyParams) -> np.ndarray:
-    """Add the entrants that would make a profit and get land (in the order of their priority
-    draws); entries per region.
+    """Add the entrants that would make a profit and get land; entries per region.
 
     An entrant knows its productivity before it builds (Melitz 2003): one whose operating profit at
     this year's prices would be negative does not enter. It takes its region's technique: labour,
-    land and capital = unit requirement x size^scale_elasticity.
+    land and capital = unit requirement x size^scale_elasticity. Land goes in the order of the
+    priority draws; an entrant refused land builds in its next-best region with land
+    (:func:`land.settle`), and only one that finds land nowhere is not born.
     """
     sector, region, size, priority = entrants(firms, last, utility, calibration, draws, params)
     scaled = size**params.scale_elasticity
+    profit = entry_profits(sector, size, scaled, earnings, calibration, regions, capital_price)
+    viable = profit[np.arange(sector.size), region] >= 0
+    sector, region, size, scaled, priority, profit = (
+        column[viable] for column in (sector, region, size, scaled, priority, profit))
+    need = calibration.land_unit[sector] * scaled[:, None]
+    built = settle(region, need, land_free(firms, regions.land_cap), priority,
+                   entry_probabilities(utility)[sector] * (profit >= 0), np.full(region.size, -1), draws.land(1))
+    ok = built >= 0
+    sector, region, size, scaled = sector[ok], built[ok], size[ok], scaled[ok]
     labour, land, capital = (unit[sector, region] * scaled for unit in
                              (calibration.labour_unit, calibration.land_unit, calibration.capital_unit))
-    profit = (size * earnings.unit_gross[sector, region] - capital_price * capital
-              - (regions.wage[region] * labour + regions.rent[region] * land) / CNY_PER_BN)
-    viable = profit >= 0
-    sector, region, size, priority, labour, land, capital = (
-        column[viable] for column in (sector, region, size, priority, labour, land, capital))
-    ok = ration_by_capacity(region, land, land_free(firms, regions.land_cap), priority)
-    firms.add(draws.year, sector[ok], region[ok], size[ok], labour[ok], land[ok], capital[ok])
-    return np.bincount(region[ok], minlength=firms.n_regions).astype(float)
+    firms.add(draws.year, sector, region, size, labour, land, capital)
+    return np.bincount(region, minlength=firms.n_regions).astype(float)
+
+
+def entry_profits(sector, size, scaled, earnings: Earnings, calibration: Calibration, regions: RegionState,
+                  capital_price: float) -> np.ndarray:
+    """(entrants, R) the operating profit each would-be entrant would make in each region with
+    that region's technique, at this year's prices:
+    size x gross[k, r] - (w_r labour[k, r] + rent_r land[k, r]) scaled / 1e9 - p_K capital[k, r] scaled."""
+    c = calibration
+    fixed = ((regions.wage[None, :] * c.labour_unit[sector] + regions.rent[None, :] * c.land_unit[sector]) / CNY_PER_BN
+             + capital_price * c.capital_unit[sector])
+    return size[:, None] * earnings.unit_gross[sector] - fixed * scaled[:, None]
 
 
 def upgrade_firms(firms: FirmPopulation, fate: np.ndarray, earnings: Earnings, sectors: SectorTable,

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..economics import draw_choices, logit_probabilities, ration_by_capacity, relocation_hazard
+from ..economics import draw_choices, logit_probabilities, relocation_hazard
 from ..geography import Geography
 from ..levers import PolicyArrays
 from ..params import EconomyParams
 from ..population import FirmPopulation
 from ..sectors import SectorTable
 from ..state import Earnings, LocationUtility
+from .land import Redraw, land_free, settle
 
 
 def move_cost(params: EconomyParams, geography: Geography, barrier: float) -> np.ndarray:
@@ -44,37 +45,33 @@ def choose_locations(utility: LocationUtility, firms: FirmPopulation, draw: np.n
 
     A firm looks around when ``draw < hazard``; then ``draw / hazard`` is again uniform
     and picks the region where the logit CDF first exceeds it. Returns the rows of
-    the firms that looked and the regions they chose (their own when staying), before
-    land is rationed.
+    the firms that looked, the regions they chose (their own when staying), before
+    land is allotted, and their choice probabilities (looking firms x regions).
     """
     n = firms.n_regions
-    choice = logit_probabilities(utility.move)  # (K, from, to)
+    choice = logit_probabilities(utility.move).reshape(-1, n)  # (K x from, to)
     diagonal = np.arange(n)
-    hazard = relocation_hazard(params.relocation_rate, params.hazard_gap,
-                               choice[:, diagonal, diagonal]).ravel()[firms.cell]
+    stay = choice.reshape(-1, n, n)[:, diagonal, diagonal]
+    hazard = relocation_hazard(params.relocation_rate, params.hazard_gap, stay).ravel()[firms.cell]
     looking = np.flatnonzero(draw < hazard)
-    cdf = np.cumsum(choice, axis=2).reshape(-1, n)[firms.cell[looking]]
-    destination = draw_choices(cdf, draw[looking] / hazard[looking])
-    return looking, destination
-
-
-def land_free(firms: FirmPopulation, land_cap: np.ndarray) -> np.ndarray:
-    """Hectares each region can still zone for industry."""
-    return np.maximum(land_cap - firms.by_region(firms.land), 0.0)
+    rows = choice[firms.cell[looking]]
+    destination = draw_choices(np.cumsum(rows, axis=1), draw[looking] / hazard[looking])
+    return looking, destination, rows
 
 
 def relocate(firms: FirmPopulation, utility: LocationUtility, draw: np.ndarray, land_cap: np.ndarray,
-             params: EconomyParams, year: int) -> np.ndarray:
-    """Who reconsiders, where to, who gets land (caps, in the order of the draws); moves the firms.
+             params: EconomyParams, year: int, redraw: Redraw) -> np.ndarray:
+    """Who reconsiders (one uniform ``draw`` per firm), where to, who gets land; moves the firms.
 
-    Returns one row per move: (from, to, jobs), the jobs being the firm's fixed workforce (its
-    variable labour is hired wherever it produces).
+    A mover refused land takes its next-best region with land, or stays (:func:`land.settle`,
+    with ``redraw`` its draws). Returns one row per move: (from, to, jobs), the jobs being the
+    firm's fixed workforce (its variable labour is hired wherever it produces).
     """
-    positions, destination = choose_locations(utility, firms, draw, params)
-    moving = destination != firms.region[positions]
-    positions, destination = positions[moving], destination[moving]
-    accepted = ration_by_capacity(destination, firms.land[positions], land_free(firms, land_cap), draw[positions])
-    positions, destination = positions[accepted], destination[accepted]
+    positions, destination, rows = choose_locations(utility, firms, draw, params)
     origins = firms.region[positions].astype(np.intp)
+    destination = settle(destination, firms.land[positions, None], land_free(firms, land_cap), draw[positions], rows,
+                         origins, redraw)
+    moving = destination != origins
+    positions, origins, destination = positions[moving], origins[moving], destination[moving]
     firms.relocate(year, positions, destination, params.newcomer_years)
     return np.column_stack([origins, destination, firms.labour[positions]])
