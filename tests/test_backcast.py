@@ -158,16 +158,17 @@ def test_agglomeration_amplifies_a_shock_and_is_neutral_at_the_start():
     shock = ts.Policy(shocks=[ts.Shock(kind="coastal_demand", year=2026, size=0.5, duration=4)])
     east = ts.Geography.china().regions_in("east")
 
-    def east_share(agglomeration):
-        model = ts.TransferModel(n_firms=3000, seed=5, policy=shock,
+    def east_share(agglomeration, seed):
+        model = ts.TransferModel(n_firms=3000, seed=seed, policy=shock,
                                  params=ts.EconomyParams(agglomeration=agglomeration)).run(8)
         regions = model.results.regions
         start, end = (regions[regions["year"] == y] for y in (2025, 2033))
         return [part.loc[part["region"].isin(east), "value_added"].sum() / part["value_added"].sum()
                 for part in (start, end)]
-    (start_off, end_off), (start_on, end_on) = east_share(0.0), east_share(0.2)
-    assert start_on == pytest.approx(start_off, abs=1e-12)
-    assert end_on < end_off - 0.005  # losing industry costs the east productivity too
+    for seed in (1, 2, 3):
+        (start_off, end_off), (start_on, end_on) = east_share(0.0, seed), east_share(0.2, seed)
+        assert start_on == pytest.approx(start_off, abs=1e-12)
+        assert end_on < end_off - 0.003, seed  # losing industry costs the east productivity too
 
 
 # the command ----------------------------------------------------------------------------------------

@@ -28,7 +28,8 @@ FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize="FUZZ_EXAMPLES
 CHINA = ts.Geography.china()
 PROVINCES = list(CHINA.names)
 START = default("start_year")
-SIGNED = {("fiscal", "cost"), ("summary", "fiscal_cost"), ("summary", "fiscal_cost_pct_gdp")}  # fees: revenue
+SIGNED = {("fiscal", "cost"), ("summary", "fiscal_cost"), ("summary", "fiscal_cost_pct_gdp"),  # fees: revenue
+          ("decomposition", "employment")}  # changes: exits take jobs away
 
 
 def bounds(field) -> tuple[float | None, float | None]:
@@ -91,6 +92,9 @@ def test_any_valid_policy_keeps_the_books_sound(policy, years, n_firms, seed):
             if (name, column) not in SIGNED:
                 assert (values >= -1e-9).all(), f"{name}.{column} is negative: {policy!r}"
     summary, regions = model.results.summary, model.results.regions
+    change = model.results.decomposition.groupby(["year", "region"], sort=False)["employment"].sum().to_numpy()
+    jobs = regions["employment"].to_numpy().reshape(-1, len(model.geography.names))
+    np.testing.assert_allclose(change[len(model.geography.names):], np.diff(jobs, axis=0).ravel(), rtol=1e-7, atol=1e-3)
     # firms are conserved: last year's firms + entries - exits
     assert (summary["firms"].diff().iloc[1:] == (summary["entries"] - summary["exits"]).iloc[1:]).all()
     firms = regions.groupby("year")["firms"].sum().to_numpy()

@@ -15,7 +15,7 @@ from references import PerAgentModel, bare_kernel, snapshot  # noqa: E402
 
 @pytest.fixture(scope="module")
 def case():
-    model = ts.TransferModel(n_firms=600, seed=3).run(2)
+    model = ts.TransferModel(n_firms=3_000, seed=3).run(2)
     draw = np.random.default_rng(11).random(model.firms.count)
     inputs = snapshot(model)
     earnings = model.earn()

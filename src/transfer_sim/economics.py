@@ -80,6 +80,13 @@ def sector_spending_shares(base: np.ndarray, price: np.ndarray, start_price: np.
     return weight / total if total > 0 else base / base.sum()
 
 
+def annuity(years: int, discount_rate: float, survival: float) -> float:
+    """Present value of 1 a year for ``years`` years, paid while the firm survives:
+    A_n = sum_{t=0}^{n-1} delta^t = (1 - delta^n) / (1 - delta),  delta = survival / (1 + r)."""
+    delta = survival / (1.0 + discount_rate)
+    return float(years) if delta == 1.0 else (1.0 - delta**years) / (1.0 - delta)
+
+
 def logit_probabilities(utility: np.ndarray) -> np.ndarray:
     """Multinomial logit P_j = exp(u_j) / sum_l exp(u_l) along the last axis.
 

@@ -27,6 +27,7 @@ class Economy:
 
     name: str
     sectors: Callable[[], SectorTable]
+    defaults: EconomyParams  # the parameters when the user gives none
     parameters: Callable[[EconomyParams], EconomyParams]  # the user's parameters as this economy uses them
     start: Callable  # :func:`transfer_sim.start.calibrated_china`'s signature
     invest: Callable  # :func:`transfer_sim.processes.environment.invest`'s signature
@@ -58,8 +59,11 @@ def fixed_prices(regions, *_):
     return regions
 
 
-CHINA = Economy("full", sector_table, lambda params: params, calibrated_china, environment.invest, renew, close,
-                labour_market.clear)
-FOOTLOOSE_CAPITAL = Economy("footloose_capital", footloose_sector, textbook_parameters, even_start,
-                            no_investment, no_renewal, no_exit, fixed_prices)
+#: the textbook economy's own default: 2 % of firms look around each year, so that a two-region
+#: economy settles at its equilibrium within a century (China mode's firms relocate far less)
+TEXTBOOK_DEFAULTS = EconomyParams(relocation_rate=0.02)
+CHINA = Economy("full", sector_table, EconomyParams(), lambda params: params, calibrated_china, environment.invest,
+                renew, close, labour_market.clear)
+FOOTLOOSE_CAPITAL = Economy("footloose_capital", footloose_sector, TEXTBOOK_DEFAULTS, textbook_parameters,
+                            even_start, no_investment, no_renewal, no_exit, fixed_prices)
 ECONOMIES = {economy.name: economy for economy in (CHINA, FOOTLOOSE_CAPITAL)}

@@ -27,6 +27,7 @@ from .params import EconomyParams
 from .policy import Policy
 from .processes import environment, fiscal, labour_market, production, relocation
 from .processes.demography import Turnover
+from .decomposition import COMPONENTS, JobsLedger
 from .results import Results, price_level, record_year
 from .run_settings import MIN_FIRMS_PER_REGION, default
 from .state import SEARCH, Earnings, LocationUtility, YearDraws
@@ -44,7 +45,7 @@ class TransferModel(mesa.Model):
     start_year : calendar year of the initial state (the data describe 2023-2025)
     economy : ``"full"`` or ``"footloose_capital"`` (the textbook FC economy for validation)
     params : behavioural parameters (:class:`EconomyParams`), the location logit's ``logit_beta``
-        and the ``relocation_rate`` among them
+        and the ``relocation_rate`` among them (default: the economy's own, see ``economies.py``)
     firm_output : a directory to stream every firm's state to, one Parquet file per year
         (read it back with ``pandas.read_parquet``); by default only aggregates are kept
     status_quo : the policy in force in the start year, which the calibration takes as the
@@ -63,7 +64,7 @@ class TransferModel(mesa.Model):
         self.geography = geography if geography is not None else Geography.china()
         self.economy = economy
         self._economy = ECONOMIES[economy]
-        self.params = self._economy.parameters(params or EconomyParams())
+        self.params = self._economy.parameters(params or self._economy.defaults)
         self.sectors = self._economy.sectors()
         self.policy = next((p for p in (policy, status_quo) if p is not None), Policy())
         self.start_year = self.year = int(start_year)
@@ -90,6 +91,7 @@ class TransferModel(mesa.Model):
                                macro_regions=tuple(self.geography.macro_region), sector_names=self.sectors.names)
         self._firm_writer = (FirmWriter(firm_output, self.geography.names, self.sectors.names)
                              if firm_output is not None else None)
+        self._jobs: JobsLedger | None = None  # last year's workers by firm, for the decomposition
         self.environment = self._environment()
         #: what firms earned in the last year simulated (:class:`~transfer_sim.state.Earnings`)
         self.earnings = earnings = self.earn()
@@ -188,13 +190,17 @@ class TransferModel(mesa.Model):
         produced and employed ``jobs`` (by sector and region)."""
         spending = self.environment.spending[:, : self.geography.n]
         books = {**earnings.fiscal, **turnover.fiscal, **programmes}
+        workers = production.firm_employment(self.firms, self.calibration.costs, wage)
+        ledger = JobsLedger.of(self.firms, workers)
+        jobs_change = (np.zeros((len(COMPONENTS), self.geography.n)) if self._jobs is None
+                       else self._jobs.components(ledger, self.geography.n))
+        self._jobs = ledger
         prices = price_level(earnings.price_index, spending, wage, self.calibration, self.growth_index)
         self.results.append(record_year(self.year, self.firms, self.regions, earnings, accounts, prices, spending,
                                         moves, turnover, books, self.geography.macro_region,
-                                        employment=jobs, growth_index=self.growth_index))
+                                        employment=jobs, growth_index=self.growth_index, jobs_change=jobs_change))
         if self._firm_writer is not None:
-            self._firm_writer.write(self.year, self.firms, production.firm_employment(self.firms, self.calibration.costs,
-                                                                                      wage))
+            self._firm_writer.write(self.year, self.firms, workers)
 
     @contextmanager
     def _timed(self, process: str):

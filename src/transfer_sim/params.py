@@ -51,8 +51,8 @@ class EconomyParams:
 
     # location choice and relocation (UrbanSim-style: who reconsiders, then where to)
     logit_beta: float = 10.0  # sharpness of the location logit on profits relative to the sector mean
-    relocation_rate: float = 0.02  # yearly chance that a firm looks at other regions at all
-    hazard_gap: float = 0.10  # extra chance rising with the odds that looking leads to a move
+    relocation_rate: float = 0.005  # yearly chance that a firm looks at other regions at all
+    hazard_gap: float = 0.02  # extra chance rising with the odds that looking leads to a move
     move_cost_fixed: float = 2.0  # sunk cost of any move, in logit utility units
     move_cost_per_1000km: float = 0.5
     barrier_move_cost: float = 8.0  # utility cost of a cross-province move per unit of barrier
@@ -67,6 +67,8 @@ class EconomyParams:
     upgrade_productivity_gain: float = 1.5  # an upgrade multiplies a^(sigma-1) by this (TFP +11 % at sigma 5)
     entry_pool_floor: float = 0.1  # would-be entrants per sector never fall below this share of its start-year firms
     newcomer_years: int = 5  # years an arriving firm draws a nest-building subsidy
+    discount_rate: float = 0.08  # firms discount future profits at this rate a year
+    planning_horizon: int = 15  # years of profit a location decision weighs
     # regions: wages, rents, migration, demand
     growth: float = 0.05  # nominal growth of demand, wages and rents per year
     wage_elasticity: float = 0.3  # wage response to labour demand / supply

@@ -15,6 +15,7 @@ import pandas as pd
 from .accounts import RegionAccounts
 from .calibration import CNY_PER_BN
 from .geography import EXTERNAL_MARKETS
+from .decomposition import COMPONENTS
 from .metrics import coefficient_of_variation, theil_decomposition
 from .population import FirmPopulation
 from .processes.demography import Turnover
@@ -36,7 +37,7 @@ SUMMARY_COLUMNS = (
     "employment", "output", "value_added", "upgrades", "gdp", "real_gdp",
 )
 #: the frames of a run, in the order they are written
-TABLES = ("regions", "sectors", "flows", "summary", "fiscal", "exports")
+TABLES = ("regions", "sectors", "flows", "summary", "fiscal", "exports", "decomposition")
 
 
 @dataclass
@@ -48,6 +49,7 @@ class YearRecord:
     summary: dict[str, float]
     fiscal: dict[str, float]  # lever -> bn CNY (negative: revenue)
     exports: np.ndarray  # (R, M) bn CNY by market abroad
+    jobs_change: np.ndarray  # (4, R) the year's change in workers by component (decomposition.COMPONENTS)
 
 
 def price_level(price_index: np.ndarray, spending: np.ndarray, wage: np.ndarray, calibration: Calibration,
@@ -79,14 +81,15 @@ def price_level(price_index: np.ndarray, spending: np.ndarray, wage: np.ndarray,
 def record_year(year: int, firms: FirmPopulation, regions: RegionState, earnings: Earnings,
                 accounts: RegionAccounts, prices: np.ndarray, spending: np.ndarray, moves: np.ndarray,
                 turnover: Turnover, fiscal: dict[str, float], macro_region: np.ndarray, *,
-                employment: np.ndarray, growth_index: float) -> YearRecord:
+                employment: np.ndarray, growth_index: float, jobs_change: np.ndarray) -> YearRecord:
     """This year's aggregates: stocks at the end of the year, flows during it.
 
     ``accounts`` are the year's value added by sector (industry is what the firms earned);
     ``prices`` each region's price level (:func:`price_level`); ``spending`` this year's (K, R)
     domestic spending; ``moves`` has one row (from, to, jobs) per relocation; ``fiscal`` the
-    year's books, lever -> bn CNY (negative: revenue); ``employment`` (K, R) workers. The fiscal
-    cost is the books' net sum, also as a share of the year's GDP.
+    year's books, lever -> bn CNY (negative: revenue); ``employment`` (K, R) workers;
+    ``jobs_change`` (4, R) the change in workers by component (:mod:`transfer_sim.decomposition`).
+    The fiscal cost is the books' net sum, also as a share of the year's GDP.
     """
     n = firms.n_regions
     sector_table = {"firms": firms.by_cell().astype(float), "employment": employment,
@@ -140,7 +143,8 @@ def record_year(year: int, firms: FirmPopulation, regions: RegionState, earnings
         "upgrades": turnover.upgrades, "gdp": gdp, "real_gdp": float(real_gdp.sum()),
     }
     flows = np.column_stack([nonzero // n, nonzero % n, flow_firms[nonzero], flow_jobs[nonzero]])
-    return YearRecord(year, columns, sector_table, flows, summary, dict(fiscal), earnings.export_markets.copy())
+    return YearRecord(year, columns, sector_table, flows, summary, dict(fiscal), earnings.export_markets.copy(),
+                      jobs_change)
 
 
 def budget_warning(summary: pd.DataFrame, budget_pct_gdp: float) -> str | None:
@@ -263,6 +267,20 @@ class Results:
                 "value": np.concatenate([r.exports.ravel() for r in self.records]),
             })
         return self._cached("exports", build)
+
+    @property
+    def decomposition(self) -> pd.DataFrame:
+        """year, region, component, employment: each region's change in industrial workers over the
+        year, split into entry, exit, growth of incumbents and relocation (zero in the start year)."""
+        def build():
+            n, c = len(self.region_names), len(COMPONENTS)
+            return pd.DataFrame({
+                "year": np.repeat(self.years, n * c),
+                "region": np.tile(np.tile(self.region_names, c), len(self.records)),
+                "component": np.tile(np.repeat(COMPONENTS, n), len(self.records)),
+                "employment": np.concatenate([r.jobs_change.ravel() for r in self.records]),
+            })
+        return self._cached("decomposition", build)
 
     def overview(self) -> pd.DataFrame:
         """Per year: macro-region shares of value added (%), inequality, relocations, entries,

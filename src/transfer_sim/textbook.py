@@ -6,12 +6,14 @@ Its closed-form equilibrium is :func:`~transfer_sim.economics.home_market_share`
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from .economics import home_market_share
+from .economies import TEXTBOOK_DEFAULTS
 from .geography import Geography
 from .model import TransferModel
-from .params import EconomyParams
 
 LARGER_REGION = "Region 1"
 
@@ -22,8 +24,9 @@ def two_region_model(s_e: float, phi: float, *, beta: float, n_firms: int, seed:
                      relocation_rate: float | None = None) -> TransferModel:
     """The textbook economy with demand shares (s_E, 1 - s_E), freeness phi and logit sharpness beta."""
     geography = Geography.abstract(expenditure=[s_e, 1 - s_e], freeness=[[1, phi], [phi, 1]])
-    params = EconomyParams(logit_beta=beta) if relocation_rate is None else EconomyParams(
-        logit_beta=beta, relocation_rate=relocation_rate)
+    params = replace(TEXTBOOK_DEFAULTS, logit_beta=beta)
+    if relocation_rate is not None:
+        params = replace(params, relocation_rate=relocation_rate)
     return TransferModel(geography=geography, economy="footloose_capital", n_firms=n_firms, seed=seed,
                          params=params)
 

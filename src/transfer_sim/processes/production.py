@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..calibration import CNY_PER_BN
-from ..economics import market_access, price_index
+from ..economics import annuity, market_access, price_index
 from ..levers import PolicyArrays
 from ..params import SIGMA, EconomyParams
 from ..policy import Policy
@@ -65,6 +65,8 @@ def earn(env: Environment, firms: FirmPopulation, sectors: SectorTable, regions:
     fiscal = {"cage_fee": -float((fee_rate * unit_revenue * size_sums).sum()),
               "ftz_export_subsidy": float((ftz_rate * unit_revenue * size_sums).sum())}
     newcomer = NewcomerSubsidy(newcomer_rate, year, params.newcomer_years)
+    newcomer_weight = (annuity(params.newcomer_years, params.discount_rate, 1.0 - params.death_rate)
+                       / annuity(params.planning_horizon, params.discount_rate, 1.0 - params.death_rate))
     profit = profit_cells = None
     if not prospects:
         profit = firm_profits(firms, regions, env.capital_price, unit_revenue, unit_gross, lever_rates, newcomer,
@@ -73,7 +75,7 @@ def earn(env: Environment, firms: FirmPopulation, sectors: SectorTable, regions:
     revenue_cells = unit_revenue * size_sums
     subsidy_rate = sum(lever_rates.values(), np.zeros((k_count, n)))
     move_value, entry_value = location_values(regions, calibration, env.capital_price, unit_gross, unit_variable,
-                                              size_sums, subsidy_rate, newcomer_rate)
+                                              size_sums, subsidy_rate, newcomer_rate * newcomer_weight)
     return Earnings(profit, revenue_cells, revenue_cells * sectors.value_added_ratio[:, None], profit_cells,
                     unit_revenue, unit_gross, export_share * revenue_cells, exports_by_market(env, supply, prices, n),
                     prices[:, :n], move_value, entry_value, fiscal)
@@ -128,6 +130,11 @@ def location_values(regions: RegionState, calibration: Calibration, capital_pric
                     unit_variable, size_sums, subsidy_rate, newcomer_rate) -> tuple[np.ndarray, np.ndarray]:
     """Profit of a unit firm with region o's technique in region d, relative to its
     sector's mean variable profit: (K, from, to) for movers, (K, R) for entrants.
+
+    These are annualised present values: with this year's prices expected to last, the present
+    value of a location over the planning horizon H is A_H x its yearly profit, and a subsidy paid
+    for n years only adds A_n x its payment. Divided by A_H, a permanent subsidy counts in full and
+    ``newcomer_rate`` arrives already weighted by A_n / A_H (:func:`~transfer_sim.economics.annuity`).
 
     value[k, o, d] = (gross[k, d] - (w_d labour[k, o] + rent_d land[k, o]) / 1e9 - p_K capital[k, o])
                      (1 + subsidies) / mean variable profit of sector k; arrivals add the newcomer
