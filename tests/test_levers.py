@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import transfer_sim as ts
-from transfer_sim.validation import CHECKS, SEEDS, firm_share
+from transfer_sim.validation import CHECKS, SEEDS, STRATEGIC, at, firm_share, total
 
 FIRMS = 3000
 EAST = ts.Geography.china().regions_in("east")
@@ -77,3 +77,26 @@ def test_the_budget_moves_nothing_and_flags_the_years_above_it():
     assert loose.results.over_budget(loose.policy.fiscal_budget_pct_gdp) is None
     message = tight.results.over_budget(tight.policy.fiscal_budget_pct_gdp)
     assert message.startswith("the levers cost up to") and "2 of 3 years: 2026, 2027" in message
+
+
+INLAND = ts.Geography.china().regions_in("central", "west")
+DOSES = {  # lever: (policy at a dose, its metric, doses, direction)
+    "profit_subsidy": (lambda x: ts.Policy(profit_subsidy={"Gansu": x}), firm_share(regions=["Gansu"]),
+                       [0, 0.1, 0.2, 0.4, 0.8], 1),
+    "nest_subsidy": (lambda x: ts.Policy(nest_subsidy=x, nest_regions=["Guizhou", "Yunnan"]),
+                     firm_share(regions=["Guizhou", "Yunnan"]), [0, 0.1, 0.2, 0.3, 0.5], 1),
+    "hinterland_subsidy": (lambda x: ts.Policy(hinterland_subsidy=x), firm_share(regions=INLAND, sectors=STRATEGIC),
+                           [0, 0.1, 0.2, 0.4, 0.8], 1),
+    "admin_barrier": (lambda x: ts.Policy(admin_barrier=x), total("cross_province_relocations"),
+                      [0, 0.1, 0.25, 0.5, 1.0], -1),
+    "land_headroom": (lambda x: ts.Policy(land_headroom=x), at(2035, "firms"), [0, 0.1, 0.3, 1.0, 3.0], 1),
+}
+
+
+@pytest.mark.parametrize("lever", list(DOSES))
+def test_a_stronger_lever_moves_its_metric_further(lever):
+    """Dose-response over the lever's range: the mean over five seeds moves one way at every step."""
+    policy, metric, doses, direction = DOSES[lever]
+    means = [np.mean([metric(ts.TransferModel(policy=policy(dose), n_firms=5_000, seed=seed).run(10))
+                      for seed in SEEDS]) for dose in doses]
+    assert (direction * np.diff(means) > 0).all(), dict(zip(doses, means))
