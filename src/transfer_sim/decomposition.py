@@ -22,39 +22,36 @@ COMPONENTS = ("entry", "exit", "growth", "relocation")
 
 @dataclass(frozen=True)
 class JobsLedger:
-    """Every firm's workers and region at the end of a year, by firm id (region -1: not alive)."""
+    """The live firms' ids, regions and workers at the end of a year, the ids issued so far and
+    the workers by region."""
 
-    employment: np.ndarray
+    id: np.ndarray
     region: np.ndarray
+    employment: np.ndarray
+    next_id: int
+    by_region: np.ndarray
 
     @classmethod
-    def of(cls, firms: FirmPopulation, employment: np.ndarray) -> JobsLedger:
-        """The ledger of the live ``firms`` with ``employment`` (one value per row)."""
-        by_id = np.zeros(firms.next_id)
-        region = np.full(firms.next_id, -1, dtype=np.intp)
-        by_id[firms.id] = employment
-        region[firms.id] = firms.region
-        return cls(by_id, region)
+    def of(cls, firms: FirmPopulation, employment: np.ndarray, by_region: np.ndarray) -> JobsLedger:
+        """The ledger of the live ``firms`` with ``employment`` (one value per row) and its sums
+        ``by_region``."""
+        return cls(firms.id.copy(), firms.region.copy(), employment, firms.next_id, by_region)
 
-    def components(self, now: JobsLedger, n_regions: int) -> np.ndarray:
-        """(4, R) the change from this ledger to ``now``, split as in the module docstring
-        (rows in the order of :data:`COMPONENTS`)."""
-        known = self.region.size
-        before_region = np.full(now.region.size, -1, dtype=np.intp)
-        before_region[:known] = self.region
-        before = np.zeros(now.region.size)
-        before[:known] = self.employment
-        closed = (self.region >= 0) & (now.region[:known] < 0)  # ids only grow: every old id is in ``now``
-        alive, was = now.region >= 0, before_region >= 0
-        born, stayed = alive & ~was, alive & was
-        moved = stayed & (now.region != before_region)
-
-        def by_region(where, weights):
-            return np.bincount(where, weights=weights, minlength=n_regions)
-
-        return np.vstack([
-            by_region(now.region[born], now.employment[born]),
-            -by_region(self.region[closed], self.employment[closed]),
-            by_region(now.region[stayed], now.employment[stayed] - before[stayed]),
-            by_region(now.region[moved], before[moved]) - by_region(before_region[moved], before[moved]),
-        ])
+    def components(self, now: JobsLedger, firms: FirmPopulation) -> np.ndarray:
+        """(4, R) the change from this ledger to ``now`` (the ledger of ``firms`` today), split as in
+        the module docstring (rows in the order of :data:`COMPONENTS`). Exit, entry and relocation
+        are summed over the firms concerned; growth is the rest of each region's change."""
+        n = self.by_region.size
+        rows = firms.positions(self.id)
+        closed = rows < 0
+        exit_jobs = -np.bincount(self.region[closed], weights=self.employment[closed], minlength=n)
+        born = now.id >= self.next_id
+        entry = np.bincount(now.region[born], weights=now.employment[born], minlength=n)
+        kept = ~closed
+        moved = kept.copy()
+        moved[kept] = now.region[rows[kept]] != self.region[kept]
+        jobs = self.employment[moved]
+        relocation = (np.bincount(now.region[rows[moved]], weights=jobs, minlength=n)
+                      - np.bincount(self.region[moved], weights=jobs, minlength=n))
+        growth = now.by_region - self.by_region - entry - exit_jobs - relocation
+        return np.vstack([entry, exit_jobs, growth, relocation])

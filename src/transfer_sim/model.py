@@ -191,9 +191,9 @@ class TransferModel(mesa.Model):
         spending = self.environment.spending[:, : self.geography.n]
         books = {**earnings.fiscal, **turnover.fiscal, **programmes}
         workers = production.firm_employment(self.firms, self.calibration.costs, wage)
-        ledger = JobsLedger.of(self.firms, workers)
+        ledger = JobsLedger.of(self.firms, workers, jobs.sum(axis=0))
         jobs_change = (np.zeros((len(COMPONENTS), self.geography.n)) if self._jobs is None
-                       else self._jobs.components(ledger, self.geography.n))
+                       else self._jobs.components(ledger, self.firms))
         self._jobs = ledger
         prices = price_level(earnings.price_index, spending, wage, self.calibration, self.growth_index)
         self.results.append(record_year(self.year, self.firms, self.regions, earnings, accounts, prices, spending,

@@ -87,13 +87,19 @@ def enter_firms(firms: FirmPopulation, earnings: Earnings, last: Earnings, utili
     """
     sector, region, size, priority = entrants(firms, last, utility, calibration, draws, params)
     scaled = size**params.scale_elasticity
-    profit = entry_profits(sector, size, scaled, earnings, calibration, regions, capital_price)
-    viable = profit[np.arange(sector.size), region] >= 0
-    sector, region, size, scaled, priority, profit = (
-        column[viable] for column in (sector, region, size, scaled, priority, profit))
-    need = calibration.land_unit[sector] * scaled[:, None]
-    built = settle(region, need, land_free(firms, regions.land_cap), priority,
-                   entry_probabilities(utility)[sector] * (profit >= 0), np.full(region.size, -1), draws.land(1))
+    viable = entry_profits(sector, region, size, scaled, earnings, calibration, regions, capital_price) >= 0
+    sector, region, size, scaled, priority = (column[viable] for column in (sector, region, size, scaled, priority))
+    choice = entry_probabilities(utility)
+    everywhere = np.arange(firms.n_regions)[None, :]
+
+    def options(claims):
+        """Where refused entrants could build instead: where they would make a profit."""
+        k, z, a = sector[claims, None], size[claims, None], scaled[claims, None]
+        profitable = entry_profits(k, everywhere, z, a, earnings, calibration, regions, capital_price) >= 0
+        return choice[sector[claims]] * profitable, calibration.land_unit[k, everywhere] * a
+
+    built = settle(region, calibration.land_unit[sector, region] * scaled, land_free(firms, regions.land_cap),
+                   priority, options, np.full(region.size, -1), draws.land(1))
     ok = built >= 0
     sector, region, size, scaled = sector[ok], built[ok], size[ok], scaled[ok]
     labour, land, capital = (unit[sector, region] * scaled for unit in
@@ -102,15 +108,15 @@ def enter_firms(firms: FirmPopulation, earnings: Earnings, last: Earnings, utili
     return np.bincount(region, minlength=firms.n_regions).astype(float)
 
 
-def entry_profits(sector, size, scaled, earnings: Earnings, calibration: Calibration, regions: RegionState,
+def entry_profits(sector, region, size, scaled, earnings: Earnings, calibration: Calibration, regions: RegionState,
                   capital_price: float) -> np.ndarray:
-    """(entrants, R) the operating profit each would-be entrant would make in each region with
-    that region's technique, at this year's prices:
+    """The operating profit a would-be entrant of ``sector`` and ``size`` would make in ``region``
+    with that region's technique, at this year's prices (arguments broadcast):
     size x gross[k, r] - (w_r labour[k, r] + rent_r land[k, r]) scaled / 1e9 - p_K capital[k, r] scaled."""
     c = calibration
-    fixed = ((regions.wage[None, :] * c.labour_unit[sector] + regions.rent[None, :] * c.land_unit[sector]) / CNY_PER_BN
-             + capital_price * c.capital_unit[sector])
-    return size[:, None] * earnings.unit_gross[sector] - fixed * scaled[:, None]
+    fixed = ((regions.wage[region] * c.labour_unit[sector, region] + regions.rent[region] * c.land_unit[sector, region])
+             / CNY_PER_BN + capital_price * c.capital_unit[sector, region])
+    return size * earnings.unit_gross[sector, region] - fixed * scaled
 
 
 def upgrade_firms(firms: FirmPopulation, fate: np.ndarray, earnings: Earnings, sectors: SectorTable,

@@ -69,8 +69,12 @@ def relocate(firms: FirmPopulation, utility: LocationUtility, draw: np.ndarray, 
     """
     positions, destination, rows = choose_locations(utility, firms, draw, params)
     origins = firms.region[positions].astype(np.intp)
-    destination = settle(destination, firms.land[positions, None], land_free(firms, land_cap), draw[positions], rows,
-                         origins, redraw)
+    land = firms.land[positions]
+
+    def options(claims):
+        return rows[claims], np.broadcast_to(land[claims, None], rows[claims].shape)
+
+    destination = settle(destination, land, land_free(firms, land_cap), draw[positions], options, origins, redraw)
     moving = destination != origins
     positions, origins, destination = positions[moving], origins[moving], destination[moving]
     firms.relocate(year, positions, destination, params.newcomer_years)
