@@ -238,19 +238,22 @@ def test_a_lever_that_cannot_act_yet_says_why(server, page):
 
 def test_smaller_screens_show_whole_charts_and_reachable_tabs(server, browser):
     laptop = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
-    watch = open_dashboard(laptop, server)
-    click_tab(laptop, "Trends")
-    for i, chart in enumerate(charts(laptop, CHARTS_PER_TAB["Trends"])):
-        title = laptop.locator(".js-plotly-plot").nth(i).locator(".gtitle").bounding_box()
-        assert title["x"] + title["width"] <= chart["x"] + chart["width"], chart["title"]  # not clipped
-    click_tab(laptop, "Compare")
-    found = compare_charts(laptop)
+    watch = open_dashboard(laptop, server + "?years=2")
+    run_to_the_end(laptop, 2027)
+    for tab in ("Trends", "Flows", "Sectors", "Compare"):
+        shown = laptop.evaluate("() => document.querySelector('.js-plotly-plot')?.layout.title.text")
+        click_tab(laptop, tab)
+        laptop.wait_for_function("(t) => document.querySelector('.js-plotly-plot')?.layout.title.text !== t", arg=shown)
+        found = compare_charts(laptop) if tab == "Compare" else charts(laptop, CHARTS_PER_TAB[tab])
+        for i, chart in enumerate(found):
+            title = laptop.locator(".js-plotly-plot").nth(i).locator(".gtitle").bounding_box()
+            assert title["x"] + title["width"] <= chart["x"] + chart["width"], (tab, chart["title"])  # not clipped
+        shot(laptop, f"{tab.lower()}-1280")
     for i in (0, 1):
         areas = drawn_areas(laptop, i)
         assert len(areas) == 34
         assert min(a["x"] for a in areas) >= found[i]["x"] - 1  # Xinjiang, the westernmost, inside
         assert max(a["right"] for a in areas) <= found[i]["x"] + found[i]["width"] + 1
-    shot(laptop, "compare-1280")
     laptop.context.close()
     phone = browser.new_context(viewport={"width": 800, "height": 900}).new_page()
     watches = [watch, open_dashboard(phone, server)]
