@@ -92,7 +92,8 @@ def at_end(snap: Snapshot, column: str) -> float:
 def fiscal_total(snap: Snapshot, lever: str) -> float:
     """The run's net fiscal cost over all its years (bn CNY) of one lever."""
     if lever not in set(snap.fiscal["lever"]):
-        raise ValueError(f"the run's fiscal accounts have no lever {lever!r}; they have {sorted(set(snap.fiscal['lever']))}")
+        raise ValueError(f"the run's fiscal accounts have no lever {lever!r}; "
+                         f"they have {sorted(set(snap.fiscal['lever']))}")
     return float(snap.fiscal.loc[snap.fiscal["lever"] == lever, "cost"].sum())
 
 
@@ -119,10 +120,7 @@ def corridor(entry: Lesson) -> dict[str, str]:
     gained = last(yours)["firms"] - last(reference)["firms"]
     sectors = sector_table()
     exporting = [name for name, orientation in zip(sectors.names, sectors.export_orientation) if orientation > 1]
-    end = yours.sectors[(yours.sectors["year"] == yours.year) & (yours.sectors["region"] == "Sichuan")]
-    before = reference.sectors[(reference.sectors["year"] == reference.year)
-                               & (reference.sectors["region"] == "Sichuan")]
-    by_sector = end.set_index("sector")["firms"] - before.set_index("sector")["firms"]
+    by_sector = sector_firms(yours, "Sichuan") - sector_firms(reference, "Sichuan")
     labels = dict(zip(sectors.names, sectors.labels))
     return {"sichuan": about(gained["Sichuan"], 10), "chongqing": about(gained["Chongqing"], 10),
             "guangdong": signed(gained["Guangdong"], 10),
@@ -130,6 +128,12 @@ def corridor(entry: Lesson) -> dict[str, str]:
             "export_sectors": word_list([labels[name].lower() for name in exporting]),
             "neighbours": neighbours_sentence(gained),
             "output": signed(change(at_end(yours, "output"), at_end(reference, "output")), 0.1)}
+
+
+def sector_firms(snap: Snapshot, region: str) -> pd.Series:
+    """A province's firms by sector in the run's last year."""
+    sectors = snap.sectors[(snap.sectors["year"] == snap.year) & (snap.sectors["region"] == region)]
+    return sectors.set_index("sector")["firms"]
 
 
 def neighbours_sentence(gained: pd.Series) -> str:
