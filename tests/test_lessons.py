@@ -10,6 +10,7 @@ import pytest
 import transfer_sim as ts
 from transfer_sim import province_map as pm
 from transfer_sim.dashboard import lessons as lessons_module
+from transfer_sim.dashboard.compare_panel import METRICS as COMPARE_METRICS
 from transfer_sim.dashboard.findings import RUN, about, findings_text, signed
 from transfer_sim.dashboard.lessons import doc_block, findings_block, lessons, setup_words, with_lessons
 from transfer_sim.dashboard.page import TABS
@@ -73,7 +74,8 @@ def test_every_step_sets_up_what_the_page_has(entry, index, step):
     assert step.tab in TABS
     preset, levers = entry.scenario(step)
     Settings().with_preset(preset).with_lever_changes(levers)  # raises if the policy refuses them
-    assert step.metric is None or step.metric in pm.MAP_METRICS
+    assert step.metric is None or step.metric in (COMPARE_METRICS if step.tab == "compare" else pm.MAP_METRICS)
+    assert step.metric is None or step.tab in ("map", "compare")
     assert step.reference is None or step.reference in ts.PRESETS
     if step.theory:
         for name, (low, high, _) in KNOBS.items():

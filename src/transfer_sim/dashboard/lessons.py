@@ -62,7 +62,7 @@ class Step(Strict):
     preset: str | None = None  # the lesson's preset unless given
     levers: dict[str, Any] = {}  # on top of the lesson's
     run: bool = False
-    metric: str | None = None  # the map's
+    metric: str | None = None  # the map's, on the Map or Compare tab the step opens
     reference: str | None = None  # Compare's reference preset
     theory: Knobs | None = None
 
