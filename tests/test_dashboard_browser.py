@@ -205,6 +205,7 @@ def test_levers_and_presets_read_plainly_and_closed_corridors_leave_the_map(serv
         return !d.some(t => t.name === 'border exits and ports'); }""")
     traces = map_data(page)["traces"]
     assert not {"China-Europe Railway Express", "Western Land-Sea New Corridor"} & set(traces)
+    expect(page.get_by_role("checkbox", name="corridors", exact=True)).to_be_disabled()  # no corridor to show
     sidebar = page.locator(".v-navigation-drawer").bounding_box()
     for text in [changed] + page.locator(".tsim-lever .tsim-explain").all()[:7]:
         box = text.bounding_box()
