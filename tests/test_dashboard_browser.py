@@ -240,6 +240,19 @@ def test_a_lever_that_cannot_act_yet_says_why(server, page):
     years.fill("2")
     years.press("Enter")
     page.get_by_text("starts in 2028, after the run's last year (2027), so it never happens", exact=False).wait_for()
+    page.get_by_text("Shocks (1)", exact=True).click()
+    disaster = page.locator(".tsim-lever", has_text="regional disaster")
+    disaster.locator(".v-input--selection-controls__ripple").click()
+    regions = disaster.locator(".v-select", has_text="regions hit")
+    expect(regions).to_contain_text("Henan")  # a disaster switched on strikes somewhere
+    regions.click()
+    page.get_by_role("option", name="Henan", exact=True).click()  # no region left
+    alert = page.locator(".v-alert", has_text="a regional_disaster needs the regions it hits")
+    expect(alert).to_contain_text("Shocks: ")  # the lever by its name, no list positions or pydantic prefixes
+    assert "shocks.0" not in alert.inner_text() and "Value error" not in alert.inner_text()
+    page.keyboard.press("Escape")
+    expect(regions).to_contain_text("Henan")  # refused: the regions in force
+    shot(page, "disaster-without-regions")
     assert watch.problems == []
 
 

@@ -188,7 +188,7 @@ def test_invalid_input_shows_a_readable_message_and_the_value_in_force(session):
     assert state.settings.value.n_firms == SMALL.n_firms
     wait_for(lambda: firms.v_model == str(SMALL.n_firms))  # the box shows the value in force
     assert not any("Traceback" in t for t in texts(rc))
-    with pytest.raises(SettingsError, match=r"cage_fee: Input should be less than or equal to 0.1 \(got 0.5\)"):
+    with pytest.raises(SettingsError, match=r"Cage fee: Input should be less than or equal to 0.1 \(got 0.5\)"):
         SMALL.with_lever("cage_fee", 0.5)
     with pytest.raises(SettingsError, match="Years: enter a whole number"):
         SMALL.with_run("years", None)
