@@ -137,13 +137,26 @@ def sector_firms(snap: Snapshot, region: str) -> pd.Series:
 
 
 def neighbours_sentence(gained: pd.Series) -> str:
-    """Which of the hubs' neighbours lose firms and which gain, with how many."""
-    losing = [f"{name} ({signed(gained[name], 10)})" for name in CORRIDOR_NEIGHBOURS if gained[name] < 0]
-    other = [f"{name} ({signed(gained[name], 10)})" for name in CORRIDOR_NEIGHBOURS if gained[name] >= 0]
+    """Which of the hubs' neighbours lose firms, which gain and which keep about as many (to the
+    nearest ten), with how many."""
+    rounded = {name: round(float(gained[name]), -1) for name in CORRIDOR_NEIGHBOURS}
+
+    def named(test: Callable[[float], bool]) -> list[str]:
+        return [f"{name} ({signed(firms, 10)})" for name, firms in rounded.items() if test(firms)]
+
+    losing, gaining = named(lambda firms: firms < 0), named(lambda firms: firms > 0)
+    same = [name for name, firms in rounded.items() if firms == 0]
+    others = [f"{word_list(gaining)} {verb('gain', len(gaining))}"] if gaining else []
+    others += [f"{word_list(same)} {verb('keep', len(same))} about as many"] if same else []
     if not losing:
-        return f"None of the hubs' neighbours loses firms: {word_list(other)}."
-    sentence = f"Some neighbours of the hubs lose firms: {word_list(losing)}"
-    return sentence + (f"; {word_list(other)} {'gain' if len(other) > 1 else 'gains'}." if other else ".")
+        return f"None of the hubs' neighbours loses firms: {word_list(others)}."
+    rest = f"; {word_list(others)}." if others else "."
+    return f"Some neighbours of the hubs lose firms: {word_list(losing)}{rest}"
+
+
+def verb(word: str, subjects: int) -> str:
+    """A verb in the present tense for one subject or several."""
+    return word if subjects > 1 else f"{word}s"
 
 
 def word_list(items: list[str]) -> str:
@@ -207,12 +220,14 @@ def resilience_lesson(entry: Lesson) -> dict[str, str]:
 
 
 def red_lines(entry: Lesson) -> dict[str, str]:
-    """Provinces at the zoning cap at the end with no headroom (step 1), and firms at the end with
-    no headroom and with the headroom of step 2."""
+    """How many provinces are at the zoning cap at the end with no headroom (step 1, in words), and
+    firms at the end with no headroom and with the headroom of step 2."""
     tight, loose = step_run(entry, 1), step_run(entry, 2)
     end = last(tight)
     firms_tight, firms_loose = at_end(tight, "firms"), at_end(loose, "firms")
-    return {"capped": about((end["land_used"] >= 0.995 * end["land_cap"]).sum(), 1),
+    capped, provinces = int((end["land_used"] >= 0.995 * end["land_cap"]).sum()), len(end)
+    at_cap = f"all {capped} provinces are" if capped == provinces else f"{capped} of the {provinces} provinces are"
+    return {"capped": at_cap,
             "fewer_firms": about(firms_loose - firms_tight, 10),
             "firms_tight": about(firms_tight, 100), "firms_loose": about(firms_loose, 100)}
 
