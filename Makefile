@@ -77,5 +77,10 @@ bench-batch: $(STAMP)
 validate: $(STAMP)
 	$(PY) -m transfer_sim.validation docs/validation.md
 
+# docs/teaching.md's lesson steps and findings from the lessons and from runs of the model.
+.PHONY: teaching
+teaching: $(STAMP)
+	$(PY) -m transfer_sim.dashboard.lessons docs/teaching.md
+
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -168,6 +168,12 @@ def test_theory_lab_follows_its_sliders(server, page):
     page.keyboard.press("ArrowRight")
     page.wait_for_function("() => document.querySelector('.js-plotly-plot').layout.title.text.includes('φ = 0.35')",
                            timeout=RUN_TIMEOUT_MS)
+    for _ in range(9):  # step by step to φ = 0.8: the experiments passed over give way to the last one
+        page.keyboard.press("ArrowRight")
+        page.wait_for_timeout(150)
+    page.wait_for_function("() => document.querySelector('.js-plotly-plot').layout.title.text.includes('φ = 0.80')",
+                           timeout=10_000)  # about one experiment's time, not nine
+    expect(page.locator(".tsim-knob", has_text="trade freeness")).to_contain_text("φ = 0.8")
     shot(page, "theory-lab-moved")
     assert watch.problems == []
 
@@ -205,6 +211,7 @@ def test_levers_and_presets_read_plainly_and_closed_corridors_leave_the_map(serv
         return !d.some(t => t.name === 'border exits and ports'); }""")
     traces = map_data(page)["traces"]
     assert not {"China-Europe Railway Express", "Western Land-Sea New Corridor"} & set(traces)
+    expect(page.get_by_role("checkbox", name="corridors", exact=True)).to_be_disabled()  # no corridor to show
     sidebar = page.locator(".v-navigation-drawer").bounding_box()
     for text in [changed] + page.locator(".tsim-lever .tsim-explain").all()[:7]:
         box = text.bounding_box()
@@ -233,24 +240,40 @@ def test_a_lever_that_cannot_act_yet_says_why(server, page):
     years.fill("2")
     years.press("Enter")
     page.get_by_text("starts in 2028, after the run's last year (2027), so it never happens", exact=False).wait_for()
+    page.get_by_text("Shocks (1)", exact=True).click()
+    disaster = page.locator(".tsim-lever", has_text="regional disaster")
+    disaster.locator(".v-input--selection-controls__ripple").click()
+    regions = disaster.locator(".v-select", has_text="regions hit")
+    expect(regions).to_contain_text("Henan")  # a disaster switched on strikes somewhere
+    regions.click()
+    page.get_by_role("option", name="Henan", exact=True).click()  # no region left
+    alert = page.locator(".v-alert", has_text="a regional_disaster needs the regions it hits")
+    expect(alert).to_contain_text("Shocks: ")  # the lever by its name, no list positions or pydantic prefixes
+    assert "shocks.0" not in alert.inner_text() and "Value error" not in alert.inner_text()
+    page.keyboard.press("Escape")
+    expect(regions).to_contain_text("Henan")  # refused: the regions in force
+    shot(page, "disaster-without-regions")
     assert watch.problems == []
 
 
 def test_smaller_screens_show_whole_charts_and_reachable_tabs(server, browser):
     laptop = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
-    watch = open_dashboard(laptop, server)
-    click_tab(laptop, "Trends")
-    for i, chart in enumerate(charts(laptop, CHARTS_PER_TAB["Trends"])):
-        title = laptop.locator(".js-plotly-plot").nth(i).locator(".gtitle").bounding_box()
-        assert title["x"] + title["width"] <= chart["x"] + chart["width"], chart["title"]  # not clipped
-    click_tab(laptop, "Compare")
-    found = compare_charts(laptop)
+    watch = open_dashboard(laptop, server + "?years=2")
+    run_to_the_end(laptop, 2027)
+    for tab in ("Trends", "Flows", "Sectors", "Compare"):
+        shown = laptop.evaluate("() => document.querySelector('.js-plotly-plot')?.layout.title.text")
+        click_tab(laptop, tab)
+        laptop.wait_for_function("(t) => document.querySelector('.js-plotly-plot')?.layout.title.text !== t", arg=shown)
+        found = compare_charts(laptop) if tab == "Compare" else charts(laptop, CHARTS_PER_TAB[tab])
+        for i, chart in enumerate(found):
+            title = laptop.locator(".js-plotly-plot").nth(i).locator(".gtitle").bounding_box()
+            assert title["x"] + title["width"] <= chart["x"] + chart["width"], (tab, chart["title"])  # not clipped
+        shot(laptop, f"{tab.lower()}-1280")
     for i in (0, 1):
         areas = drawn_areas(laptop, i)
         assert len(areas) == 34
         assert min(a["x"] for a in areas) >= found[i]["x"] - 1  # Xinjiang, the westernmost, inside
         assert max(a["right"] for a in areas) <= found[i]["x"] + found[i]["width"] + 1
-    shot(laptop, "compare-1280")
     laptop.context.close()
     phone = browser.new_context(viewport={"width": 800, "height": 900}).new_page()
     watches = [watch, open_dashboard(phone, server)]

@@ -94,6 +94,7 @@ def test_a_lesson_sets_up_each_step_and_says_what_to_look_at(server, page):
     page.get_by_text("Year: 2029", exact=True).wait_for(timeout=RUN_TIMEOUT_MS)  # the step ran the scenario
     found = compare_charts(page)
     assert "(Baseline)" in found[1]["title"]  # against the reference the step names
+    assert "Firms" in found[1]["title"]  # the firms the step asks about, not the default output
     page.wait_for_function("() => location.search.includes('corridor_capacity=5.0')")
     shot(page, "lesson-compare")
     bar.get_by_role("button", name="Next").click()

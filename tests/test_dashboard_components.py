@@ -66,6 +66,7 @@ def session():
     state.language.set("en")
     state.lesson.set(None)
     state.map_metric.set("output")
+    state.compare_metric.set("output")
     state.compare_reference.set(None)
     state.compare_seeds.set(1)
     if state.advance.pending:
@@ -187,7 +188,7 @@ def test_invalid_input_shows_a_readable_message_and_the_value_in_force(session):
     assert state.settings.value.n_firms == SMALL.n_firms
     wait_for(lambda: firms.v_model == str(SMALL.n_firms))  # the box shows the value in force
     assert not any("Traceback" in t for t in texts(rc))
-    with pytest.raises(SettingsError, match=r"cage_fee: Input should be less than or equal to 0.1 \(got 0.5\)"):
+    with pytest.raises(SettingsError, match=r"Cage fee: Input should be less than or equal to 0.1 \(got 0.5\)"):
         SMALL.with_lever("cage_fee", 0.5)
     with pytest.raises(SettingsError, match="Years: enter a whole number"):
         SMALL.with_run("years", None)
@@ -507,6 +508,8 @@ def test_a_lesson_step_sets_up_the_scenario_the_tab_and_its_choices(session):
     assert state.compare_reference.value == "baseline"
     wait_for(lambda: state.snapshot.value is not None and state.snapshot.value.finished
              and state.snapshot.value.settings == settings and not state.advance.pending, timeout=30)  # it runs
+    set_up("corridor", 0)
+    assert state.compare_metric.value == "firms" and state.map_metric.value == "output"
     set_up("corridor", 1)
     assert state.map_metric.value == "firms" and state.tab.value == "map"
     state.theory_knobs.set((0.7, 0.3, 200.0))
@@ -538,7 +541,6 @@ def test_compare_over_five_seeds_uses_the_same_seeds_in_both_and_shows_bands(ses
     # the bands are drawn once the five seeds' figures replace the first ones
     wait_for(lambda: len(figures(rc)) == 4 and "mean of 5 seeds" in figures(rc)[2]["layout"]["title"]["text"])
     shares, indicators = figures(rc)[2:]
-    assert "mean of 5 seeds, 95 % band" in shares["layout"]["title"]["text"]
     assert any(t.get("fill") == "tonexty" for t in shares["data"])
     assert all(t["error_y"]["array"] for t in indicators["data"])
     assert "seeds 2–6, the same in both" in " ".join(texts(rc))

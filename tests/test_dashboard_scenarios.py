@@ -54,7 +54,7 @@ def test_an_address_the_page_cannot_use_is_explained_and_the_rest_kept():
     words = [p.words("en") for p in problems]
     assert words == [
         "The page address: cage_fee: 'abc' is not a value (a number, true or false, or a list like [\"Tibet\"])",
-        "The page address: input: Value error, unknown lever 'cage_feee' (did you mean 'cage_fee'?); allowed levers: "
+        "The page address: unknown lever 'cage_feee' (did you mean 'cage_fee'?); allowed levers: "
         + ", ".join(ts.Policy.model_fields),
         "The page address: Years: 0 is out of range; allowed 1 to 50",
         "The page address: unknown language 'fr'; allowed: en, zh",

@@ -49,7 +49,7 @@ def ComparePanel():
     yours = state.settings.value
     preset = state.compare_reference.value or default_reference(yours)
     seeds = state.compare_seeds.value
-    metric, set_metric = solara.use_state("output")
+    metric = state.compare_metric.value
     reference = reference_of(yours, preset)
     same = reference.policy == yours.policy
     result = compare.latest  # the last comparison stays on screen while the next one runs
@@ -67,7 +67,7 @@ def ComparePanel():
         solara.Select(tr("compare.reference"), values=list(titles), value=tr(f"preset.{preset}.title"),
                       on_value=lambda title: state.compare_reference.set(titles[title]), style={"max-width": "300px"})
         solara.Select(tr("compare.metric"), values=list(metrics), value=tr(f"metric.{metric}"),
-                      on_value=lambda label: set_metric(metrics[label]), style={"max-width": "300px"})
+                      on_value=lambda label: state.compare_metric.set(metrics[label]), style={"max-width": "300px"})
         solara.Checkbox(label=tr("compare.seeds_option", n=MANY_SEEDS), value=seeds > 1,
                         on_value=lambda on: state.compare_seeds.set(MANY_SEEDS if on else 1))
     solara.Text(tr("compare.both", yours=yours.title(lang()), reference=tr(f"preset.{preset}.title"),

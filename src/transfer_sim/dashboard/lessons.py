@@ -1,10 +1,12 @@
 """The classroom lessons: ``lessons.toml``, the one source of the Lessons tab and of the lesson
 steps in ``docs/teaching.md``.
 
-    python -m transfer_sim.dashboard.lessons docs/teaching.md   # write the steps into the doc
+    python -m transfer_sim.dashboard.lessons docs/teaching.md   # (or: make teaching)
 
 writes each lesson's steps between the doc's markers ``<!-- lesson ID ... -->`` and
-``<!-- end of lesson ID -->``; ``--check`` only says whether the doc agrees.
+``<!-- end of lesson ID -->``, and what students should find, with its numbers computed from
+the runs of the lesson's steps (:mod:`.findings`), between ``<!-- findings ID ... -->`` and
+``<!-- end of findings ID -->``; ``--check`` only says whether the doc agrees.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+import textwrap
 import tomllib
 from functools import cache
 from importlib.resources import files
@@ -21,7 +24,12 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from ..i18n import DEFAULT_LANGUAGE, text
+from .findings import findings_text
 from .lever_words import settings_text
+
+
+#: The width the teaching notes' paragraphs are wrapped to.
+TEXT_WIDTH = 98
 
 
 class Strict(BaseModel):
@@ -54,7 +62,7 @@ class Step(Strict):
     preset: str | None = None  # the lesson's preset unless given
     levers: dict[str, Any] = {}  # on top of the lesson's
     run: bool = False
-    metric: str | None = None  # the map's
+    metric: str | None = None  # the map's, on the Map or Compare tab the step opens
     reference: str | None = None  # Compare's reference preset
     theory: Knobs | None = None
 
@@ -66,6 +74,7 @@ class Lesson(Strict):
     preset: str = "baseline"
     levers: dict[str, Any] = {}
     step: list[Step]
+    findings: str  # for the teaching notes, in English; {blanks} filled by findings.FINDINGS[id]
 
     def scenario(self, step: Step) -> tuple[str, dict[str, Any]]:
         """The preset and lever changes of a step: the lesson's, with the step's on top."""
@@ -121,24 +130,41 @@ def doc_block(entry: Lesson) -> str:
     return "\n".join([*lines, f"<!-- end of lesson {entry.id} -->"])
 
 
-def marked(lesson_id: str) -> re.Pattern:
-    return re.compile(rf"<!-- lesson {re.escape(lesson_id)}[: ].*?<!-- end of lesson {re.escape(lesson_id)} -->",
+def findings_block(entry: Lesson) -> str:
+    """What students should find in a lesson, its numbers from the runs, between its markers."""
+    return "\n".join([f"<!-- findings {entry.id}: written from src/transfer_sim/dashboard/lessons.toml, "
+                      "the numbers from runs of the model (make teaching) -->",
+                      wrapped(f"**What students should find.** {findings_text(entry)}"),
+                      f"<!-- end of findings {entry.id} -->"])
+
+
+def wrapped(paragraph: str) -> str:
+    """A paragraph wrapped to :data:`TEXT_WIDTH`, never between a number and its per cent sign."""
+    kept = paragraph.replace(" %", "\u00a0%")  # textwrap breaks only at ASCII spaces
+    return textwrap.fill(kept, width=TEXT_WIDTH, break_long_words=False, break_on_hyphens=False).replace("\u00a0", " ")
+
+
+def marked(kind: str, lesson_id: str) -> re.Pattern:
+    """The doc's block of one ``kind`` ("lesson" or "findings") for a lesson, markers included."""
+    return re.compile(rf"<!-- {kind} {re.escape(lesson_id)}[: ].*?<!-- end of {kind} {re.escape(lesson_id)} -->",
                       re.DOTALL)
 
 
 def with_lessons(doc: str) -> str:
-    """The doc with every lesson's block written from the lessons (a missing marker is an error)."""
+    """The doc with every lesson's steps and findings written from the lessons (a missing
+    marker is an error)."""
     for entry in lessons():
-        if not marked(entry.id).search(doc):
-            raise ValueError(f"the doc has no markers for the lesson {entry.id!r}: add "
-                             f"'<!-- lesson {entry.id} -->' and '<!-- end of lesson {entry.id} -->'")
-        doc = marked(entry.id).sub(lambda _, entry=entry: doc_block(entry), doc)
+        for kind, block in (("lesson", doc_block), ("findings", findings_block)):
+            if not marked(kind, entry.id).search(doc):
+                raise ValueError(f"the doc has no markers for the {kind} of {entry.id!r}: add "
+                                 f"'<!-- {kind} {entry.id} -->' and '<!-- end of {kind} {entry.id} -->'")
+            doc = marked(kind, entry.id).sub(lambda _, entry=entry, block=block: block(entry), doc)
     return doc
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m transfer_sim.dashboard.lessons",
-                                     description="Write the lessons' steps into the teaching notes.")
+                                     description="Write the lessons' steps and findings into the teaching notes.")
     parser.add_argument("doc", type=Path, help="the teaching notes (docs/teaching.md)")
     parser.add_argument("--check", action="store_true", help="only report; exit 1 when the doc disagrees")
     args = parser.parse_args(argv)

@@ -25,7 +25,7 @@ def set_up(lesson_id: str, index: int) -> None:
         if step.run and not (snap is not None and snap.finished and snap.settings == wanted):
             state.run()
     if step.metric:
-        state.map_metric.set(step.metric)
+        (state.compare_metric if step.tab == "compare" else state.map_metric).set(step.metric)
     if step.reference:
         state.compare_reference.set(step.reference)
     if step.theory:

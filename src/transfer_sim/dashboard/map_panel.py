@@ -82,7 +82,8 @@ def MapPanel(snap: Snapshot):
             solara.Select(tr("map.sector"), values=list(sectors), value=tr(f"sector.{sector}"),
                           on_value=lambda label: set_sector(sectors[label]), style={"max-width": "300px"})
         YearSlider(snap.years, year, set_year)
-        solara.Checkbox(label=tr("map.corridors"), value=corridors, on_value=set_corridors)
+        solara.Checkbox(label=tr("map.corridors"), value=corridors, on_value=set_corridors,
+                        disabled=not switched_on_corridors(snap.settings.policy))  # nothing to draw
         solara.Checkbox(label=tr("map.largest_flows", n=FLOW_ARROWS), value=flows, on_value=set_flows)
     plot = use_plot(lambda: map_figure(snap, metric, year, sector, corridors, flows, lang=language),
                     [snap, metric, year, sector, corridors, flows, language])

@@ -23,6 +23,8 @@ from .trends_panel import TrendsPanel
 
 solara_server.configure()
 
+#: Charts go one to a row when the content beside the sidebar is narrower than two whole charts
+#: (a 1280 px laptop with the sidebar open), whatever the screen's own width.
 STYLE = """
 .tsim-year { font-size: 1.35rem; font-weight: 600; margin-right: 12px; }
 .tsim-explain { font-size: 0.78rem; color: #666; white-space: normal; overflow-wrap: anywhere; }
@@ -37,6 +39,8 @@ STYLE = """
 .tsim-lesson .v-sheet { background: transparent !important; }
 .tsim-lesson-card { padding: 12px 16px; margin-bottom: 12px; border: 1px solid #e0e0e0; border-radius: 4px; }
 .tsim-look { font-size: 1.05rem; }
+.v-content { container-type: inline-size; }
+@container (max-width: 1100px) { .col-lg-6, .col-xl-4 { flex: 0 0 100%; max-width: 100%; } }
 """
 
 

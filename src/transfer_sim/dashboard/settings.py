@@ -74,21 +74,35 @@ def readable(error: Exception, lang: str = "en") -> str:
     if isinstance(error, ValidationError):
         lines = []
         for e in error.errors():
-            where = ".".join(str(p) for p in e["loc"]) or "input"
-            if lang != "en" and e["loc"] and f"lever.{e['loc'][0]}.label" in catalogue():
-                where = ".".join([text(f"lever.{e['loc'][0]}.label", lang), *map(str, e["loc"][1:])])
+            where = field_words(e["loc"], lang)
             got = e.get("input")
             shown = "" if isinstance(got, dict) else text("error.got", lang, got=repr(got))
-            lines.append(f"{where}: {validation_message(e, lang)}{shown}")
+            lines.append(f"{where + ': ' if where else ''}{validation_message(e, lang)}{shown}")
         return "; ".join(lines)
     return str(error)
+
+
+def field_words(location: tuple, lang: str) -> str:
+    """The field a pydantic error is about: the lever by its readable name, then the parts inside
+    it (a shock's ``year``, a province), without positions in a list; empty for the whole input."""
+    parts = [str(part) for part in location if not isinstance(part, int)]
+    if parts and f"lever.{parts[0]}.label" in catalogue():
+        parts[0] = text(f"lever.{parts[0]}.label", lang)
+    return " · ".join(parts)
+
+
+#: pydantic's prefixes of a rule the model states in its own words.
+RULE_PREFIXES = ("Value error, ", "Assertion failed, ")
 
 
 def validation_message(error: dict, lang: str) -> str:
     """pydantic's message, or its translation where the catalogue has one for its type."""
     key = f"validation.{error['type']}"
     if lang == "en" or key not in catalogue():
-        return error["msg"]
+        message = error["msg"]
+        for prefix in RULE_PREFIXES:
+            message = message.removeprefix(prefix)
+        return message
     return text(key, lang, **error.get("ctx", {}))
 
 

@@ -37,9 +37,10 @@ message: solara.Reactive[Problem | None] = solara.reactive(None)
 language = solara.reactive(DEFAULT_LANGUAGE)  # a key of ``i18n.LANGUAGES``
 tab = solara.reactive("map")  # a key of ``page.TABS``
 projector = solara.reactive(False)  # larger texts for a projector
-#: Choices on the tabs that a lesson step sets too: the map's metric, Compare's reference preset
-#: (None: the default for the scenario), the Theory lab's (s_E, φ, β).
+#: Choices on the tabs that a lesson step sets too: the metric of the Map's and of Compare's maps,
+#: Compare's reference preset (None: the default for the scenario), the Theory lab's (s_E, φ, β).
 map_metric = solara.reactive("output")
+compare_metric = solara.reactive("output")
 compare_reference: solara.Reactive[str | None] = solara.reactive(None)
 theory_knobs = solara.reactive((0.6, 0.3, 200.0))
 compare_seeds = solara.reactive(1)  # seeds per scenario in Compare

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -31,11 +32,19 @@ def two_region_run(s_e: float, phi: float, beta: float):
     return model, run_to_rest(model)
 
 
-def home_market_experiment(s_e: float, phi: float, beta: float) -> Outcome:
+class Superseded(Exception):
+    """The knobs changed while an experiment ran: its result would be stale."""
+
+
+def home_market_experiment(s_e: float, phi: float, beta: float,
+                           still_wanted: Callable[[], bool] = lambda: True) -> Outcome:
     """Simulated firm share of Region 1 at rest (averaged over its last years) for the grid and the
-    chosen s_E, against the formula."""
+    chosen s_E, against the formula. Raises :class:`Superseded` between two runs once
+    ``still_wanted()`` says no."""
     rows, chosen = [], None
     for share in sorted(set(GRID) | {round(s_e, 2)}):
+        if not still_wanted():
+            raise Superseded
         model, settled = two_region_run(share, phi, beta)
         rows.append({"s_e": share, "share": settled_share(model),
                      "theory": home_market_share(share, phi), "settled": settled})

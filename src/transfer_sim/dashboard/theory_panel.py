@@ -10,7 +10,7 @@ from ..textbook import home_market_share
 from . import state
 from .figure_card import FigureCard, use_plot
 from .language import lang, tr
-from .theory import home_market_experiment, theory_manifest
+from .theory import Superseded, home_market_experiment, theory_manifest
 from .widgets import CommitSlider
 
 
@@ -20,8 +20,15 @@ KNOBS = {"s_e": (0.5, 0.8, 0.01), "phi": (0.05, 0.9, 0.05), "beta": (1.0, 300.0,
 
 @solara.lab.task(prefer_threaded=True)
 def experiment(s_e: float, phi: float, beta: float):
-    """Runs in the background (about a second): the grid of two-region economies for these knobs."""
-    return (s_e, phi, beta), home_market_experiment(s_e, phi, beta)
+    """Runs in the background (about a second): the grid of two-region economies for these knobs.
+
+    A call the knobs have moved past stops at its next run, so that a slider moved step by step
+    (by keyboard, say) does not leave a run per step competing for the server's cores.
+    """
+    try:
+        return (s_e, phi, beta), home_market_experiment(s_e, phi, beta, still_wanted=experiment.is_current)
+    except Superseded:
+        raise solara.util.CancelledError() from None  # the task drops a cancelled call's result
 
 
 @solara.component
