@@ -271,8 +271,8 @@ def test_about_quotes_every_lever_in_the_seed_words():
 
 def test_exports_hold_every_table_and_a_standalone_figure_with_their_manifest(finished):
     with zipfile.ZipFile(io.BytesIO(export.tables_zip(finished))) as archive:
-        assert sorted(archive.namelist()) == ["fiscal.csv", "flows.csv", "manifest.json", "regions.csv",
-                                              "sectors.csv", "summary.csv"]
+        assert sorted(archive.namelist()) == ["decomposition.csv", "fiscal.csv", "flows.csv", "manifest.json",
+                                              "regions.csv", "sectors.csv", "summary.csv"]
         regions = archive.read("regions.csv").decode()
         facts = json.loads(archive.read("manifest.json"))
     assert regions.count("\n") == len(finished.regions) + 1

@@ -17,6 +17,7 @@ from plotly.colors import hex_to_rgb
 from plotly.subplots import make_subplots
 
 from .batch.outcomes import mean_ci
+from .decomposition import COMPONENTS
 from .economics import home_market_share
 from .figure_style import empty, figure, year_axes
 from .i18n import region, text
@@ -106,6 +107,29 @@ def real_income_figure(regions: pd.DataFrame, lang: str = "en") -> go.Figure:
                                  name=text(f"macro.{macro}", lang), line={"color": MACRO_COLOURS.get(macro)}))
     fig.update_yaxes(title_text=text("chart.real_income.axis", lang), rangemode="tozero")
     return year_axes(fig, by["year"])
+
+
+def jobs_sources_figure(decomposition: pd.DataFrame, regions: pd.DataFrame, lang: str = "en") -> go.Figure:
+    """Each macro-region's change in industrial jobs since the start, by source: entry, exit,
+    growth of incumbents and relocation (millions, stacked; a diamond marks the net change)."""
+    fig = figure(text("chart.jobs_sources.title", lang))
+    later = decomposition[decomposition["year"] > decomposition["year"].min()]
+    if later.empty:
+        return empty(fig, text("chart.activity.empty", lang))
+    macro = regions.drop_duplicates("region").set_index("region")["macro_region"]
+    by = (later.assign(macro_region=later["region"].map(macro))
+          .groupby(["macro_region", "component"], as_index=False)["employment"].sum())
+    order = [m for m in MACRO_REGIONS if m in set(by["macro_region"])]
+    names = [text(f"macro.{m}", lang) for m in order]
+    for component in COMPONENTS:
+        part = by[by["component"] == component].set_index("macro_region").reindex(order)["employment"]
+        fig.add_trace(go.Bar(x=names, y=part / 1e6, name=text(f"chart.jobs_sources.{component}", lang)))
+    net = by.groupby("macro_region")["employment"].sum().reindex(order)
+    fig.add_trace(go.Scatter(x=names, y=net / 1e6, mode="markers", name=text("chart.jobs_sources.net", lang),
+                             marker={"symbol": "diamond", "size": 11, "color": "black"}))
+    fig.update_layout(barmode="relative")
+    fig.update_yaxes(title_text=text("chart.jobs_sources.axis", lang))
+    return fig
 
 
 def fiscal_figure(fiscal: pd.DataFrame, lang: str = "en") -> go.Figure:

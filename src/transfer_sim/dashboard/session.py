@@ -17,7 +17,7 @@ from ..model import TransferModel
 from .settings import Settings
 
 #: The tables a snapshot carries, as the model's results name them.
-TABLES = ("regions", "sectors", "flows", "summary", "fiscal")
+TABLES = ("regions", "sectors", "flows", "summary", "fiscal", "decomposition")
 
 #: The first simulated year, as the model defines it.
 START_YEAR: int = inspect.signature(TransferModel).parameters["start_year"].default
@@ -38,6 +38,7 @@ class Snapshot:
     flows: pd.DataFrame
     summary: pd.DataFrame
     fiscal: pd.DataFrame
+    decomposition: pd.DataFrame
 
     @property
     def end_year(self) -> int:
@@ -66,7 +67,8 @@ def take_snapshot(model: TransferModel, settings: Settings) -> Snapshot:
     results = model.results
     return Snapshot(settings=settings, year=model.year, start_year=model.start_year,
                     regions=results.regions.copy(), sectors=results.sectors.copy(),
-                    flows=results.flows.copy(), summary=results.summary.copy(), fiscal=results.fiscal.copy())
+                    flows=results.flows.copy(), summary=results.summary.copy(), fiscal=results.fiscal.copy(),
+                    decomposition=results.decomposition.copy())
 
 
 class Simulation:

@@ -1,4 +1,5 @@
-"""The Trends tab: macro-regional shares, inequality, firm dynamics, fiscal cost and real income over the years."""
+"""The Trends tab: macro-regional shares, inequality, firm dynamics, fiscal cost, real income and
+the sources of industrial jobs over the years."""
 
 from __future__ import annotations
 
@@ -21,6 +22,8 @@ def TrendsPanel(snap: Snapshot):
     activity = use_plot(lambda: viz.activity_figure(snap.summary, lang=language), [snap, language])
     fiscal = use_plot(lambda: viz.fiscal_figure(snap.fiscal, lang=language), [snap, language])
     income = use_plot(lambda: viz.real_income_figure(snap.regions, lang=language), [snap, language])
+    sources = use_plot(lambda: viz.jobs_sources_figure(snap.decomposition, snap.regions, lang=language),
+                       [snap, language])
     facts = manifest(snap.settings)
     FigureCard(shares, "macro-shares", facts)
     with solara.ColumnsResponsive(12, large=6, xlarge=4):
@@ -28,3 +31,4 @@ def TrendsPanel(snap: Snapshot):
         FigureCard(activity, "relocations-entries-exits", facts)
         FigureCard(fiscal, "fiscal-cost", facts)
         FigureCard(income, "real-income", facts)
+        FigureCard(sources, "jobs-by-source", facts)
