@@ -51,6 +51,7 @@ def test_inequality_axes_start_at_zero_even_for_one_year(run, years):
     low, high = fig.layout.yaxis2.range  # the coefficient of variation: never below zero, so no -0.58
     assert low == 0 and summary["cv_gdp_per_capita"].max() < high < 1.2 * summary["cv_gdp_per_capita"].max()
     assert fig.layout.yaxis.rangemode == "tozero"
+    assert fig.layout.yaxis2.tickmode == "auto"  # round ticks of its own, not 0.068, 0.137 … from the left grid
 
 
 @pytest.mark.parametrize("build", [

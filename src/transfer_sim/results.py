@@ -147,14 +147,33 @@ def record_year(year: int, firms: FirmPopulation, regions: RegionState, earnings
                       jobs_change)
 
 
-def budget_warning(summary: pd.DataFrame, budget_pct_gdp: float) -> str | None:
-    """A sentence naming the years of a summary frame whose net fiscal cost exceeds the budget, or None."""
-    over = summary[summary["fiscal_cost_pct_gdp"] > budget_pct_gdp]
+@dataclass(frozen=True)
+class OverBudget:
+    """The simulated years (the start year is a state, not a year of policy) whose net fiscal
+    cost exceeds the budget: how many, of how many, the first of them and the highest cost."""
+
+    over: int
+    years_run: int
+    years: str  # the first three, then "…"
+    cost: float  # % of GDP
+
+
+def over_budget(summary: pd.DataFrame, budget_pct_gdp: float) -> OverBudget | None:
+    """:class:`OverBudget` for a summary frame, or None when every simulated year is within the budget."""
+    simulated = summary[summary["year"] > summary["year"].min()]
+    over = simulated[simulated["fiscal_cost_pct_gdp"] > budget_pct_gdp]
     if over.empty:
         return None
     years = ", ".join(str(y) for y in over["year"].head(3)) + (" …" if len(over) > 3 else "")
-    return (f"the levers cost up to {over['fiscal_cost_pct_gdp'].max():.2f} % of GDP a year, above the "
-            f"budget of {budget_pct_gdp:g} % ({len(over)} of {len(summary)} years: {years})")
+    return OverBudget(len(over), len(simulated), years, float(over["fiscal_cost_pct_gdp"].max()))
+
+
+def budget_warning(summary: pd.DataFrame, budget_pct_gdp: float) -> str | None:
+    """A sentence naming the years of a summary frame whose net fiscal cost exceeds the budget, or None."""
+    if (found := over_budget(summary, budget_pct_gdp)) is None:
+        return None
+    return (f"the levers cost up to {found.cost:.2f} % of GDP a year, above the budget of {budget_pct_gdp:g} % "
+            f"({found.over} of {found.years_run} years: {found.years})")
 
 
 @dataclass

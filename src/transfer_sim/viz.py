@@ -66,7 +66,8 @@ def inequality_figure(summary: pd.DataFrame, lang: str = "en") -> go.Figure:
                   secondary_y=True)
     fig.update_yaxes(title_text=text("indicator.theil_total", lang), rangemode="tozero", secondary_y=False)
     fig.update_yaxes(title_text=text("indicator.cv_gdp_per_capita", lang),
-                     range=[0, _headroom(summary["cv_gdp_per_capita"])], secondary_y=True, showgrid=False)
+                     range=[0, _headroom(summary["cv_gdp_per_capita"])], secondary_y=True, showgrid=False,
+                     tickmode="auto")  # its own round ticks, not the left axis's grid
     return year_axes(fig, summary["year"])
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..results import over_budget
 from .settings import Problem, Settings, Words, problem
 
 
@@ -22,9 +23,7 @@ def scenario_warnings(settings: Settings, start_year: int) -> list[Problem]:
 
 def budget_warning(summary: pd.DataFrame, budget_pct_gdp: float) -> Problem | None:
     """The years whose net fiscal cost exceeds the budget (% of GDP) and the highest cost, or None."""
-    over = summary[summary["fiscal_cost_pct_gdp"] > budget_pct_gdp]
-    if over.empty:
+    if (found := over_budget(summary, budget_pct_gdp)) is None:
         return None
-    years = ", ".join(str(y) for y in over["year"].head(3)) + (" …" if len(over) > 3 else "")
-    return problem("warning.over_budget", cost=f"{over['fiscal_cost_pct_gdp'].max():.2f}", budget=f"{budget_pct_gdp:g}",
-                   over=len(over), years_run=len(summary), years=years)
+    return problem("warning.over_budget", cost=f"{found.cost:.2f}", budget=f"{budget_pct_gdp:g}",
+                   over=found.over, years_run=found.years_run, years=found.years)
