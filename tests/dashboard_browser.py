@@ -124,6 +124,13 @@ def charts(page, count: int) -> list[dict]:
     })""")
 
 
+def year_ticks(page) -> list[str]:
+    """The x-axis tick labels of every drawn chart whose x axis is not categorical (the years)."""
+    return page.evaluate("""() => Array.from(document.querySelectorAll('.js-plotly-plot'))
+        .filter(d => d._fullLayout.xaxis.type !== 'category')
+        .flatMap(d => Array.from(d.querySelectorAll('.xtick text')).map(t => t.textContent))""")
+
+
 def compare_charts(page) -> list[dict]:
     """The Compare tab's four charts once drawn (the tab it replaced may still be leaving)."""
     page.wait_for_function("""() => Array.from(document.querySelectorAll('.js-plotly-plot'))

@@ -42,14 +42,13 @@ class JobsLedger:
         the module docstring (rows in the order of :data:`COMPONENTS`). Exit, entry and relocation
         are summed over the firms concerned; growth is the rest of each region's change."""
         n = self.by_region.size
-        rows = firms.positions(self.id)
-        closed = rows < 0
+        rows = firms.positions(self.id)  # -1 where a firm has closed
+        closed = np.flatnonzero(rows < 0)
         exit_jobs = -np.bincount(self.region[closed], weights=self.employment[closed], minlength=n)
-        born = now.id >= self.next_id
+        born = np.flatnonzero(now.id >= self.next_id)
         entry = np.bincount(now.region[born], weights=now.employment[born], minlength=n)
-        kept = ~closed
-        moved = kept.copy()
-        moved[kept] = now.region[rows[kept]] != self.region[kept]
+        kept = np.flatnonzero(rows >= 0)
+        moved = kept[now.region[rows[kept]] != self.region[kept]]
         jobs = self.employment[moved]
         relocation = (np.bincount(now.region[rows[moved]], weights=jobs, minlength=n)
                       - np.bincount(self.region[moved], weights=jobs, minlength=n))
