@@ -172,7 +172,7 @@ def test_theory_lab_follows_its_sliders(server, page):
         page.keyboard.press("ArrowRight")
         page.wait_for_timeout(150)
     page.wait_for_function("() => document.querySelector('.js-plotly-plot').layout.title.text.includes('φ = 0.80')",
-                           timeout=10_000)  # about one experiment's time, not nine
+                           timeout=RUN_TIMEOUT_MS)
     expect(page.locator(".tsim-knob", has_text="trade freeness")).to_contain_text("φ = 0.8")
     shot(page, "theory-lab-moved")
     assert watch.problems == []

@@ -37,7 +37,7 @@ from transfer_sim.dashboard.session import run_to_end
 from transfer_sim.dashboard.settings import Settings, SettingsError, lever_specs, measures
 from transfer_sim.dashboard.shock_inputs import ShockInputs
 from transfer_sim.dashboard.status import Status
-from transfer_sim.dashboard.theory import home_market_experiment
+from transfer_sim.dashboard.theory import Superseded, home_market_experiment
 from transfer_sim.dashboard.trends_panel import TrendsPanel
 from transfer_sim.policy import PRESET_TEXTS, lever_label
 
@@ -545,3 +545,15 @@ def test_compare_over_five_seeds_uses_the_same_seeds_in_both_and_shows_bands(ses
     assert all(t["error_y"]["array"] for t in indicators["data"])
     assert "seeds 2–6, the same in both" in " ".join(texts(rc))
     rc.close()
+
+
+def test_an_experiment_the_knobs_moved_past_stops_before_its_next_run():
+    """A slider moved step by step leaves no run per step: each outdated experiment gives way."""
+    asked = []
+
+    def still_wanted():
+        asked.append(True)
+        return len(asked) < 2  # the knobs move while the first economy runs
+    with pytest.raises(Superseded):
+        home_market_experiment(0.6, 0.3, 200.0, still_wanted)
+    assert len(asked) == 2  # one economy ran, the second never started
