@@ -16,41 +16,53 @@ from dataclasses import dataclass
 import numpy as np
 
 from .population import FirmPopulation
+from .processes.production import workers
+from .state import CostShares
 
 COMPONENTS = ("entry", "exit", "growth", "relocation")
 
 
 @dataclass(frozen=True)
 class JobsLedger:
-    """The live firms' ids, regions and workers at the end of a year, the ids issued so far and
-    the workers by region."""
+    """What the live firms' workers are made of at the end of a year -- each id's row, and per row
+    its region, sector, fixed workforce and revenue, with the wages -- so that any of them can be
+    counted later; and the workers by region."""
 
-    id: np.ndarray
+    row_of: np.ndarray  # by id, -1 for firms that have exited
     region: np.ndarray
-    employment: np.ndarray
-    next_id: int
+    sector: np.ndarray
+    labour: np.ndarray
+    revenue: np.ndarray
+    wage: np.ndarray  # (R,)
     by_region: np.ndarray
 
     @classmethod
-    def of(cls, firms: FirmPopulation, employment: np.ndarray, by_region: np.ndarray) -> JobsLedger:
-        """The ledger of the live ``firms`` with ``employment`` (one value per row) and its sums
-        ``by_region``."""
-        return cls(firms.id.copy(), firms.region.copy(), employment, firms.next_id, by_region)
+    def of(cls, firms: FirmPopulation, wage: np.ndarray, by_region: np.ndarray) -> JobsLedger:
+        """The ledger of the live ``firms`` at ``wage``, with their workers ``by_region``."""
+        return cls(firms.position_map(), firms.region.copy(), firms.sector.copy(), firms.labour.copy(),
+                   firms.revenue.copy(), wage.copy(), by_region)
 
-    def components(self, now: JobsLedger, firms: FirmPopulation) -> np.ndarray:
-        """(4, R) the change from this ledger to ``now`` (the ledger of ``firms`` today), split as in
-        the module docstring (rows in the order of :data:`COMPONENTS`). Exit, entry and relocation
-        are summed over the firms concerned; growth is the rest of each region's change."""
+    def workers(self, rows: np.ndarray, costs: CostShares) -> np.ndarray:
+        """The workers of the firms in ``rows`` (:func:`~transfer_sim.processes.production.workers`)."""
+        return workers(self.labour[rows], costs.variable_labour[self.sector[rows]], self.revenue[rows],
+                       self.wage[self.region[rows]])
+
+    def components(self, now: JobsLedger, firms: FirmPopulation, year: int, costs: CostShares) -> np.ndarray:
+        """(4, R) the change from this ledger to ``now`` (the ledger of ``firms`` after ``year``),
+        split as in the module docstring (rows in the order of :data:`COMPONENTS`). Exit, entry and
+        relocation are counted over the firms concerned; growth is the rest of each region's change."""
         n = self.by_region.size
-        rows = firms.positions(self.id)  # -1 where a firm has closed
-        closed = np.flatnonzero(rows < 0)
-        exit_jobs = -np.bincount(self.region[closed], weights=self.employment[closed], minlength=n)
-        born = np.flatnonzero(now.id >= self.next_id)
-        entry = np.bincount(now.region[born], weights=now.employment[born], minlength=n)
-        kept = np.flatnonzero(rows >= 0)
-        moved = kept[now.region[rows[kept]] != self.region[kept]]
-        jobs = self.employment[moved]
-        relocation = (np.bincount(now.region[rows[moved]], weights=jobs, minlength=n)
-                      - np.bincount(self.region[moved], weights=jobs, minlength=n))
+        known = self.row_of.size
+        was = self.row_of >= 0
+        closed = self.row_of[was & (now.row_of[:known] < 0)]  # last year's rows of the firms gone
+        exit_jobs = -np.bincount(self.region[closed], weights=self.workers(closed, costs), minlength=n)
+        born = now.row_of[known:]
+        born = born[born >= 0]
+        entry = np.bincount(now.region[born], weights=now.workers(born, costs), minlength=n)
+        moved = firms.moved_in(year)
+        before, after = self.row_of[moved], now.row_of[moved]
+        jobs = self.workers(before, costs)
+        relocation = (np.bincount(now.region[after], weights=jobs, minlength=n)
+                      - np.bincount(self.region[before], weights=jobs, minlength=n))
         growth = now.by_region - self.by_region - entry - exit_jobs - relocation
         return np.vstack([entry, exit_jobs, growth, relocation])

@@ -190,17 +190,17 @@ class TransferModel(mesa.Model):
         produced and employed ``jobs`` (by sector and region)."""
         spending = self.environment.spending[:, : self.geography.n]
         books = {**earnings.fiscal, **turnover.fiscal, **programmes}
-        workers = production.firm_employment(self.firms, self.calibration.costs, wage)
-        ledger = JobsLedger.of(self.firms, workers, jobs.sum(axis=0))
+        ledger = JobsLedger.of(self.firms, wage, jobs.sum(axis=0))
         jobs_change = (np.zeros((len(COMPONENTS), self.geography.n)) if self._jobs is None
-                       else self._jobs.components(ledger, self.firms))
+                       else self._jobs.components(ledger, self.firms, self.year, self.calibration.costs))
         self._jobs = ledger
         prices = price_level(earnings.price_index, spending, wage, self.calibration, self.growth_index)
         self.results.append(record_year(self.year, self.firms, self.regions, earnings, accounts, prices, spending,
                                         moves, turnover, books, self.geography.macro_region,
                                         employment=jobs, growth_index=self.growth_index, jobs_change=jobs_change))
         if self._firm_writer is not None:
-            self._firm_writer.write(self.year, self.firms, workers)
+            self._firm_writer.write(self.year, self.firms, production.firm_employment(self.firms, self.calibration.costs,
+                                                                                      wage))
 
     @contextmanager
     def _timed(self, process: str):

@@ -126,6 +126,15 @@ class FirmPopulation:
         """The rows of the firms with these ids; -1 for firms that have exited."""
         return self._row_of[np.asarray(ids, dtype=np.intp)]
 
+    def position_map(self) -> np.ndarray:
+        """A copy of every issued id's row (-1 for firms that have exited), indexed by id."""
+        return self._row_of[: self.next_id].copy()
+
+    def moved_in(self, year: int) -> np.ndarray:
+        """The ids of the firms that moved in ``year``, when it is the last year firms could move."""
+        last = self._log[-1] if self._log else np.empty((0, 4))
+        return last[:, 1].astype(np.intp) if len(last) and last[0, 0] == year else np.empty(0, dtype=np.intp)
+
     def relocation_log(self) -> np.ndarray:
         """All moves so far as rows (year, firm id, from region, to region)."""
         if not self._log:
