@@ -10,7 +10,7 @@ import pytest
 from dashboard_browser import (ARTIFACTS, CHARTS_PER_TAB, RUN_TIMEOUT_MS, TABS, Watch,  # noqa: F401 - fixtures
                                browser_context_args, browser_type_launch_args, charts, choose_preset, click_tab,
                                compare_charts, drawn_areas, map_data, open_dashboard, run_to_the_end, server, shot,
-                               stop_button, wait_for_closed_sidebar)
+                               stop_button, wait_for_closed_sidebar, year_ticks)
 from playwright.sync_api import expect
 
 from transfer_sim.policy import PRESET_TEXTS
@@ -40,7 +40,7 @@ def test_a_run_plays_to_its_last_year_and_every_tab_draws(server, page):
             written = page.locator(".js-plotly-plot .textpoint text").all_text_contents()
             assert "Sichuan" in written
         if tab == "Trends":
-            ticks = page.locator(".js-plotly-plot .xtick text").all_text_contents()
+            ticks = year_ticks(page)
             assert "2040" in ticks and all(t.isdigit() for t in ticks)  # whole years, no 2,024.5
         if tab == "Flows":
             bands = page.evaluate("() => document.querySelector('.js-plotly-plot').data[0].link.color")
@@ -100,7 +100,7 @@ def test_step_stop_and_invalid_input(server, page):
     page.get_by_text("Year: 2026", exact=True).wait_for()
     click_tab(page, "Trends")
     charts(page, CHARTS_PER_TAB["Trends"])
-    ticks = page.locator(".js-plotly-plot .xtick text").all_text_contents()
+    ticks = year_ticks(page)
     assert set(ticks) == {"2025", "2026"}  # early in a run: whole years, no 2,025.5
     cv_axis = page.evaluate("""() => Array.from(document.querySelectorAll('.js-plotly-plot'))
         .find(c => c.layout.title.text.startsWith('Inequality'))._fullLayout.yaxis2.range""")
