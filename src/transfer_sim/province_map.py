@@ -8,6 +8,7 @@ with no base map, no tiles and no WebGL.
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 from functools import cache
@@ -117,6 +118,17 @@ def label_point(ring, grid: int = 24) -> tuple[float, float]:
     return float(gx[best]), float(gy[best])
 
 
+class Coordinates(tuple):
+    """An outline's longitudes or latitudes (None between rings), shared by every map.
+
+    Plotly deep-copies a figure's traces when it builds the figure and again when it writes
+    its JSON; the outlines are most of the map and never change, so a copy is the same tuple.
+    """
+
+    def __deepcopy__(self, memo) -> Coordinates:
+        return self
+
+
 @cache
 def _shapes(mainland: bool) -> tuple[dict, ...]:
     """Per area: code, English name, outline as x/y with None between rings, and its label point
@@ -136,7 +148,8 @@ def _shapes(mainland: bool) -> tuple[dict, ...]:
                 ys += [p[1] for p in simple] + [None]
         largest = max((polygon[0] for polygon in polygons), key=ring_area)
         label = label_point(largest) if ring_area(largest) >= LABEL_MIN_AREA else None
-        shapes.append({"code": str(props["code"]), "name": props["name_en"], "x": xs, "y": ys, "label": label})
+        shapes.append({"code": str(props["code"]), "name": props["name_en"], "x": Coordinates(xs),
+                       "y": Coordinates(ys), "label": label})
     return tuple(shapes)
 
 
@@ -233,12 +246,8 @@ def province_map(values: pd.DataFrame, title: str, value_label: str, *, scale: s
         raise ValueError(f"unknown scale {scale!r}; allowed: {', '.join(SCALES)}")
     low, high = colour_range or common_range([values], centred=scale != "level")
     colourscale = get_colorscale(SCALES[scale])
-    layout = figure(title, height=height, uirevision="province-map", hovermode="closest",
-                    margin={"l": 0, "r": 0, "t": 45 + 20 * title.count("<br>"), "b": 0}, plot_bgcolor="white",
-                    legend={"x": 0.99, "xanchor": "right", "y": 0.01, "bgcolor": "rgba(255,255,255,0.8)"},
-                    xaxis={"visible": False, "range": [73, 135.5]},
-                    yaxis={"visible": False, "range": [17.5, 54], "scaleanchor": "x",
-                           "scaleratio": 1 / math.cos(math.radians(CENTRAL_LATITUDE))}).layout
+    layout = _layout(height, title.count("<br>"))
+    layout["title"]["text"] = title
     by_code = values.assign(region_code=values["region_code"].astype(str)).set_index("region_code")["value"]
     traces, labels = [], []
     for shape in _shapes(mainland=True):
@@ -267,6 +276,23 @@ def province_map(values: pd.DataFrame, title: str, value_label: str, *, scale: s
     if flows is not None and len(flows):
         traces += _flows(flows, lang)
     return go.Figure(data=traces, layout=layout, _validate=False)
+
+
+def _layout(height: int, breaks: int) -> dict:
+    """The map's layout, untitled, for a title of ``breaks`` + 1 lines: a fresh copy of one
+    built (and checked by plotly) once, since building the house template costs more than the
+    provinces."""
+    return copy.deepcopy(_checked_layout(height, breaks))
+
+
+@cache
+def _checked_layout(height: int, breaks: int) -> dict:
+    return figure("", height=height, uirevision="province-map", hovermode="closest",
+                  margin={"l": 0, "r": 0, "t": 45 + 20 * breaks, "b": 0}, plot_bgcolor="white",
+                  legend={"x": 0.99, "xanchor": "right", "y": 0.01, "bgcolor": "rgba(255,255,255,0.8)"},
+                  xaxis={"visible": False, "range": [73, 135.5]},
+                  yaxis={"visible": False, "range": [17.5, 54], "scaleanchor": "x",
+                         "scaleratio": 1 / math.cos(math.radians(CENTRAL_LATITUDE))}).layout.to_plotly_json()
 
 
 def _area(shape: dict, fill: str, hover: str, group: str) -> dict:

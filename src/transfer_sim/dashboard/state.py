@@ -90,8 +90,8 @@ def advance(simulation: Simulation, wanted: Settings, years: int | None, restart
             if not advance.is_current():
                 break
             simulation.step()
+            snapshot.set(simulation.snapshot())  # first the year, then the progress bar
             advance.progress = 100 * done / todo
-            snapshot.set(simulation.snapshot())
 
 
 def year_shown(year: int) -> None:
