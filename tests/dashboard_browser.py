@@ -138,13 +138,6 @@ def compare_charts(page) -> list[dict]:
     return charts(page, 4)
 
 
-def year_ticks(page) -> list[str]:
-    """The x-axis tick labels of the charts over the years (not of a chart by macro-region)."""
-    return page.evaluate("""() => Array.from(document.querySelectorAll('.js-plotly-plot'))
-        .filter(c => c._fullLayout.xaxis.type !== 'category')
-        .flatMap(c => Array.from(c.querySelectorAll('.xtick text')).map(t => t.textContent))""")
-
-
 def map_data(page, chart: int = 0) -> dict:
     """What the n-th chart (a map) draws: province codes and hover texts, the grey areas,
     the colour bar's range, the names written on it and the names of its other traces."""
