@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import brentq
 
+from .backcast.history import targets as history_targets
 from .geography import Geography
 from .metrics import resilience
 from .model import TransferModel
@@ -278,9 +279,10 @@ def productivity_table(firms: int = 20_000, seed: int = 1) -> pd.DataFrame:
 DYNAMICS_FIRMS, DYNAMICS_YEARS = 20_000, 15
 
 
-def _east_shares(model: TransferModel) -> tuple[float, float]:
-    """The east's share of GDP and of secondary value added (industry + construction) in the last year, %."""
-    last = model.results.regions.query("year == @model.year")
+def _east_shares(model: TransferModel, year: int | None = None) -> tuple[float, float]:
+    """The east's share of GDP and of secondary value added (industry + construction), %, in
+    ``year`` (default: the last)."""
+    last = _year(model.results.regions, year)
     east = last["macro_region"] == "east"
     secondary = last["industry_va"] + last["construction_va"]
     return 100 * last.loc[east, "gdp"].sum() / last["gdp"].sum(), 100 * secondary[east].sum() / secondary.sum()
@@ -290,25 +292,23 @@ def dynamics_table(seeds=SEEDS) -> pd.DataFrame:
     """The no-policy baseline's yearly turnover (% of firms) and its drift over 15 years."""
     rows = []
     for seed in seeds:
-        model = TransferModel(n_firms=DYNAMICS_FIRMS, seed=seed).run(DYNAMICS_YEARS)
+        model = _run(Policy(), seed, DYNAMICS_YEARS, DYNAMICS_FIRMS)
         s = model.results.summary
         firms = s["firms"].shift(1).iloc[1:]
-        first = TransferModel(n_firms=DYNAMICS_FIRMS, seed=seed)
         rows.append({"seed": seed,
                      "cross_province_relocation_pct": 100 * (s["cross_province_relocations"].iloc[1:] / firms).mean(),
                      "entry_pct": 100 * (s["entries"].iloc[1:] / firms).mean(),
                      "exit_pct": 100 * (s["exits"].iloc[1:] / firms).mean(),
                      "firm_count_change_pct": 100 * (s["firms"].iloc[-1] / s["firms"].iloc[0] - 1),
-                     "east_gdp_share_change_pp": _east_shares(model)[0] - _east_shares(first)[0]})
+                     "east_gdp_share_change_pp": _east_shares(model)[0] - _east_shares(model, model.start_year)[0]})
     return pd.DataFrame(rows)
 
 
 def magnitude_table(seeds=range(3)) -> pd.DataFrame:
     """Each preset's 15-year effect on the east's shares of GDP and secondary value added (pp,
     against the baseline, mean over seeds), beside the east's fall in the data, 2005-2013 and 2005-2019."""
-    history = pd.read_csv(Path(__file__).with_name("data") / "history_targets.csv").query("region == 'east'")
-    gdp, secondary = (history.query("metric == @metric and basis == @basis").set_index("year")["share_pct"]
-                      for metric, basis in [("gdp", "nbs_unified"), ("secondary_va", "unified_est")])
+    east = history_targets().query("region == 'east'")
+    gdp, secondary = (east[east["metric"] == metric].set_index("year")["target_pct"] for metric in ("gdp", "secondary_va"))
     data = pd.DataFrame([{"run": "data", "years": f"2005-{year}", "east_gdp_pp": gdp[year] - gdp[2005],
                           "east_secondary_pp": secondary[year] - secondary[2005]} for year in (2013, 2019)])
     presets = []

@@ -48,18 +48,19 @@ def entry_rates(earnings: Earnings, start_margin: np.ndarray, params: EconomyPar
     return np.clip(params.entry_rate * np.exp(params.entry_elasticity * change), 0.0, 1.0)
 
 
-def entrants(firms: FirmPopulation, last: Earnings, utility: LocationUtility, calibration: Calibration,
+def entrants(firms: FirmPopulation, last: Earnings, choice: np.ndarray, calibration: Calibration,
              draws: YearDraws, params: EconomyParams):
     """Would-be entrants per sector: (sector, region, size, land priority). How many respond to the
-    margins firms earned ``last`` year, where they go to this year's location utility.
+    margins firms earned ``last`` year, where they go to ``choice``, the (K, R) logit probabilities
+    of this year's entry utility (a sector closed everywhere has a row of zeros and no entrants).
 
     Each sector and each draw has its own stream, so the j-th entrant of a sector gets
     the same draws in every scenario run with the same seed.
     """
     rate = entry_rates(last, calibration.start_margin, params)
     pool = entry_pool(firms, calibration, params).astype(np.int64)
-    where = np.cumsum(entry_probabilities(utility), axis=1)
-    open_somewhere = np.isfinite(utility.entry).any(axis=1)
+    where = np.cumsum(choice, axis=1)
+    open_somewhere = choice.any(axis=1)
     parts = []
     for k in range(firms.n_sectors):
         born = draws.stream(ENTRY, k, 0).binomial(pool[k], rate[k]) if open_somewhere[k] else 0
@@ -67,11 +68,6 @@ def entrants(firms: FirmPopulation, last: Earnings, utility: LocationUtility, ca
         size = draw_sizes(draws.stream(ENTRY, k, 2), born, params.size_dispersion)
         parts.append((np.full(born, k), region, size, draws.stream(ENTRY, k, 3).random(born)))
     return tuple(np.concatenate(column) for column in zip(*parts))
-
-
-def entry_probabilities(utility: LocationUtility) -> np.ndarray:
-    """(K, R) where a sector's entrants would build, by logit on the entry utility."""
-    return logit_probabilities(utility.entry)
 
 
 def enter_firms(firms: FirmPopulation, earnings: Earnings, last: Earnings, utility: LocationUtility,
@@ -85,11 +81,11 @@ def enter_firms(firms: FirmPopulation, earnings: Earnings, last: Earnings, utili
     priority draws; an entrant refused land builds in its next-best region with land
     (:func:`land.settle`), and only one that finds land nowhere is not born.
     """
-    sector, region, size, priority = entrants(firms, last, utility, calibration, draws, params)
+    choice = logit_probabilities(utility.entry)
+    sector, region, size, priority = entrants(firms, last, choice, calibration, draws, params)
     scaled = size**params.scale_elasticity
     viable = entry_profits(sector, region, size, scaled, earnings, calibration, regions, capital_price) >= 0
     sector, region, size, scaled, priority = (column[viable] for column in (sector, region, size, scaled, priority))
-    choice = entry_probabilities(utility)
     everywhere = np.arange(firms.n_regions)[None, :]
 
     def options(claims):

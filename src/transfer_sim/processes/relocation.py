@@ -46,7 +46,7 @@ def choose_locations(utility: LocationUtility, firms: FirmPopulation, draw: np.n
     A firm looks around when ``draw < hazard``; then ``draw / hazard`` is again uniform
     and picks the region where the logit CDF first exceeds it. Returns the rows of
     the firms that looked, the regions they chose (their own when staying), before
-    land is allotted, and their choice probabilities (looking firms x regions).
+    land is allotted, and the choice probabilities of every (sector x origin) cell, (K R, R).
     """
     n = firms.n_regions
     choice = logit_probabilities(utility.move).reshape(-1, n)  # (K x from, to)
@@ -54,9 +54,9 @@ def choose_locations(utility: LocationUtility, firms: FirmPopulation, draw: np.n
     stay = choice.reshape(-1, n, n)[:, diagonal, diagonal]
     hazard = relocation_hazard(params.relocation_rate, params.hazard_gap, stay).ravel()[firms.cell]
     looking = np.flatnonzero(draw < hazard)
-    rows = choice[firms.cell[looking]]
-    destination = draw_choices(np.cumsum(rows, axis=1), draw[looking] / hazard[looking])
-    return looking, destination, rows
+    cdf = np.cumsum(choice, axis=1)[firms.cell[looking]]
+    destination = draw_choices(cdf, draw[looking] / hazard[looking])
+    return looking, destination, choice
 
 
 def relocate(firms: FirmPopulation, utility: LocationUtility, draw: np.ndarray, land_cap: np.ndarray,
@@ -67,12 +67,14 @@ def relocate(firms: FirmPopulation, utility: LocationUtility, draw: np.ndarray, 
     with ``redraw`` its draws). Returns one row per move: (from, to, jobs), the jobs being the
     firm's fixed workforce (its variable labour is hired wherever it produces).
     """
-    positions, destination, rows = choose_locations(utility, firms, draw, params)
+    positions, destination, choice = choose_locations(utility, firms, draw, params)
     origins = firms.region[positions].astype(np.intp)
     land = firms.land[positions]
 
     def options(claims):
-        return rows[claims], np.broadcast_to(land[claims, None], rows[claims].shape)
+        """A refused mover's own choice probabilities; it needs its own land anywhere."""
+        rows = choice[firms.cell[positions[claims]]]
+        return rows, np.broadcast_to(land[claims, None], rows.shape)
 
     destination = settle(destination, land, land_free(firms, land_cap), draw[positions], options, origins, redraw)
     moving = destination != origins
