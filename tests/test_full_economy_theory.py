@@ -61,3 +61,33 @@ def test_on_chinas_geography_weaker_distance_decay_moves_industry_as_in_the_text
         for economy, years in (textbook, full):
             gain = west_share(economy, digital, seed, years) - west_share(economy, ts.Policy(), seed, years)
             assert gain > 1.0, (economy, seed, gain)
+
+
+def sorting(policy: ts.Policy, seed: int, classes: int = 4) -> tuple[float, float]:
+    """After 30 years on the two regions (20,000 firms): the rich region's mean log productivity
+    minus the poor one's, and the mean log productivity of the firms that moved from the poor
+    region to the rich one minus that of the poor region's firms that never moved."""
+    params = ts.EconomyParams(productivity_classes=classes)
+    model = ts.TransferModel(geography=TWO, policy=policy, n_firms=20_000, seed=seed, params=params).run(30)
+    table = model.firm_table()
+    log_size = np.log(table["productivity"])
+    rich, poor = table["region"] == "Rich", table["region"] == "Poor"
+    moves = model.firms.relocation_log()
+    rows = model.firms.positions(moves[(moves[:, 2] == 1) & (moves[:, 3] == 0), 1])
+    movers = np.log(model.firms.size[rows[rows >= 0]])
+    return (log_size[rich].mean() - log_size[poor].mean(),
+            movers.mean() - log_size[poor & (table["relocations"] == 0)].mean())
+
+
+def test_the_more_productive_firms_sort_into_the_larger_market():
+    """Baldwin & Okubo (2006): when better links make the rich region's market access worth more,
+    the most productive firms gain most from it and move (and enter) there first. With one
+    productivity class every firm decides alike, and only exit selects (the poor region's
+    weakest firms close), so the gap widens less or not at all."""
+    digital = ts.Policy(digital_infrastructure=1.0)
+    for seed in SEEDS:
+        gap, movers_over_stayers = sorting(digital, seed)
+        widening = gap - sorting(ts.Policy(), seed)[0]
+        alike = sorting(digital, seed, classes=1)[0] - sorting(ts.Policy(), seed, classes=1)[0]
+        assert widening > 0.01 and widening > alike + 0.01, (seed, widening, alike)
+        assert movers_over_stayers > 0.0, (seed, movers_over_stayers)

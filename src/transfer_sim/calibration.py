@@ -27,15 +27,18 @@ for market access.
 4. Foreign competitors are sized so that China holds a fixed share of each external market.
 5. Labour, land and capital requirements per unit of size are set from sector cost shares at
    each region's start-year revenue, so that every province starts at the national margin.
-6. Location constants (one per sector and region) are solved so that the start-year
-   distribution is the stationary distribution of relocation, entry and exit under the
-   status-quo policy: the baseline is calm and every change comes from a lever or an
-   endogenous force. Migration constants do the same for people.
+6. Location constants (one per sector, productivity class and region) are solved so that the
+   start-year distribution of every class is the stationary distribution of relocation, entry
+   and exit under the status-quo policy: the baseline is calm and every change comes from a
+   lever or an endogenous force. Firms of every class are spread alike at the start (sizes are
+   drawn independently of the province); they sort when a lever or a force changes what
+   locations pay, larger firms the most. Migration constants do the same for people.
 """
 
 from __future__ import annotations
 
 import numpy as np
+from scipy.stats import norm
 
 from .economics import (
     logit_probabilities, market_access, price_index, relocation_hazard, spending, stationary_shares,
@@ -98,6 +101,33 @@ def draw_firms(rng: np.random.Generator, geography: Geography, sectors: SectorTa
 def draw_sizes(rng: np.random.Generator, n: int, dispersion: float) -> np.ndarray:
     """Lognormal firm sizes with mean 1."""
     return rng.lognormal(-0.5 * dispersion**2, dispersion, n)
+
+
+def class_edges(dispersion: float, classes: int) -> np.ndarray:
+    """The sizes that split the lognormal size distribution of :func:`draw_sizes` into ``classes``
+    productivity classes of equal probability: exp(-d^2 / 2 + d z_j), z_j = Phi^-1(j / C), j = 1 .. C-1.
+    No edges (one class) without dispersion."""
+    if dispersion <= 0 or classes <= 1:
+        return np.empty(0)
+    quantiles = norm.ppf(np.arange(1, classes) / classes)
+    return np.exp(-0.5 * dispersion**2 + dispersion * quantiles)
+
+
+def class_sizes(size: np.ndarray, size_class: np.ndarray, dispersion: float, classes: int) -> np.ndarray:
+    """(C,) the size a class's location choice is made for: the mean size of the start-year firms
+    in it; for a class with none, the lognormal's mean within the class,
+    E[s | z_(j-1) < z < z_j] = C (Phi(z_j - d) - Phi(z_(j-1) - d))."""
+    counts = np.bincount(size_class, minlength=classes)
+    means = np.bincount(size_class, weights=size, minlength=classes) / np.maximum(counts, 1)
+    bounds = np.concatenate([[-np.inf], norm.ppf(np.arange(1, classes) / classes), [np.inf]])
+    within = classes * np.diff(norm.cdf(bounds - dispersion))
+    return np.where(counts > 0, means, within)
+
+
+def typical_size(size: np.ndarray) -> float:
+    """The output-weighted mean firm size, sum s^2 / sum s: the firm whose choice the logit's
+    sharpness ``logit_beta`` is stated for."""
+    return float((size**2).sum() / size.sum())
 
 
 def cell_sums(values, sector, region, n_sectors, n_regions) -> np.ndarray:

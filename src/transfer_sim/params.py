@@ -58,6 +58,7 @@ class EconomyParams:
     barrier_move_cost: float = 8.0  # utility cost of a cross-province move per unit of barrier
     # firm demography
     size_dispersion: float = 0.7  # sd of log firm size (productivity^(sigma-1))
+    productivity_classes: int = 4  # size bands of equal probability whose firms decide alike (1: no sorting)
     scale_elasticity: float = 0.8  # fixed labour and land grow with size^this (scale economies)
     death_rate: float = 0.03  # exogenous yearly exit
     entry_rate: float = 0.03  # entrants per incumbent at start-year profitability
@@ -103,6 +104,9 @@ class EconomyParams:
         beta = self.logit_beta
         if isinstance(beta, bool) or not isinstance(beta, Real) or not 0 < beta < math.inf:
             raise ValueError(f"logit_beta must be a positive number, got {beta!r}")
+        classes = self.productivity_classes
+        if isinstance(classes, bool) or not isinstance(classes, int) or not 1 <= classes <= 16:
+            raise ValueError(f"productivity_classes must be a whole number from 1 to 16, got {classes!r}")
         rate = self.relocation_rate
         if isinstance(rate, bool) or not isinstance(rate, Real) or not 0 <= rate <= 1:
             raise ValueError(f"relocation_rate must be a share in [0, 1], got {rate!r}")

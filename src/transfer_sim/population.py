@@ -14,6 +14,8 @@ _COLUMNS = {
     "sector": np.int16,
     "region": np.int16,
     "cell": np.intp,  # sector * regions + region: the (sector, region) cell for bincounts
+    "size_class": np.int8,  # productivity class: which of the classes' size bands holds ``size``
+    "choice_cell": np.intp,  # cell * classes + size_class: whose location choice the firm shares
     "origin": np.int16,  # region of birth
     "size": np.float64,  # a^(sigma-1): the firm's productivity draw, scales revenue
     "labour": np.float64,  # workers
@@ -39,8 +41,10 @@ class FirmPopulation:
     Columns are read as attributes (``firms.region``) and are views of length ``count``.
     """
 
-    def __init__(self, n_sectors: int, n_regions: int, capacity: int = 1024):
+    def __init__(self, n_sectors: int, n_regions: int, capacity: int = 1024, class_edges=()):
         self.n_sectors, self.n_regions = n_sectors, n_regions
+        self.class_edges = np.asarray(class_edges, dtype=float)  # sizes where a productivity class ends
+        self.n_classes = self.class_edges.size + 1
         self.count = 0
         self.next_id = 0
         self._capacity = max(int(capacity), 16)
@@ -65,9 +69,11 @@ class FirmPopulation:
         self._row_of[ids] = np.arange(self.count, self.count + n)
         self.count += n
         self.next_id += n
+        size_class = self.classify(np.broadcast_to(size, (n,)))
+        cell = np.asarray(sector) * self.n_regions + np.asarray(region)
         values = {"id": ids, "sector": sector, "region": region, "origin": region, "size": size,
                   "labour": labour, "land": land, "capital": capital, "birth_year": year, "arrival_year": year, "newcomer_since": year,
-                  "cell": np.asarray(sector) * self.n_regions + np.asarray(region)}
+                  "cell": cell, "size_class": size_class, "choice_cell": cell * self.n_classes + size_class}
         if not newcomers:
             values["newcomer_since"] = NO_WINDOW
         for name, column in self._data.items():
@@ -105,12 +111,24 @@ class FirmPopulation:
                                           self.region[positions], destinations]))
         self.region[positions] = destinations
         self.cell[positions] = self.sector[positions] * self.n_regions + destinations
+        self._choice_cells(positions)
         self.arrival_year[positions] = year
         self.moves[positions] += 1
 
-    def change_sector(self, positions: np.ndarray, sectors: np.ndarray) -> None:
+    def upgrade(self, positions: np.ndarray, sectors: np.ndarray, gain: float) -> None:
+        """Firms move into ``sectors`` and their size a^(sigma-1) grows by the factor ``gain``."""
         self.sector[positions] = sectors
         self.cell[positions] = sectors * self.n_regions + self.region[positions]
+        self.size[positions] *= gain
+        self.size_class[positions] = self.classify(self.size[positions])
+        self._choice_cells(positions)
+
+    def classify(self, size: np.ndarray) -> np.ndarray:
+        """The productivity class of each size: the number of class edges at or below it."""
+        return np.searchsorted(self.class_edges, size, side="right").astype(np.int8)
+
+    def _choice_cells(self, positions: np.ndarray) -> None:
+        self.choice_cell[positions] = self.cell[positions] * self.n_classes + self.size_class[positions]
 
     def by_cell(self, weights: np.ndarray | None = None) -> np.ndarray:
         """Sum of a firm column (firm counts without one) per (sector, region) cell, as (K, R)."""

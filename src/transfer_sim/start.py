@@ -64,13 +64,17 @@ def calibrated_china(rng: np.random.Generator, geography: Geography, sectors: Se
         innovation=innovation, productivity=productivity, demand_share=geo.gdp_share.copy(),
         infrastructure=np.zeros(n), export_access=export_access,
     )
-    firms = FirmPopulation(sectors.count, n, capacity=int(n_firms * 1.5))
+    firms = FirmPopulation(sectors.count, n, capacity=int(n_firms * 1.5),
+                           class_edges=cal.class_edges(p.size_dispersion, p.productivity_classes))
     firms.add(year, sector, region, size, np.zeros(n_firms), np.zeros(n_firms), newcomers=False)
     unknown = np.zeros((sectors.count, n))
+    classes = firms.n_classes
     supply = size_sums * sector_factor * productivity[None, :]
     calibration = Calibration(
         markets=markets, costs=costs, labour_unit=unknown, land_unit=unknown, capital_unit=unknown,
-        location_constants=unknown, migration_constants=np.zeros(n), start_margin=np.zeros(sectors.count),
+        location_constants=np.zeros((sectors.count, classes, n)),
+        class_sizes=cal.class_sizes(size, firms.size_class, p.size_dispersion, classes),
+        typical_size=cal.typical_size(size), migration_constants=np.zeros(n), start_margin=np.zeros(sectors.count),
         start_industry_share=np.zeros(n), start_population=geo.population.copy(), start_wage=geo.wage.copy(),
         start_rent=rent, start_land_used=np.zeros(n), start_land_cap=np.zeros(n), start_demand_share=geo.gdp_share.copy(),
         start_labour_demand=np.zeros(n), start_accounts=accounts,
@@ -117,12 +121,15 @@ def calibrated_china(rng: np.random.Generator, geography: Geography, sectors: Se
     firms.loss_years[losing] = rng.integers(0, p.exit_after_losses, losing.size)
     open_to = relocation.allowed(sectors, env.levers)
     cost = relocation.move_cost(p, geo, env.barrier)
-    utility = relocation.location_utility(earned, open_to, cost, p.logit_beta, unknown)
-    counts = cal.cell_sums(np.ones(n_firms), sector, region, sectors.count, n) + 0.5
+    utility = relocation.location_utility(earned, open_to, cost, p.logit_beta, calibration.location_constants)
+    groups = sectors.count * classes  # one location choice per sector and productivity class
+    counts = np.bincount((sector * classes + firms.size_class) * n + region,
+                         minlength=groups * n).reshape(groups, n) + 0.5
     location_constants = cal.stationary_constants(
-        utility.move, utility.entry, counts / counts.sum(axis=1, keepdims=True),
+        utility.move.transpose(0, 2, 1, 3).reshape(groups, n, n), utility.entry.reshape(groups, n),
+        counts / counts.sum(axis=1, keepdims=True),
         base_rate=p.relocation_rate, gap_rate=p.hazard_gap, exit_rate=p.death_rate,
-    )
+    ).reshape(sectors.count, classes, n)
     people = migration_utility(regions.wage, regions.population, p.migration_beta)
     migration_constants = cal.stationary_constants(
         (people[None, :] - migration_cost(p, geo))[None], people[None, :],
@@ -153,7 +160,8 @@ def even_start(rng: np.random.Generator, geography: Geography, sectors: SectorTa
     calibration = Calibration(
         markets=Markets(domestic_total=1.0, sector_share=np.ones(1), external=np.zeros((1, 4)),
                         foreign_supply=np.zeros((1, 4))),
-        costs=CostShares.none(1), labour_unit=none, land_unit=none, capital_unit=none, location_constants=none,
+        costs=CostShares.none(1), labour_unit=none, land_unit=none, capital_unit=none,
+        location_constants=none[:, None, :], class_sizes=np.ones(1), typical_size=1.0,
         migration_constants=np.zeros(n), start_margin=np.zeros(1), start_industry_share=np.full(n, 1.0 / n),
         start_population=regions.population, start_wage=regions.wage, start_rent=regions.rent,
         start_land_used=np.zeros(n), start_land_cap=regions.land_cap, start_demand_share=regions.demand_share, start_labour_demand=np.zeros(n),

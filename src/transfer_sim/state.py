@@ -76,7 +76,9 @@ class Calibration:
     labour_unit: np.ndarray  # (K, R) fixed workers per unit of size^scale_elasticity, by region of technique
     land_unit: np.ndarray  # (K, R) hectares per unit of size^scale_elasticity
     capital_unit: np.ndarray  # (K, R) bn CNY of fixed capital cost per unit of size^scale_elasticity
-    location_constants: np.ndarray  # (K, R) make the start the stationary state of firm location
+    location_constants: np.ndarray  # (K, C, R) per productivity class: the start is the stationary state
+    class_sizes: np.ndarray  # (C,) the size each productivity class decides for
+    typical_size: float  # output-weighted mean start-year size: the sharpness logit_beta is stated for it
     migration_constants: np.ndarray  # (R,) the same for people
     start_margin: np.ndarray  # (K,) operating profit over revenue per sector in the start year
     start_industry_share: np.ndarray  # share of national firm size
@@ -124,8 +126,8 @@ class Earnings:
     export_cells: np.ndarray  # (K, R) revenue earned abroad
     export_markets: np.ndarray  # (R, M) revenue earned in each market abroad
     price_index: np.ndarray  # (K, R) P^(1 - sigma) of each sector's goods in each region's market
-    move_value: np.ndarray  # (K, from, to) profit of a unit firm relative to its sector's mean
-    entry_value: np.ndarray  # (K, R) the same for an entrant with the local technique
+    move_value: np.ndarray  # (K, from, C, to) profit of a class-C firm relative to its sector's typical firm
+    entry_value: np.ndarray  # (K, C, R) the same for an entrant with the local technique
     fiscal: dict[str, float]  # lever -> bn CNY (negative: revenue)
 
 
@@ -133,8 +135,8 @@ class Earnings:
 class LocationUtility:
     """Logit utilities of this year's location choices, location constants included."""
 
-    move: np.ndarray  # (K, from, to): staying on the diagonal, -inf where closed
-    entry: np.ndarray  # (K, R) for an entrant
+    move: np.ndarray  # (K, from, C, to) per productivity class: staying on the diagonal, -inf where closed
+    entry: np.ndarray  # (K, C, R) for an entrant
 
 
 @dataclass(frozen=True)

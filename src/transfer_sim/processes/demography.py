@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..calibration import CNY_PER_BN, draw_sizes
-from ..economics import logit_probabilities
+from ..economics import draw_choices, logit_probabilities
 from ..levers import PolicyArrays
 from ..params import EconomyParams
 from ..population import FirmPopulation
@@ -51,21 +51,22 @@ def entry_rates(earnings: Earnings, start_margin: np.ndarray, params: EconomyPar
 def entrants(firms: FirmPopulation, last: Earnings, choice: np.ndarray, calibration: Calibration,
              draws: YearDraws, params: EconomyParams):
     """Would-be entrants per sector: (sector, region, size, land priority). How many respond to the
-    margins firms earned ``last`` year, where they go to ``choice``, the (K, R) logit probabilities
-    of this year's entry utility (a sector closed everywhere has a row of zeros and no entrants).
+    margins firms earned ``last`` year; each knows its size before it chooses where to build, by
+    ``choice``, the (K, C, R) logit probabilities of this year's entry utility for its productivity
+    class (a sector closed everywhere has rows of zeros and no entrants).
 
     Each sector and each draw has its own stream, so the j-th entrant of a sector gets
     the same draws in every scenario run with the same seed.
     """
     rate = entry_rates(last, calibration.start_margin, params)
     pool = entry_pool(firms, calibration, params).astype(np.int64)
-    where = np.cumsum(choice, axis=1)
-    open_somewhere = choice.any(axis=1)
+    where = np.cumsum(choice, axis=2)
+    open_somewhere = choice.any(axis=(1, 2))
     parts = []
     for k in range(firms.n_sectors):
         born = draws.stream(ENTRY, k, 0).binomial(pool[k], rate[k]) if open_somewhere[k] else 0
-        region = np.minimum(np.searchsorted(where[k], draws.stream(ENTRY, k, 1).random(born)), where.shape[1] - 1)
         size = draw_sizes(draws.stream(ENTRY, k, 2), born, params.size_dispersion)
+        region = draw_choices(where[k, firms.classify(size)], draws.stream(ENTRY, k, 1).random(born))
         parts.append((np.full(born, k), region, size, draws.stream(ENTRY, k, 3).random(born)))
     return tuple(np.concatenate(column) for column in zip(*parts))
 
@@ -86,13 +87,14 @@ def enter_firms(firms: FirmPopulation, earnings: Earnings, last: Earnings, utili
     scaled = size**params.scale_elasticity
     viable = entry_profits(sector, region, size, scaled, earnings, calibration, regions, capital_price) >= 0
     sector, region, size, scaled, priority = (column[viable] for column in (sector, region, size, scaled, priority))
+    size_class = firms.classify(size)
     everywhere = np.arange(firms.n_regions)[None, :]
 
     def options(claims):
         """Where refused entrants could build instead: where they would make a profit."""
         k, z, a = sector[claims, None], size[claims, None], scaled[claims, None]
         profitable = entry_profits(k, everywhere, z, a, earnings, calibration, regions, capital_price) >= 0
-        return choice[sector[claims]] * profitable, calibration.land_unit[k, everywhere] * a
+        return choice[sector[claims], size_class[claims]] * profitable, calibration.land_unit[k, everywhere] * a
 
     built = settle(region, calibration.land_unit[sector, region] * scaled, land_free(firms, regions.land_cap),
                    priority, options, np.full(region.size, -1), draws.land(1))
@@ -137,8 +139,7 @@ def upgrade_firms(firms: FirmPopulation, fate: np.ndarray, earnings: Earnings, s
     revenue = earnings.unit_revenue.ravel()[firms.cell[up]] * firms.size[up]
     paid = subsidy * params.fiscal.upgrade_investment_revenue_share * float(
         (revenue * levers.cage_regions[firms.region[up]]).sum())
-    firms.change_sector(up, sectors.upgrade_to[firms.sector[up]])
-    firms.size[up] *= params.upgrade_productivity_gain
+    firms.upgrade(up, sectors.upgrade_to[firms.sector[up]], params.upgrade_productivity_gain)
     return int(up.size), paid
 
 

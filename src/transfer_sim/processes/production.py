@@ -75,7 +75,8 @@ def earn(env: Environment, firms: FirmPopulation, sectors: SectorTable, regions:
     revenue_cells = unit_revenue * size_sums
     subsidy_rate = sum(lever_rates.values(), np.zeros((k_count, n)))
     move_value, entry_value = location_values(regions, calibration, env.capital_price, unit_gross, unit_variable,
-                                              size_sums, subsidy_rate, newcomer_rate * newcomer_weight)
+                                              size_sums, subsidy_rate, newcomer_rate * newcomer_weight,
+                                              params.scale_elasticity)
     return Earnings(profit, revenue_cells, revenue_cells * sectors.value_added_ratio[:, None], profit_cells,
                     unit_revenue, unit_gross, export_share * revenue_cells, exports_by_market(env, supply, prices, n),
                     prices[:, :n], move_value, entry_value, fiscal)
@@ -127,38 +128,46 @@ def firm_profits(firms: FirmPopulation, regions: RegionState, capital_price: flo
 
 
 def location_values(regions: RegionState, calibration: Calibration, capital_price: float, unit_gross,
-                    unit_variable, size_sums, subsidy_rate, newcomer_rate) -> tuple[np.ndarray, np.ndarray]:
-    """Profit of a unit firm with region o's technique in region d, relative to its
-    sector's mean variable profit: (K, from, to) for movers, (K, R) for entrants.
+                    unit_variable, size_sums, subsidy_rate, newcomer_rate,
+                    scale_elasticity: float) -> tuple[np.ndarray, np.ndarray]:
+    """What each location would pay a firm of each productivity class, relative to the profit
+    scale of its sector's typical firm: (K, from, C, to) for movers, (K, C, R) for entrants.
 
     These are annualised present values: with this year's prices expected to last, the present
     value of a location over the planning horizon H is A_H x its yearly profit, and a subsidy paid
     for n years only adds A_n x its payment. Divided by A_H, a permanent subsidy counts in full and
     ``newcomer_rate`` arrives already weighted by A_n / A_H (:func:`~transfer_sim.economics.annuity`).
 
-    value[k, o, d] = (gross[k, d] - (w_d labour[k, o] + rent_d land[k, o]) / 1e9 - p_K capital[k, o])
-                     (1 + subsidies) / mean variable profit of sector k; arrivals add the newcomer
-    subsidy. Where a sector earns nothing (its firms gone, or a disaster), the scale is its
-    start-year mean variable profit grown with the capital price.
+    A firm of class c has size s_c (revenue scales with it) and fixed costs that grow with s_c^theta:
+
+    value[k, o, c, d] = (s_c gross[k, d] - s_c^theta ((w_d labour[k, o] + rent_d land[k, o]) / 1e9
+                         + p_K capital[k, o])) (1 + subsidies) / (s_typical x mean variable profit of k)
+
+    and arrivals add the newcomer subsidy. Larger firms gain more from a better location, while the
+    one-off costs of moving are the same for every firm (:func:`~.relocation.move_cost`), so they
+    are the first to move towards markets (Baldwin & Okubo 2006). Where a sector earns nothing (its
+    firms gone, or a disaster), the scale is its start-year mean variable profit grown with the
+    capital price.
     """
     n = regions.wage.size
     unit_fixed = ((calibration.labour_unit[:, :, None] * regions.wage[None, None, :]
                    + calibration.land_unit[:, :, None] * regions.rent[None, None, :]) / CNY_PER_BN
                   + calibration.capital_unit[:, :, None] * capital_price)
-    unit_profit = unit_gross[:, None, :] - unit_fixed
+    size = calibration.class_sizes[None, None, :, None]
+    profit = size * unit_gross[:, None, None, :] - size**scale_elasticity * unit_fixed[:, :, None, :]
     weight = size_sums.sum(axis=1)
     mean_variable = np.divide((size_sums * unit_variable).sum(axis=1), weight, out=np.zeros(weight.size),
                               where=weight > 0)
     fallback = calibration.start_unit_variable * capital_price
-    scale = np.where(mean_variable > 1e-6 * fallback, mean_variable, fallback)
-    scale = np.maximum(scale, 1e-300)[:, None, None]
-    positive = np.maximum(unit_profit, 0.0)
-    stay_value = (unit_profit + subsidy_rate[:, None, :] * positive) / scale
-    arrive_value = stay_value + newcomer_rate[None, None, :] * positive / scale
+    scale = np.where(mean_variable > 1e-6 * fallback, mean_variable, fallback) * calibration.typical_size
+    scale = np.maximum(scale, 1e-300)[:, None, None, None]
+    positive = np.maximum(profit, 0.0)
+    stay_value = (profit + subsidy_rate[:, None, None, :] * positive) / scale
+    arrive_value = stay_value + newcomer_rate[None, None, None, :] * positive / scale
     diagonal = np.arange(n)
     move_value = arrive_value.copy()
-    move_value[:, diagonal, diagonal] = stay_value[:, diagonal, diagonal]
-    return move_value, arrive_value[:, diagonal, diagonal]
+    move_value[:, diagonal, :, diagonal] = stay_value[:, diagonal, :, diagonal]
+    return move_value, arrive_value[:, diagonal, :, diagonal].transpose(1, 2, 0)
 
 
 def firm_employment(firms: FirmPopulation, costs: CostShares, wage: np.ndarray) -> np.ndarray:

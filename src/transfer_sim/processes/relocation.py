@@ -28,16 +28,17 @@ def allowed(sectors: SectorTable, levers: PolicyArrays) -> np.ndarray:
 
 def location_utility(earnings: Earnings, open_to: np.ndarray, cost: np.ndarray, beta: float,
                      constants: np.ndarray) -> LocationUtility:
-    """u_move[k, o, d] = beta value[k, o, d] - cost[o, d] + xi[k, d]; u_entry[k, d] = beta value[k, d] + xi[k, d].
+    """u_move[k, o, c, d] = beta value[k, o, c, d] - cost[o, d] + xi[k, c, d];
+    u_entry[k, c, d] = beta value[k, c, d] + xi[k, c, d], for productivity class c.
 
     ``open_to`` is :func:`allowed`; closed destinations get -inf (staying is always possible).
     """
     n = cost.shape[0]
-    move = beta * earnings.move_value - cost[None, :, :]
-    closed = ~open_to[:, None, :] & ~np.eye(n, dtype=bool)[None, :, :]
+    move = beta * earnings.move_value - cost[None, :, None, :]
+    closed = ~open_to[:, None, None, :] & ~np.eye(n, dtype=bool)[None, :, None, :]
     move = np.where(closed, -np.inf, move)
-    entry = np.where(open_to, beta * earnings.entry_value, -np.inf)
-    return LocationUtility(move + constants[:, None, :], entry + constants)
+    entry = np.where(open_to[:, None, :], beta * earnings.entry_value, -np.inf)
+    return LocationUtility(move + constants[:, None, :, :], entry + constants)
 
 
 def choose_locations(utility: LocationUtility, firms: FirmPopulation, draw: np.ndarray, params: EconomyParams):
@@ -46,15 +47,16 @@ def choose_locations(utility: LocationUtility, firms: FirmPopulation, draw: np.n
     A firm looks around when ``draw < hazard``; then ``draw / hazard`` is again uniform
     and picks the region where the logit CDF first exceeds it. Returns the rows of
     the firms that looked, the regions they chose (their own when staying), before
-    land is allotted, and the choice probabilities of every (sector x origin) cell, (K R, R).
+    land is allotted, and the choice probabilities of every (sector x origin x productivity
+    class) group, (K R C, R), in the order of ``firms.choice_cell``.
     """
     n = firms.n_regions
-    choice = logit_probabilities(utility.move).reshape(-1, n)  # (K x from, to)
+    choice = logit_probabilities(utility.move).reshape(-1, n)
     diagonal = np.arange(n)
-    stay = choice.reshape(-1, n, n)[:, diagonal, diagonal]
-    hazard = relocation_hazard(params.relocation_rate, params.hazard_gap, stay).ravel()[firms.cell]
+    stay = choice.reshape(firms.n_sectors, n, -1, n)[:, diagonal, :, diagonal].transpose(1, 0, 2)
+    hazard = relocation_hazard(params.relocation_rate, params.hazard_gap, stay).ravel()[firms.choice_cell]
     looking = np.flatnonzero(draw < hazard)
-    cdf = np.cumsum(choice, axis=1)[firms.cell[looking]]
+    cdf = np.cumsum(choice, axis=1)[firms.choice_cell[looking]]
     destination = draw_choices(cdf, draw[looking] / hazard[looking])
     return looking, destination, choice
 
@@ -73,7 +75,7 @@ def relocate(firms: FirmPopulation, utility: LocationUtility, draw: np.ndarray, 
 
     def options(claims):
         """A refused mover's own choice probabilities; it needs its own land anywhere."""
-        rows = choice[firms.cell[positions[claims]]]
+        rows = choice[firms.choice_cell[positions[claims]]]
         return rows, np.broadcast_to(land[claims, None], rows.shape)
 
     destination = settle(destination, land, land_free(firms, land_cap), draw[positions], options, origins, redraw)
