@@ -43,7 +43,11 @@ class KernelInputs:
     land_unit: np.ndarray
     capital_unit: np.ndarray
     capital_price: float
-    constants: np.ndarray  # (K, R) location constants
+    constants: np.ndarray  # (K, C, R) location constants per productivity class
+    size_class: np.ndarray  # each firm's productivity class
+    class_sizes: np.ndarray  # (C,) the size each class decides for
+    typical_size: float  # the value scale's firm size
+    scale_elasticity: float  # fixed costs grow with size^this
     move_cost: np.ndarray  # (R, R)
     beta: float
     base_rate: float
@@ -58,12 +62,13 @@ def snapshot(model) -> KernelInputs:
     firms, env, p = model.firms, model.environment, model.params
     return KernelInputs(
         sector=firms.sector.astype(np.intp), region=firms.region.astype(np.intp),
-        size=firms.size.copy(), labour=firms.labour.copy(), land=firms.land.copy(), capital=firms.capital.copy(),
+        size=firms.size.copy(), size_class=firms.size_class.astype(np.intp), labour=firms.labour.copy(), land=firms.land.copy(), capital=firms.capital.copy(),
         phi=env.phi, spending=env.spending, foreign=env.foreign, efficiency=env.efficiency,
         wage=model.regions.wage, rent=model.regions.rent,
         labour_unit=model.calibration.labour_unit, land_unit=model.calibration.land_unit,
         capital_unit=model.calibration.capital_unit, capital_price=env.capital_price,
-        constants=model.calibration.location_constants,
+        constants=model.calibration.location_constants, class_sizes=model.calibration.class_sizes,
+        typical_size=model.calibration.typical_size, scale_elasticity=p.scale_elasticity,
         move_cost=move_cost(model.params, model.geography, env.barrier), beta=p.logit_beta,
         base_rate=p.relocation_rate, gap_rate=p.hazard_gap,
         penalty=p.redundancy_penalty * model.sectors.emerging,
@@ -89,22 +94,23 @@ def bare_kernel(x: KernelInputs, draw: np.ndarray):
     profit = (x.size * unit_variable.ravel()[cell] - x.capital_price * x.capital
               - (x.wage[x.region] * x.labour + x.rent[x.region] * x.land) / CNY_PER_BN)
 
-    # value of a unit firm with region o's technique in region d, relative to the sector mean
+    # value for a firm of class c with region o's technique in region d, relative to the typical firm
     fixed = ((x.labour_unit[:, :, None] * x.wage + x.land_unit[:, :, None] * x.rent) / CNY_PER_BN
              + x.capital_unit[:, :, None] * x.capital_price)
     weights = supply / x.efficiency
-    mean = (weights * unit_variable).sum(axis=1) / weights.sum(axis=1)
-    value = (unit_variable[:, None, :] - fixed) / mean[:, None, None]
-    utility = x.beta * value + x.constants[:, None, :] - x.move_cost
-    utility -= utility.max(axis=2, keepdims=True)
+    mean = (weights * unit_variable).sum(axis=1) / weights.sum(axis=1) * x.typical_size
+    s = x.class_sizes[None, None, :, None]
+    value = (s * unit_variable[:, None, None, :] - s**x.scale_elasticity * fixed[:, :, None, :]) / mean[:, None, None, None]
+    utility = x.beta * value + x.constants[:, None, :, :] - x.move_cost[None, :, None, :]
+    utility -= utility.max(axis=3, keepdims=True)
     probability = np.exp(utility)
-    probability /= probability.sum(axis=2, keepdims=True)
-    stay = np.einsum("kii->ki", probability)
+    probability /= probability.sum(axis=3, keepdims=True)
+    stay = np.einsum("kici->kic", probability)
     hazard = np.clip(x.base_rate + x.gap_rate * (1.0 - stay), 0.0, 1.0)
 
-    firm_hazard = hazard[x.sector, x.region]
+    firm_hazard = hazard[x.sector, x.region, x.size_class]
     looks = np.flatnonzero(draw < firm_hazard)
-    cdf = np.cumsum(probability, axis=2)[x.sector[looks], x.region[looks]]
+    cdf = np.cumsum(probability, axis=3)[x.sector[looks], x.region[looks], x.size_class[looks]]
     choice = np.minimum((cdf < (draw[looks] / firm_hazard[looks])[:, None]).sum(axis=1), n - 1)
     return profit, looks, choice
 
@@ -113,9 +119,9 @@ def bare_kernel(x: KernelInputs, draw: np.ndarray):
 class PerAgentFirm(mesa.Agent):
     """A firm that decides for itself, one agent at a time."""
 
-    def __init__(self, model, row, sector, region, size, labour, land, capital):
+    def __init__(self, model, row, sector, region, size_class, size, labour, land, capital):
         super().__init__(model)
-        self.row, self.sector, self.region = row, sector, region
+        self.row, self.sector, self.region, self.size_class = row, sector, region, size_class
         self.size, self.labour, self.land, self.capital = size, labour, land, capital
         self.profit = 0.0
         self.looked = False
@@ -131,8 +137,9 @@ class PerAgentFirm(mesa.Agent):
         fixed_unit = ((x.labour_unit[self.sector, self.region] * x.wage
                        + x.land_unit[self.sector, self.region] * x.rent) / CNY_PER_BN
                       + x.capital_unit[self.sector, self.region] * x.capital_price)
-        value = (unit_variable - fixed_unit) / m.sector_mean[self.sector]
-        utility = x.beta * value + x.constants[self.sector] - x.move_cost[self.region]
+        s = x.class_sizes[self.size_class]
+        value = (s * unit_variable - s**x.scale_elasticity * fixed_unit) / (m.sector_mean[self.sector] * x.typical_size)
+        utility = x.beta * value + x.constants[self.sector, self.size_class] - x.move_cost[self.region]
         weights = np.exp(utility - utility.max())
         probability = weights / weights.sum()
         hazard = min(max(x.base_rate + x.gap_rate * (1.0 - probability[self.region]), 0.0), 1.0)
@@ -150,8 +157,8 @@ class PerAgentModel(mesa.Model):
         super().__init__(rng=seed)
         self.inputs, self.draw = inputs, draw
         for i in range(len(inputs.sector)):
-            PerAgentFirm(self, i, int(inputs.sector[i]), int(inputs.region[i]), float(inputs.size[i]),
-                         float(inputs.labour[i]), float(inputs.land[i]), float(inputs.capital[i]))
+            PerAgentFirm(self, i, int(inputs.sector[i]), int(inputs.region[i]), int(inputs.size_class[i]),
+                         float(inputs.size[i]), float(inputs.labour[i]), float(inputs.land[i]), float(inputs.capital[i]))
 
     def step(self):
         x = self.inputs

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import transfer_sim as ts
-from transfer_sim.validation import CHECKS, SEEDS, STRATEGIC, at, firm_share, total
+from transfer_sim.validation import CHECKS, SEEDS, STRATEGIC, at, firm_share, output_share, total
 
 FIRMS = 3000
 EAST = ts.Geography.china().regions_in("east")
@@ -80,12 +80,14 @@ def test_the_budget_moves_nothing_and_flags_the_years_above_it():
 
 
 INLAND = ts.Geography.china().regions_in("central", "west")
+# a subsidy's metric is the output it draws, not the number of firms: where land binds, a larger
+# subsidy draws larger firms onto the scarce land, and fewer of them
 DOSES = {  # lever: (policy at a dose, its metric, doses, direction)
-    "profit_subsidy": (lambda x: ts.Policy(profit_subsidy={"Gansu": x}), firm_share(regions=["Gansu"]),
+    "profit_subsidy": (lambda x: ts.Policy(profit_subsidy={"Gansu": x}), output_share(["Gansu"]),
                        [0, 0.1, 0.2, 0.4, 0.8], 1),
     "nest_subsidy": (lambda x: ts.Policy(nest_subsidy=x, nest_regions=["Guizhou", "Yunnan"]),
-                     firm_share(regions=["Guizhou", "Yunnan"]), [0, 0.1, 0.2, 0.3, 0.5], 1),
-    "hinterland_subsidy": (lambda x: ts.Policy(hinterland_subsidy=x), firm_share(regions=INLAND, sectors=STRATEGIC),
+                     output_share(["Guizhou", "Yunnan"]), [0, 0.1, 0.2, 0.3, 0.5], 1),
+    "hinterland_subsidy": (lambda x: ts.Policy(hinterland_subsidy=x), output_share(INLAND, STRATEGIC),
                            [0, 0.1, 0.2, 0.4, 0.8], 1),
     "admin_barrier": (lambda x: ts.Policy(admin_barrier=x), total("cross_province_relocations"),
                       [0, 0.1, 0.25, 0.5, 1.0], -1),

@@ -38,7 +38,8 @@ def calibration(n_sectors=1, **changes) -> Calibration:
     k = (n_sectors, 2)
     values = dict(
         markets=Markets(1.0, np.ones(n_sectors), np.zeros((n_sectors, 4)), np.zeros((n_sectors, 4))),
-        labour_unit=np.full(k, 10.0), land_unit=np.full(k, 1.0), location_constants=np.zeros(k),
+        labour_unit=np.full(k, 10.0), land_unit=np.full(k, 1.0), location_constants=np.zeros((n_sectors, 1, 2)),
+        class_sizes=np.ones(1), typical_size=1.0,
         migration_constants=np.zeros(2), start_margin=np.full(n_sectors, 0.1),
         start_industry_share=np.full(2, 0.5), start_population=np.array([100.0, 100.0]),
         start_wage=np.array([2.0, 1.0]), start_rent=np.ones(2), start_land_used=np.array([1.0, 5.0]),
@@ -55,7 +56,7 @@ def earnings(profit_cells, revenue_cells, value_added=(1.0, 1.0)) -> Earnings:
     cells = np.asarray(revenue_cells, float)
     return Earnings(profit=np.zeros(3), revenue_cells=cells, value_added_cells=np.array([value_added]),
                     profit_cells=np.asarray(profit_cells, float), unit_revenue=cells, unit_gross=cells,
-                    export_cells=0 * cells, export_markets=np.zeros((2, 4)), price_index=np.ones_like(cells), move_value=np.zeros((1, 2, 2)), entry_value=np.zeros((1, 2)), fiscal={})
+                    export_cells=0 * cells, export_markets=np.zeros((2, 4)), price_index=np.ones_like(cells), move_value=np.zeros((1, 2, 1, 2)), entry_value=np.zeros((1, 1, 2)), fiscal={})
 
 
 # ------------------------------------------------------------------------------------ exit
@@ -92,7 +93,7 @@ def test_entrants_get_the_local_technique_and_land_is_rationed():
     firms = three_firms()  # land used: 1 in region 0, 5 in region 1
     params = replace(PARAMS, entry_rate=1.0, entry_elasticity=0.0, size_dispersion=1e-9, scale_elasticity=1.0)
     c = calibration(labour_unit=np.array([[10.0, 30.0]]), land_unit=np.array([[1.0, 1.0]]))
-    utility = LocationUtility(move=np.zeros((1, 2, 2)), entry=np.array([[0.0, -np.inf]]))  # all enter region 0
+    utility = LocationUtility(move=np.zeros((1, 2, 1, 2)), entry=np.array([[[0.0, -np.inf]]]))  # all enter region 0
     regions = region_state(land_cap=np.array([2.5, 5.0]))  # room for one entrant of one hectare... and a half
     entries = demography.enter_firms(firms, *[earnings([[5.0, 5.0]], [[50.0, 50.0]])] * 2, utility, c, regions, 1.0,
                                      YearDraws(7, 2026), params)
@@ -103,7 +104,7 @@ def test_entrants_get_the_local_technique_and_land_is_rationed():
 
 def test_no_entry_where_every_region_is_closed():
     firms = three_firms()
-    utility = LocationUtility(move=np.zeros((1, 2, 2)), entry=np.full((1, 2), -np.inf))
+    utility = LocationUtility(move=np.zeros((1, 2, 1, 2)), entry=np.full((1, 1, 2), -np.inf))
     entries = demography.enter_firms(firms, *[earnings([[5.0, 5.0]], [[50.0, 50.0]])] * 2, utility, calibration(),
                                      region_state(), 1.0, YearDraws(7, 2026), replace(PARAMS, entry_rate=1.0))
     assert entries.tolist() == [0.0, 0.0] and firms.count == 3
@@ -112,7 +113,7 @@ def test_no_entry_where_every_region_is_closed():
 def test_an_entrant_that_would_lose_money_does_not_enter():
     firms = three_firms()
     params = replace(PARAMS, entry_rate=1.0, entry_elasticity=0.0, size_dispersion=1e-9, scale_elasticity=1.0)
-    utility = LocationUtility(move=np.zeros((1, 2, 2)), entry=np.array([[0.0, -np.inf]]))
+    utility = LocationUtility(move=np.zeros((1, 2, 1, 2)), entry=np.array([[[0.0, -np.inf]]]))
     # gross 0.5 per unit of size against fixed wages 2 x 10 workers / 1e9 and capital 1 bn: a loss
     poor = replace(earnings([[5.0, 5.0]], [[50.0, 50.0]]), unit_gross=np.full((1, 2), 0.5))
     c = calibration(capital_unit=np.ones((1, 2)))
@@ -127,7 +128,7 @@ def test_a_sector_that_has_vanished_can_come_back():
     firms = FirmPopulation(1, 2)  # no incumbents at all
     params = replace(PARAMS, entry_rate=1.0, entry_elasticity=0.0, entry_pool_floor=0.5)
     c = calibration(start_sector_firms=np.array([8.0]))
-    utility = LocationUtility(move=np.zeros((1, 2, 2)), entry=np.zeros((1, 2)))
+    utility = LocationUtility(move=np.zeros((1, 2, 1, 2)), entry=np.zeros((1, 1, 2)))
     assert demography.entry_pool(firms, c, params).tolist() == [4.0]
     entries = demography.enter_firms(firms, *[earnings([[5.0, 5.0]], [[50.0, 50.0]])] * 2, utility, c, region_state(),
                                      1.0, YearDraws(7, 2026), params)
@@ -179,7 +180,7 @@ def test_relocation_moves_lookers_to_their_choice_within_land_caps():
     firms = three_firms(region=(0, 0, 0))
     params = replace(PARAMS, relocation_rate=0.5, hazard_gap=0.0)
     # region 1 is the only place to be: every firm that looks moves there
-    utility = LocationUtility(move=np.array([[[-np.inf, 0.0], [-np.inf, 0.0]]]), entry=np.zeros((1, 2)))
+    utility = LocationUtility(move=np.array([[[[-np.inf, 0.0]], [[-np.inf, 0.0]]]]), entry=np.zeros((1, 1, 2)))
     draw = np.array([0.1, 0.4, 0.9])  # firms 0 and 1 look (draw < 0.5), firm 2 does not
     land_cap = np.array([np.inf, 2.5])  # firm 0 (1 ha) fits, then firm 1 (2 ha) does not
     moves = relocation.relocate(firms, utility, draw, land_cap, params, 2026, NO_REDRAW)

@@ -90,7 +90,7 @@ class FirmPopulation:
         gone = np.flatnonzero(leaving)
         remaining = self.count - gone.size
         holes = gone[gone < remaining]
-        tail = np.setdiff1d(np.arange(remaining, self.count), gone, assume_unique=True)
+        tail = remaining + np.flatnonzero(~leaving[remaining:self.count])
         self._row_of[self._data["id"][gone]] = -1
         for column in self._data.values():
             column[holes] = column[tail]

@@ -113,11 +113,12 @@ def firm_share(regions=None, sectors=None):
     return metric
 
 
-def output_share(regions, sectors, year=None):
-    """Share of national output made by some sectors in some regions (default: last year)."""
+def output_share(regions, sectors=None, year=None):
+    """Share of national output made by some sectors (default: all) in some regions (default: last year)."""
     def metric(model):
         table = _year(model.results.sectors, year)
-        inside = table[table["region"].isin(regions) & table["sector"].isin(sectors)]
+        chosen = table if sectors is None else table[table["sector"].isin(sectors)]
+        inside = chosen[chosen["region"].isin(regions)]
         return inside["output"].sum() / table["output"].sum()
     return metric
 
