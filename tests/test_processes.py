@@ -54,7 +54,7 @@ def calibration(n_sectors=1, **changes) -> Calibration:
 
 def earnings(profit_cells, revenue_cells, value_added=(1.0, 1.0)) -> Earnings:
     cells = np.asarray(revenue_cells, float)
-    return Earnings(profit=np.zeros(3), revenue_cells=cells, value_added_cells=np.array([value_added]),
+    return Earnings(profit=np.zeros(3), size_cells=cells, revenue_cells=cells, value_added_cells=np.array([value_added]),
                     profit_cells=np.asarray(profit_cells, float), unit_revenue=cells, unit_gross=cells,
                     export_cells=0 * cells, export_markets=np.zeros((2, 4)), price_index=np.ones_like(cells), move_value=np.zeros((1, 2, 1, 2)), entry_value=np.zeros((1, 1, 2)), fiscal={})
 
@@ -64,7 +64,7 @@ def test_exit_after_losses_or_by_chance():
     firms = three_firms()
     firms.loss_years[:] = [2, 0, 0]
     firms.profit[:] = [-1.0, 2.0, 3.0]  # what they earned last year
-    exits = demography.exit_firms(firms, np.array([0.5, 0.01, 0.9]), PARAMS)
+    exits = demography.exit_firms(firms, np.array([0.5, 0.01, 0.9]), PARAMS, 2026)
     # firm 0: third loss year in a row; firm 1: the death draw 0.01 < 0.03; firm 2 survives
     assert exits.tolist() == [1.0, 1.0]
     assert firms.count == 1 and firms.id.tolist() == [2]
@@ -74,7 +74,7 @@ def test_a_profit_resets_the_loss_count():
     firms = three_firms()
     firms.loss_years[:] = [2, 2, 0]
     firms.profit[:] = [1.0, -1.0, -1.0]
-    exits = demography.exit_firms(firms, np.full(3, 0.5), PARAMS)
+    exits = demography.exit_firms(firms, np.full(3, 0.5), PARAMS, 2026)
     assert exits.tolist() == [0.0, 1.0]  # firm 1's third loss year in a row
     assert firms.id.tolist() == [0, 2] and firms.loss_years.tolist() == [0, 1]
 

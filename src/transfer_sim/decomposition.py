@@ -53,8 +53,7 @@ class JobsLedger:
         relocation are counted over the firms concerned; growth is the rest of each region's change."""
         n = self.by_region.size
         known = self.row_of.size
-        was = self.row_of >= 0
-        closed = self.row_of[was & (now.row_of[:known] < 0)]  # last year's rows of the firms gone
+        closed = self.row_of[firms.exited_in(year)]  # last year's rows of the firms gone
         exit_jobs = -np.bincount(self.region[closed], weights=self.workers(closed, costs), minlength=n)
         born = now.row_of[known:]
         born = born[born >= 0]

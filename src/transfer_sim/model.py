@@ -92,7 +92,7 @@ class TransferModel(mesa.Model):
         self._firm_writer = (FirmWriter(firm_output, self.geography.names, self.sectors.names)
                              if firm_output is not None else None)
         self._jobs: JobsLedger | None = None  # last year's workers by firm, for the decomposition
-        self.environment = self._environment()
+        self.environment = self._environment(self.firms.by_cell(self.firms.size))
         #: what firms earned in the last year simulated (:class:`~transfer_sim.state.Earnings`)
         self.earnings = earnings = self.earn()
         wage = self.regions.wage
@@ -113,7 +113,7 @@ class TransferModel(mesa.Model):
             regions, self._pipeline = self._economy.invest(
                 self.regions, self._pipeline, self.policy, self.levers, year, c.start_land_used, p)
             self.regions = regions = labour_market.indexed(regions, growth)
-            env = self.environment = self._environment()
+            env = self.environment = self._environment(self.earnings.size_cells)  # the firms as they earned last
         with self._timed("turnover"):
             exits = self._economy.close(firms, draws, p)
         with self._timed("earn"):
@@ -176,12 +176,13 @@ class TransferModel(mesa.Model):
             relocation.move_cost(self.params, self.geography, self.environment.barrier),
             self.params.logit_beta, self.calibration.location_constants)
 
-    def _environment(self):
-        """What firms face this year: the levers in force (the status quo in the start year)."""
+    def _environment(self, size_cells: np.ndarray):
+        """What firms face this year: the levers in force (the status quo in the start year), with
+        the firms' sizes by cell ``size_cells``."""
         return environment.this_year(
             self.levers if self.elapsed > 0 else self.status_quo, self.policy.shocks, self.geography,
             self.sectors, self.regions, self.calibration, self.params, year=self.year, elapsed=self.elapsed,
-            growth_index=self.growth_index, world_demand=self.world_demand, firms=self.firms,
+            growth_index=self.growth_index, world_demand=self.world_demand, size_cells=size_cells,
             sector_mix=self.sector_mix)
 
     def _record(self, earnings, accounts, moves, turnover, programmes, wage, jobs) -> None:

@@ -51,6 +51,7 @@ class FirmPopulation:
         self._data = {name: np.zeros(self._capacity, dtype=dtype) for name, dtype in _COLUMNS.items()}
         self._row_of = np.full(self._capacity, -1, dtype=np.intp)  # firm id -> row, -1 once exited
         self._log: list[np.ndarray] = []  # per year: rows (year, firm id, from, to)
+        self._exits: tuple[int | None, np.ndarray] = (None, np.empty(0, dtype=np.int64))  # the last exits' year and ids
 
     def __getattr__(self, name: str) -> np.ndarray:
         data = self.__dict__.get("_data")
@@ -80,8 +81,8 @@ class FirmPopulation:
             column[new] = values.get(name, 0)
         return ids
 
-    def remove(self, leaving: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Drop the firms flagged in the boolean mask ``leaving`` (one entry per row).
+    def remove(self, leaving: np.ndarray, year: int) -> tuple[np.ndarray, np.ndarray]:
+        """Drop the firms flagged in the boolean mask ``leaving`` (one entry per row) in ``year``.
 
         Survivors from the tail fill the holes: returns (holes, tail), the rows filled and
         the rows they came from, so that arrays aligned with the rows can follow with
@@ -91,7 +92,8 @@ class FirmPopulation:
         remaining = self.count - gone.size
         holes = gone[gone < remaining]
         tail = remaining + np.flatnonzero(~leaving[remaining:self.count])
-        self._row_of[self._data["id"][gone]] = -1
+        self._exits = (year, self._data["id"][gone])
+        self._row_of[self._exits[1]] = -1
         for column in self._data.values():
             column[holes] = column[tail]
         self._row_of[self._data["id"][holes]] = holes
@@ -147,6 +149,11 @@ class FirmPopulation:
     def position_map(self) -> np.ndarray:
         """A copy of every issued id's row (-1 for firms that have exited), indexed by id."""
         return self._row_of[: self.next_id].copy()
+
+    def exited_in(self, year: int) -> np.ndarray:
+        """The ids of the firms that exited in ``year``, when it is the last year firms exited."""
+        exit_year, ids = self._exits
+        return ids if exit_year == year else np.empty(0, dtype=np.int64)
 
     def moved_in(self, year: int) -> np.ndarray:
         """The ids of the firms that moved in ``year``, when it is the last year firms could move."""

@@ -87,7 +87,7 @@ def calibrated_china(rng: np.random.Generator, geography: Geography, sectors: Se
 
     def earnings(calibration):
         env = environment.this_year(status_quo, policy.shocks, geo, sectors, regions, calibration, p, year=year,
-                                    elapsed=0, growth_index=1.0, world_demand=1.0, firms=firms,
+                                    elapsed=0, growth_index=1.0, world_demand=1.0, size_cells=firms.by_cell(firms.size),
                                     sector_mix=np.ones(sectors.count))
         return env, production.earn(env, firms, sectors, regions, calibration, p, year=year)
 

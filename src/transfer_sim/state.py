@@ -118,6 +118,7 @@ class Earnings:
     """The outcome of one year's production: per firm (rows as earned) and per cell."""
 
     profit: np.ndarray | None  # per firm, bn CNY (None for prospects)
+    size_cells: np.ndarray  # (K, R) firm size a^(sigma-1) summed by sector and region
     revenue_cells: np.ndarray  # (K, R) revenue by sector and region
     value_added_cells: np.ndarray  # (K, R)
     profit_cells: np.ndarray | None  # (K, R) operating profit by sector and region (None for prospects)

@@ -22,21 +22,21 @@ def sector_margins(earnings: Earnings) -> np.ndarray:
     return np.divide(profit, revenue, out=np.zeros_like(profit), where=revenue > 0)
 
 
-def exit_firms(firms: FirmPopulation, fate: np.ndarray, params: EconomyParams) -> np.ndarray:
+def exit_firms(firms: FirmPopulation, fate: np.ndarray, params: EconomyParams, year: int) -> np.ndarray:
     """At the start of a year, remove firms that die by chance (``fate < death rate``) or after
     ``exit_after_losses`` loss years in a row, last year's included (``firms.profit``, what they
     earned last); returns the exits per region."""
     firms.loss_years[:] = (firms.loss_years + 1) * (firms.profit < 0)
     leaving = (fate < params.death_rate) | (firms.loss_years >= params.exit_after_losses)
     exits = np.bincount(firms.region[leaving], minlength=firms.n_regions).astype(float)
-    firms.remove(leaving)
+    firms.remove(leaving, year)
     return exits
 
 
 def entry_pool(firms: FirmPopulation, calibration: Calibration, params: EconomyParams) -> np.ndarray:
     """(K,) would-be entrants' base: the sector's incumbents, never fewer than ``entry_pool_floor`` of its
     start-year firms, so that a sector wiped out somewhere or everywhere has a path back."""
-    incumbents = np.bincount(firms.sector, minlength=firms.n_sectors).astype(float)
+    incumbents = firms.by_cell().sum(axis=1).astype(float)
     return np.maximum(incumbents, np.round(params.entry_pool_floor * calibration.start_sector_firms))
 
 
@@ -65,10 +65,12 @@ def entrants(firms: FirmPopulation, last: Earnings, choice: np.ndarray, calibrat
     parts = []
     for k in range(firms.n_sectors):
         born = draws.stream(ENTRY, k, 0).binomial(pool[k], rate[k]) if open_somewhere[k] else 0
-        size = draw_sizes(draws.stream(ENTRY, k, 2), born, params.size_dispersion)
-        region = draw_choices(where[k, firms.classify(size)], draws.stream(ENTRY, k, 1).random(born))
-        parts.append((np.full(born, k), region, size, draws.stream(ENTRY, k, 3).random(born)))
-    return tuple(np.concatenate(column) for column in zip(*parts))
+        parts.append((np.full(born, k), draws.stream(ENTRY, k, 1).random(born),
+                      draw_sizes(draws.stream(ENTRY, k, 2), born, params.size_dispersion),
+                      draws.stream(ENTRY, k, 3).random(born)))
+    sector, where_draw, size, priority = (np.concatenate(column) for column in zip(*parts))
+    region = draw_choices(where[sector, firms.classify(size)], where_draw)
+    return sector, region, size, priority
 
 
 def enter_firms(firms: FirmPopulation, earnings: Earnings, last: Earnings, utility: LocationUtility,
@@ -159,7 +161,7 @@ class Turnover:
 
 def close(firms: FirmPopulation, draws: YearDraws, params: EconomyParams) -> np.ndarray:
     """The start of a year: firms die by chance or after lasting losses; exits per region."""
-    return exit_firms(firms, draws.per_firm(FATE, firms), params)
+    return exit_firms(firms, draws.per_firm(FATE, firms), params, draws.year)
 
 
 @dataclass(frozen=True)

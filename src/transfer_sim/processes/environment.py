@@ -12,7 +12,6 @@ from ..geography import Geography
 from ..levers import PolicyArrays
 from ..params import SIGMA, EconomyParams
 from ..policy import Policy, Shock, switched_on_corridors
-from ..population import FirmPopulation
 from ..sectors import SectorTable
 from ..state import Calibration, Environment, RegionState
 from ..trade import domestic_freeness, external_freeness
@@ -70,8 +69,9 @@ def national_price_index(supply: np.ndarray, phi: np.ndarray, demand_share: np.n
 
 def this_year(levers: PolicyArrays, shocks: list[Shock], geography: Geography, sectors: SectorTable,
               regions: RegionState, calibration: Calibration, params: EconomyParams, *, year: int, elapsed: int,
-              growth_index: float, world_demand: float, firms: FirmPopulation, sector_mix: np.ndarray) -> Environment:
-    """Trade freeness, spending and competition this year.
+              growth_index: float, world_demand: float, size_cells: np.ndarray, sector_mix: np.ndarray) -> Environment:
+    """Trade freeness, spending and competition this year, with the firms' sizes summed by sector
+    and region in ``size_cells`` (K, R).
 
     ``levers`` are those in force (the status quo in the start year). A firm's efficiency is
     (productivity x innovation / unit cost)^(sigma - 1) in units of its size, times shocks and
@@ -94,10 +94,10 @@ def this_year(levers: PolicyArrays, shocks: list[Shock], geography: Geography, s
     efficiency = (regions.productivity[None, :] * regions.innovation[None, :] ** sectors.innovation_intensity[:, None]
                   * unit_cost ** (1.0 - SIGMA))
     if params.agglomeration and elapsed > 0:
-        efficiency = efficiency * agglomeration(firms.by_region(firms.size), calibration.start_industry_share, params.agglomeration)[None, :]
+        efficiency = efficiency * agglomeration(size_cells.sum(axis=0), calibration.start_industry_share, params.agglomeration)[None, :]
     for shock in active_shocks(shocks, "regional_disaster", year):
         efficiency = efficiency * np.where(geography.mask(shock.regions), 1.0 - shock.size, 1.0)[None, :]
-    supply = firms.by_cell(firms.size) * efficiency
+    supply = size_cells * efficiency
     sector_share = sector_spending_shares(markets.sector_share * sector_mix,
                                           national_price_index(supply, phi, regions.demand_share),
                                           calibration.start_price_index, params.sector_substitution)
