@@ -6,9 +6,10 @@ import numpy as np
 import pytest
 
 import transfer_sim as ts
+from transfer_sim.economics import annuity
 from transfer_sim.levers import resolve
 from transfer_sim.population import NO_WINDOW, FirmPopulation
-from transfer_sim.processes import demography, environment, labour_market, relocation
+from transfer_sim.processes import demography, environment, labour_market, production, relocation
 from transfer_sim.sectors import sector_table
 from transfer_sim.accounts import RegionAccounts
 from transfer_sim.state import Calibration, CostShares, Earnings, LocationUtility, Markets, RegionState, YearDraws
@@ -56,7 +57,7 @@ def earnings(profit_cells, revenue_cells, value_added=(1.0, 1.0)) -> Earnings:
     cells = np.asarray(revenue_cells, float)
     return Earnings(profit=np.zeros(3), size_cells=cells, revenue_cells=cells, value_added_cells=np.array([value_added]),
                     profit_cells=np.asarray(profit_cells, float), unit_revenue=cells, unit_gross=cells,
-                    export_cells=0 * cells, export_markets=np.zeros((2, 4)), price_index=np.ones_like(cells), move_value=np.zeros((1, 2, 1, 2)), entry_value=np.zeros((1, 1, 2)), fiscal={})
+                    export_cells=0 * cells, export_markets=np.zeros((2, 4)), price_index=np.ones_like(cells), move_value=np.zeros((1, 2, 1, 2)), entry_value=np.zeros((1, 1, 2)), newcomer_value=None, fiscal={})
 
 
 # ------------------------------------------------------------------------------------ exit
@@ -260,3 +261,23 @@ def test_the_nest_subsidy_pays_newcomers_only_and_grows_as_they_arrive():
     # no windfall for the start year's incumbents: only this year's entrants are paid, and more arrive every year
     assert 0.0 < cost.loc[2026] < cost.loc[2027] < cost.loc[2028] < cost.loc[2029] < cost.loc[2030]
     assert cost.loc[2026] < 0.3 * cost.loc[2030]
+
+
+def test_a_firm_in_its_newcomer_window_keeps_its_subsidy_by_staying_and_gains_none_by_moving_on():
+    """Both regions pay the newcomer subsidy, worth 1 a year anywhere. An incumbent would open a
+    five-year window by moving; a firm that arrived in 2026 has three years left in 2028 wherever it
+    is, so moving on gains it nothing."""
+    firms = FirmPopulation(1, 2)
+    firms.add(2025, np.zeros(1, int), np.zeros(1, int), np.ones(1), np.ones(1), np.ones(1), newcomers=False)
+    firms.add(2026, np.zeros(1, int), np.zeros(1, int), np.ones(1), np.ones(1), np.ones(1))
+    weights = production.remaining_weights(PARAMS)
+    newcomer = np.ones((1, 2, 1, 2))
+    arrivals = weights[-1] * newcomer * (1.0 - np.eye(2))[None, :, None, :]
+    utility = LocationUtility(move=arrivals, entry=np.zeros((1, 1, 2)), newcomer=newcomer)
+    looking, _, choice, rows = relocation.choose_locations(utility, firms, np.zeros(2), PARAMS, 2028)
+    np.testing.assert_array_equal(looking, [0, 1])
+    np.testing.assert_allclose(choice[rows[1]], [0.5, 0.5])
+    incumbent_moves = np.exp(weights[5]) / (1.0 + np.exp(weights[5]))
+    assert choice[rows[0]][1] == pytest.approx(incumbent_moves) and incumbent_moves > 0.5
+    assert weights[3] == pytest.approx(annuity(3, PARAMS.discount_rate, 1 - PARAMS.death_rate)
+                                       / annuity(15, PARAMS.discount_rate, 1 - PARAMS.death_rate))

@@ -25,7 +25,8 @@ def case():
 def test_bare_kernel_matches_the_model(case):
     model, earnings, inputs, draw = case
     profit, looked, choice = bare_kernel(inputs, draw)
-    slots, destination, _ = choose_locations(model.location_utility(earnings), model.firms, draw, model.params)
+    slots, destination, *_ = choose_locations(model.location_utility(earnings), model.firms, draw, model.params,
+                                                model.year)
     np.testing.assert_allclose(profit, earnings.profit, rtol=1e-10)
     np.testing.assert_array_equal(looked, slots)
     np.testing.assert_array_equal(choice, destination)
@@ -37,7 +38,8 @@ def test_per_agent_way_matches_the_model(case):
     reference = PerAgentModel(inputs, draw)
     reference.step()
     profit, looked, choice = reference.decisions()
-    slots, destination, _ = choose_locations(model.location_utility(earnings), model.firms, draw, model.params)
+    slots, destination, *_ = choose_locations(model.location_utility(earnings), model.firms, draw, model.params,
+                                                model.year)
     np.testing.assert_allclose(profit, earnings.profit, rtol=1e-10)
     np.testing.assert_array_equal(looked, slots)
     np.testing.assert_array_equal(choice, destination)

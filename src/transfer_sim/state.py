@@ -129,6 +129,7 @@ class Earnings:
     price_index: np.ndarray  # (K, R) P^(1 - sigma) of each sector's goods in each region's market
     move_value: np.ndarray  # (K, from, C, to) profit of a class-C firm relative to its sector's typical firm
     entry_value: np.ndarray  # (K, C, R) the same for an entrant with the local technique
+    newcomer_value: np.ndarray | None  # (K, from, C, to) a year of the newcomer subsidy there (None if none is offered)
     fiscal: dict[str, float]  # lever -> bn CNY (negative: revenue)
 
 
@@ -138,6 +139,7 @@ class LocationUtility:
 
     move: np.ndarray  # (K, from, C, to) per productivity class: staying on the diagonal, -inf where closed
     entry: np.ndarray  # (K, C, R) for an entrant
+    newcomer: np.ndarray | None = None  # (K, from, C, to) beta x a year of the newcomer subsidy at each destination
 
 
 @dataclass(frozen=True)

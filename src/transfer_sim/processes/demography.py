@@ -136,8 +136,9 @@ def upgrade_firms(firms: FirmPopulation, fate: np.ndarray, earnings: Earnings, s
     subsidy = levers.policy.upgrade_subsidy
     boost = 1.0 + 4.0 * subsidy * levers.cage_regions
     chance = params.upgrade_rate * np.outer(sectors.upgrade_to >= 0, innovation * boost)
-    survives = fate >= params.death_rate
-    up = np.flatnonzero(survives & ((fate - params.death_rate) / (1.0 - params.death_rate) < chance.ravel()[firms.cell]))
+    again = (fate - params.death_rate) / (1.0 - params.death_rate)  # uniform again for the survivors
+    candidates = np.flatnonzero((fate >= params.death_rate) & (again < chance.max(initial=0.0)))
+    up = candidates[again[candidates] < chance.ravel()[firms.cell[candidates]]]
     revenue = earnings.unit_revenue.ravel()[firms.cell[up]] * firms.size[up]
     paid = subsidy * params.fiscal.upgrade_investment_revenue_share * float(
         (revenue * levers.cage_regions[firms.region[up]]).sum())

@@ -65,8 +65,6 @@ def earn(env: Environment, firms: FirmPopulation, sectors: SectorTable, regions:
     fiscal = {"cage_fee": -float((fee_rate * unit_revenue * size_sums).sum()),
               "ftz_export_subsidy": float((ftz_rate * unit_revenue * size_sums).sum())}
     newcomer = NewcomerSubsidy(newcomer_rate, year, params.newcomer_years)
-    newcomer_weight = (annuity(params.newcomer_years, params.discount_rate, 1.0 - params.death_rate)
-                       / annuity(params.planning_horizon, params.discount_rate, 1.0 - params.death_rate))
     profit = profit_cells = None
     if not prospects:
         profit = firm_profits(firms, regions, env.capital_price, unit_revenue, unit_gross, lever_rates, newcomer,
@@ -74,12 +72,20 @@ def earn(env: Environment, firms: FirmPopulation, sectors: SectorTable, regions:
         profit_cells = firms.by_cell(profit)
     revenue_cells = unit_revenue * size_sums
     subsidy_rate = sum(lever_rates.values(), np.zeros((k_count, n)))
-    move_value, entry_value = location_values(regions, calibration, env.capital_price, unit_gross, unit_variable,
-                                              size_sums, subsidy_rate, newcomer_rate * newcomer_weight,
-                                              params.scale_elasticity)
+    move_value, entry_value, newcomer_value = location_values(
+        regions, calibration, env.capital_price, unit_gross, unit_variable, size_sums, subsidy_rate,
+        newcomer_rate if newcomer.offered else None, remaining_weights(params)[-1], params.scale_elasticity)
     return Earnings(profit, size_sums, revenue_cells, revenue_cells * sectors.value_added_ratio[:, None], profit_cells,
                     unit_revenue, unit_gross, export_share * revenue_cells, exports_by_market(env, supply, prices, n),
-                    prices[:, :n], move_value, entry_value, fiscal)
+                    prices[:, :n], move_value, entry_value, newcomer_value, fiscal)
+
+
+def remaining_weights(params: EconomyParams) -> np.ndarray:
+    """(n + 1,) what r more years of the newcomer subsidy are worth against a permanent one,
+    A_r / A_H for r = 0 .. newcomer_years (:func:`~transfer_sim.economics.annuity`)."""
+    survival = 1.0 - params.death_rate
+    horizon = annuity(params.planning_horizon, params.discount_rate, survival)
+    return np.array([annuity(r, params.discount_rate, survival) for r in range(params.newcomer_years + 1)]) / horizon
 
 
 @dataclass(frozen=True)
@@ -132,15 +138,18 @@ def firm_profits(firms: FirmPopulation, regions: RegionState, capital_price: flo
 
 
 def location_values(regions: RegionState, calibration: Calibration, capital_price: float, unit_gross,
-                    unit_variable, size_sums, subsidy_rate, newcomer_rate,
-                    scale_elasticity: float) -> tuple[np.ndarray, np.ndarray]:
+                    unit_variable, size_sums, subsidy_rate, newcomer_rate, newcomer_weight: float,
+                    scale_elasticity: float) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     """What each location would pay a firm of each productivity class, relative to the profit
-    scale of its sector's typical firm: (K, from, C, to) for movers, (K, C, R) for entrants.
+    scale of its sector's typical firm: (K, from, C, to) for movers, (K, C, R) for entrants, and
+    what a year of the newcomer subsidy adds at each destination, (K, from, C, to) (None when no
+    region offers it).
 
     These are annualised present values: with this year's prices expected to last, the present
     value of a location over the planning horizon H is A_H x its yearly profit, and a subsidy paid
     for n years only adds A_n x its payment. Divided by A_H, a permanent subsidy counts in full and
-    ``newcomer_rate`` arrives already weighted by A_n / A_H (:func:`~transfer_sim.economics.annuity`).
+    the newcomer subsidy, paid for a new window of n years to an arrival, by ``newcomer_weight``
+    A_n / A_H (:func:`remaining_weights`).
 
     A firm of class c has size s_c (revenue scales with it) and fixed costs that grow with s_c^theta:
 
@@ -166,12 +175,16 @@ def location_values(regions: RegionState, calibration: Calibration, capital_pric
     scale = np.where(mean_variable > 1e-6 * fallback, mean_variable, fallback) * calibration.typical_size
     scale = np.maximum(scale, 1e-300)[:, None, None, None]
     positive = np.maximum(profit, 0.0)
-    stay_value = (profit + subsidy_rate[:, None, None, :] * positive) / scale
-    arrive_value = stay_value + newcomer_rate[None, None, None, :] * positive / scale
+    move_value = (profit + subsidy_rate[:, None, None, :] * positive) / scale
     diagonal = np.arange(n)
-    move_value = arrive_value.copy()
-    move_value[:, diagonal, :, diagonal] = stay_value[:, diagonal, :, diagonal]
-    return move_value, arrive_value[:, diagonal, :, diagonal].transpose(1, 2, 0)
+    entry_value = move_value[:, diagonal, :, diagonal].transpose(1, 2, 0)
+    if newcomer_rate is None:
+        return move_value, entry_value, None
+    newcomer_value = newcomer_rate[None, None, None, :] * positive / scale
+    arrival = newcomer_weight * newcomer_value
+    arrival[:, diagonal, :, diagonal] = 0.0  # staying opens no window
+    entry_value = entry_value + newcomer_weight * newcomer_value[:, diagonal, :, diagonal].transpose(1, 2, 0)
+    return move_value + arrival, entry_value, newcomer_value
 
 
 def firm_employment(firms: FirmPopulation, costs: CostShares, wage: np.ndarray) -> np.ndarray:

@@ -8,10 +8,11 @@ from ..economics import draw_choices, logit_probabilities, relocation_hazard
 from ..geography import Geography
 from ..levers import PolicyArrays
 from ..params import EconomyParams
-from ..population import FirmPopulation
+from ..population import NO_WINDOW, FirmPopulation
 from ..sectors import SectorTable
 from ..state import Earnings, LocationUtility
 from .land import Redraw, land_free, settle
+from .production import remaining_weights
 
 
 def move_cost(params: EconomyParams, geography: Geography, barrier: float) -> np.ndarray:
@@ -29,7 +30,8 @@ def allowed(sectors: SectorTable, levers: PolicyArrays) -> np.ndarray:
 def location_utility(earnings: Earnings, open_to: np.ndarray, cost: np.ndarray, beta: float,
                      constants: np.ndarray) -> LocationUtility:
     """u_move[k, o, c, d] = beta value[k, o, c, d] - cost[o, d] + xi[k, c, d];
-    u_entry[k, c, d] = beta value[k, c, d] + xi[k, c, d], for productivity class c.
+    u_entry[k, c, d] = beta value[k, c, d] + xi[k, c, d], for productivity class c; and beta x a
+    year of the newcomer subsidy at each destination, for firms whose window is running.
 
     ``open_to`` is :func:`allowed`; closed destinations get -inf (staying is always possible).
     """
@@ -38,27 +40,59 @@ def location_utility(earnings: Earnings, open_to: np.ndarray, cost: np.ndarray, 
     closed = ~open_to[:, None, None, :] & ~np.eye(n, dtype=bool)[None, :, None, :]
     move = np.where(closed, -np.inf, move)
     entry = np.where(open_to[:, None, :], beta * earnings.entry_value, -np.inf)
-    return LocationUtility(move + constants[:, None, :, :], entry + constants)
+    newcomer = None if earnings.newcomer_value is None else beta * earnings.newcomer_value
+    return LocationUtility(move + constants[:, None, :, :], entry + constants, newcomer)
 
 
-def choose_locations(utility: LocationUtility, firms: FirmPopulation, draw: np.ndarray, params: EconomyParams):
+def choose_locations(utility: LocationUtility, firms: FirmPopulation, draw: np.ndarray, params: EconomyParams,
+                     year: int):
     """The relocation rule for all firms at once, given one uniform draw per firm.
 
     A firm looks around when ``draw < hazard``; then ``draw / hazard`` is again uniform
     and picks the region where the logit CDF first exceeds it. Returns the rows of
     the firms that looked, the regions they chose (their own when staying), before
-    land is allotted, and the choice probabilities of every (sector x origin x productivity
-    class) group, (K R C, R), in the order of ``firms.choice_cell``.
+    land is allotted, the choice probabilities of every group of firms that choose alike,
+    (groups, R), and the group of each firm that looked. The groups are the (sector x origin x
+    productivity class) cells of ``firms.choice_cell``, and for firms whose newcomer window is
+    running, those cells by the years left (:func:`window_groups`).
     """
     n = firms.n_regions
-    choice = logit_probabilities(utility.move).reshape(-1, n)
-    diagonal = np.arange(n)
-    stay = choice.reshape(firms.n_sectors, n, -1, n)[:, diagonal, :, diagonal].transpose(1, 0, 2)
-    hazard = relocation_hazard(params.relocation_rate, params.hazard_gap, stay).ravel()[firms.choice_cell]
+    move = utility.move.reshape(-1, n)
+    origin = np.arange(move.shape[0]) // firms.n_classes % n
+    group = firms.choice_cell
+    if utility.newcomer is not None:
+        move, origin, group = window_groups(move, origin, group, utility.newcomer.reshape(-1, n), firms, year,
+                                            remaining_weights(params))
+    choice = logit_probabilities(move)
+    stay = choice[np.arange(choice.shape[0]), origin]
+    hazard = relocation_hazard(params.relocation_rate, params.hazard_gap, stay)[group]
     looking = np.flatnonzero(draw < hazard)
-    cdf = np.cumsum(choice, axis=1)[firms.choice_cell[looking]]
+    cdf = np.cumsum(choice, axis=1)[group[looking]]
     destination = draw_choices(cdf, draw[looking] / hazard[looking])
-    return looking, destination, choice
+    return looking, destination, choice, group[looking]
+
+
+def window_groups(move, origin, group, newcomer, firms: FirmPopulation, year: int, weights: np.ndarray):
+    """Utility rows for the firms whose newcomer window is running, with r = 1 .. n years left.
+
+    Such a firm keeps the subsidy for r more years wherever it is in a nest region, staying or
+    moving on, and a move opens no new window: u[d] = u_cell[d] + newcomer[d] (A_r - A_n [d != o])
+    / A_H, with ``weights`` A_r / A_H. Returns the utility rows with one row appended per
+    (cell, r) among those firms, each row's origin, and each firm's row.
+    """
+    years = weights.size - 1
+    since = firms.newcomer_since.astype(int)
+    left = np.where(since == NO_WINDOW, 0, np.clip(since + years - year, 0, years))
+    running = np.flatnonzero(left > 0)
+    if running.size == 0:
+        return move, origin, group
+    keys, rows = np.unique(group[running] * (years + 1) + left[running], return_inverse=True)
+    cell, remaining = keys // (years + 1), keys % (years + 1)
+    moving_on = np.arange(move.shape[1])[None, :] != origin[cell][:, None]
+    extra = move[cell] + newcomer[cell] * (weights[remaining][:, None] - weights[years] * moving_on)
+    group = group.copy()
+    group[running] = move.shape[0] + rows
+    return np.vstack([move, extra]), np.concatenate([origin, origin[cell]]), group
 
 
 def relocate(firms: FirmPopulation, utility: LocationUtility, draw: np.ndarray, land_cap: np.ndarray,
@@ -69,14 +103,14 @@ def relocate(firms: FirmPopulation, utility: LocationUtility, draw: np.ndarray, 
     with ``redraw`` its draws). Returns one row per move: (from, to, jobs), the jobs being the
     firm's fixed workforce (its variable labour is hired wherever it produces).
     """
-    positions, destination, choice = choose_locations(utility, firms, draw, params)
+    positions, destination, choice, rows = choose_locations(utility, firms, draw, params, year)
     origins = firms.region[positions].astype(np.intp)
     land = firms.land[positions]
 
     def options(claims):
         """A refused mover's own choice probabilities; it needs its own land anywhere."""
-        rows = choice[firms.choice_cell[positions[claims]]]
-        return rows, np.broadcast_to(land[claims, None], rows.shape)
+        probabilities = choice[rows[claims]]
+        return probabilities, np.broadcast_to(land[claims, None], probabilities.shape)
 
     destination = settle(destination, land, land_free(firms, land_cap), draw[positions], options, origins, redraw)
     moving = destination != origins
