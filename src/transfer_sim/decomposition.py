@@ -24,44 +24,41 @@ COMPONENTS = ("entry", "exit", "growth", "relocation")
 
 @dataclass(frozen=True)
 class JobsLedger:
-    """What the live firms' workers are made of at the end of a year -- each id's row, and per row
-    its region, sector, fixed workforce and revenue, with the wages -- so that any of them can be
-    counted later; and the workers by region."""
+    """Where a year ended: the ids issued so far, the wages and the workers by region. The firms
+    that exit or move during the next year are counted as they were then (the population keeps
+    them: :meth:`~transfer_sim.population.FirmPopulation.exits_in` and ``moves_in``)."""
 
-    row_of: np.ndarray  # by id, -1 for firms that have exited
-    region: np.ndarray
-    sector: np.ndarray
-    labour: np.ndarray
-    revenue: np.ndarray
+    next_id: int  # firms with an id from here on were born after this ledger
     wage: np.ndarray  # (R,)
     by_region: np.ndarray
 
     @classmethod
     def of(cls, firms: FirmPopulation, wage: np.ndarray, by_region: np.ndarray) -> JobsLedger:
         """The ledger of the live ``firms`` at ``wage``, with their workers ``by_region``."""
-        return cls(firms.position_map(), firms.region.copy(), firms.sector.copy(), firms.labour.copy(),
-                   firms.revenue.copy(), wage.copy(), by_region)
-
-    def workers(self, rows: np.ndarray, costs: CostShares) -> np.ndarray:
-        """The workers of the firms in ``rows`` (:func:`~transfer_sim.processes.production.workers`)."""
-        return workers(self.labour[rows], costs.variable_labour[self.sector[rows]], self.revenue[rows],
-                       self.wage[self.region[rows]])
+        return cls(firms.next_id, wage.copy(), by_region)
 
     def components(self, now: JobsLedger, firms: FirmPopulation, year: int, costs: CostShares) -> np.ndarray:
         """(4, R) the change from this ledger to ``now`` (the ledger of ``firms`` after ``year``),
         split as in the module docstring (rows in the order of :data:`COMPONENTS`). Exit, entry and
         relocation are counted over the firms concerned; growth is the rest of each region's change."""
         n = self.by_region.size
-        known = self.row_of.size
-        closed = self.row_of[firms.exited_in(year)]  # last year's rows of the firms gone
-        exit_jobs = -np.bincount(self.region[closed], weights=self.workers(closed, costs), minlength=n)
-        born = now.row_of[known:]
+        exit_jobs = -self._jobs_by_region(firms.exits_in(year), costs)
+        born = firms.positions(np.arange(self.next_id, now.next_id))
         born = born[born >= 0]
-        entry = np.bincount(now.region[born], weights=now.workers(born, costs), minlength=n)
-        moved = firms.moved_in(year)
-        before, after = self.row_of[moved], now.row_of[moved]
-        jobs = self.workers(before, costs)
-        relocation = (np.bincount(now.region[after], weights=jobs, minlength=n)
-                      - np.bincount(self.region[before], weights=jobs, minlength=n))
+        region = firms.region[born]
+        entry = np.bincount(region, weights=workers(firms.labour[born], costs.variable_labour[firms.sector[born]],
+                                                    firms.revenue[born], now.wage[region]), minlength=n)
+        moved = firms.moves_in(year)
+        after = firms.region[firms.positions(moved["id"])]
+        jobs = self._workers(moved, costs)
+        relocation = np.bincount(after, weights=jobs, minlength=n) - np.bincount(moved["region"], weights=jobs, minlength=n)
         growth = now.by_region - self.by_region - entry - exit_jobs - relocation
         return np.vstack([entry, exit_jobs, growth, relocation])
+
+    def _workers(self, rows: dict[str, np.ndarray], costs: CostShares) -> np.ndarray:
+        """The workers of firms as they were at this ledger's wages
+        (:func:`~transfer_sim.processes.production.workers`)."""
+        return workers(rows["labour"], costs.variable_labour[rows["sector"]], rows["revenue"], self.wage[rows["region"]])
+
+    def _jobs_by_region(self, rows: dict[str, np.ndarray], costs: CostShares) -> np.ndarray:
+        return np.bincount(rows["region"], weights=self._workers(rows, costs), minlength=self.by_region.size)

@@ -92,7 +92,7 @@ class TransferModel(mesa.Model):
         self._firm_writer = (FirmWriter(firm_output, self.geography.names, self.sectors.names)
                              if firm_output is not None else None)
         self._jobs: JobsLedger | None = None  # last year's workers by firm, for the decomposition
-        self.environment = self._environment(self.firms.by_cell(self.firms.size))
+        self.environment = self._environment(self.firms.cell_sums("size"))
         #: what firms earned in the last year simulated (:class:`~transfer_sim.state.Earnings`)
         self.earnings = earnings = self.earn()
         wage = self.regions.wage

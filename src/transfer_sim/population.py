@@ -34,6 +34,9 @@ _COLUMNS = {
 #: ``newcomer_since`` of a firm that has no newcomer window: the start year's incumbents
 NO_WINDOW = np.iinfo(np.int16).min
 
+#: the columns kept of the firms that exit or move in a year, as they were before (jobs accounting)
+SNAPSHOT = ("id", "region", "sector", "labour", "revenue")
+
 
 class FirmPopulation:
     """The firms alive now, one column per attribute, plus the log of all moves.
@@ -51,7 +54,11 @@ class FirmPopulation:
         self._data = {name: np.zeros(self._capacity, dtype=dtype) for name, dtype in _COLUMNS.items()}
         self._row_of = np.full(self._capacity, -1, dtype=np.intp)  # firm id -> row, -1 once exited
         self._log: list[np.ndarray] = []  # per year: rows (year, firm id, from, to)
-        self._exits: tuple[int | None, np.ndarray] = (None, np.empty(0, dtype=np.int64))  # the last exits' year and ids
+        self._exits: tuple[int | None, dict] = (None, {})  # the last exits' year and the leavers as they were
+        self._moves: tuple[int | None, dict] = (None, {})  # the same for the last moves, before them
+        # per-cell firm counts and sums of columns, kept up to date by every change of the firms
+        # once first asked for (:meth:`cell_sums`)
+        self._kept: dict[str, np.ndarray] = {}
 
     def __getattr__(self, name: str) -> np.ndarray:
         data = self.__dict__.get("_data")
@@ -79,6 +86,7 @@ class FirmPopulation:
             values["newcomer_since"] = NO_WINDOW
         for name, column in self._data.items():
             column[new] = values.get(name, 0)
+        self._tally(new, 1)
         return ids
 
     def remove(self, leaving: np.ndarray, year: int) -> tuple[np.ndarray, np.ndarray]:
@@ -89,11 +97,12 @@ class FirmPopulation:
         ``array[holes] = array[tail]`` and keep their first ``count`` entries.
         """
         gone = np.flatnonzero(leaving)
+        self._tally(gone, -1)
         remaining = self.count - gone.size
         holes = gone[gone < remaining]
         tail = remaining + np.flatnonzero(~leaving[remaining:self.count])
-        self._exits = (year, self._data["id"][gone])
-        self._row_of[self._exits[1]] = -1
+        self._exits = (year, self._snapshot(gone))
+        self._row_of[self._exits[1]["id"]] = -1
         for column in self._data.values():
             column[holes] = column[tail]
         self._row_of[self._data["id"][holes]] = holes
@@ -106,24 +115,35 @@ class FirmPopulation:
         A mover opens a new newcomer window of ``window`` years unless its last one is still
         running: moving on does not earn a second subsidy.
         """
+        self._moves = (year, self._snapshot(positions))
         since = self.newcomer_since[positions]
         fresh = (since == NO_WINDOW) | (year - since.astype(int) >= window)
         self.newcomer_since[positions] = np.where(fresh, year, since)
         self._log.append(np.column_stack([np.full(positions.size, year), self.id[positions],
                                           self.region[positions], destinations]))
+        self._tally(positions, -1)
         self.region[positions] = destinations
         self.cell[positions] = self.sector[positions] * self.n_regions + destinations
+        self._tally(positions, 1)
         self._choice_cells(positions)
         self.arrival_year[positions] = year
         self.moves[positions] += 1
 
     def upgrade(self, positions: np.ndarray, sectors: np.ndarray, gain: float) -> None:
         """Firms move into ``sectors`` and their size a^(sigma-1) grows by the factor ``gain``."""
+        self._tally(positions, -1)
         self.sector[positions] = sectors
         self.cell[positions] = sectors * self.n_regions + self.region[positions]
         self.size[positions] *= gain
         self.size_class[positions] = self.classify(self.size[positions])
         self._choice_cells(positions)
+        self._tally(positions, 1)
+
+    def set_fixed_inputs(self, labour: np.ndarray, land: np.ndarray, capital: np.ndarray) -> None:
+        """Replace every live firm's workforce, land and capital."""
+        self.labour[:], self.land[:], self.capital[:] = labour, land, capital
+        for column in ("labour", "land", "capital"):
+            self._kept.pop(column, None)
 
     def classify(self, size: np.ndarray) -> np.ndarray:
         """The productivity class of each size: the number of class edges at or below it."""
@@ -134,9 +154,41 @@ class FirmPopulation:
 
     def by_cell(self, weights: np.ndarray | None = None) -> np.ndarray:
         """Sum of a firm column (firm counts without one) per (sector, region) cell, as (K, R)."""
+        if weights is None:
+            return self.cell_sums("count")
         k_count, n = self.n_sectors, self.n_regions
-        sums = np.bincount(self.cell, weights=weights, minlength=k_count * n).reshape(k_count, n)
-        return sums if weights is None else sums.astype(float, copy=False)  # float even with no firms
+        return np.bincount(self.cell, weights=weights, minlength=k_count * n).reshape(k_count, n).astype(float, copy=False)
+
+    def cell_sums(self, column: str) -> np.ndarray:
+        """(K, R) the firms' ``column`` (or ``"count"``: the number of firms) summed by cell.
+
+        Kept up to date by every entry, exit, move and upgrade once first asked for, so that a
+        year does not sum over every firm each time; a cell with no firms sums to exactly 0.
+        """
+        if column not in self._kept:
+            cells = self.n_sectors * self.n_regions
+            self._kept.setdefault("count", np.bincount(self.cell, minlength=cells).astype(float))
+            self._kept[column] = np.bincount(self.cell, weights=None if column == "count" else self._data[column][: self.count],
+                                             minlength=cells).astype(float)
+        return self._kept[column].reshape(self.n_sectors, self.n_regions).copy()
+
+    def land_by_region(self) -> np.ndarray:
+        """Hectares of industrial land the firms use in each region."""
+        return self.cell_sums("land").sum(axis=0)
+
+    def _tally(self, rows, sign: int) -> None:
+        """Add (sign 1) or take away (-1) the firms in ``rows`` from the kept sums."""
+        if not self._kept:
+            return
+        cells = self._data["cell"][rows]
+        size = self._kept["count"].size
+        counts = self._kept["count"]
+        counts += sign * np.bincount(cells, minlength=size)
+        empty = counts == 0
+        for column, sums in self._kept.items():
+            if column != "count":
+                sums += sign * np.bincount(cells, weights=self._data[column][rows], minlength=size)
+                sums[empty] = 0.0
 
     def by_region(self, weights: np.ndarray) -> np.ndarray:
         """Sum of a firm column per region (through the cells: bincount on intp is fastest)."""
@@ -146,19 +198,22 @@ class FirmPopulation:
         """The rows of the firms with these ids; -1 for firms that have exited."""
         return self._row_of[np.asarray(ids, dtype=np.intp)]
 
-    def position_map(self) -> np.ndarray:
-        """A copy of every issued id's row (-1 for firms that have exited), indexed by id."""
-        return self._row_of[: self.next_id].copy()
+    def exits_in(self, year: int) -> dict[str, np.ndarray]:
+        """The firms that exited in ``year``, as they were when they left (the :data:`SNAPSHOT`
+        columns); empty unless ``year`` is the last year firms exited."""
+        return self._snapshot_of(self._exits, year)
 
-    def exited_in(self, year: int) -> np.ndarray:
-        """The ids of the firms that exited in ``year``, when it is the last year firms exited."""
-        exit_year, ids = self._exits
-        return ids if exit_year == year else np.empty(0, dtype=np.int64)
+    def moves_in(self, year: int) -> dict[str, np.ndarray]:
+        """The firms that moved in ``year``, as they were before they moved (``region``: where
+        from); empty unless ``year`` is the last year firms moved."""
+        return self._snapshot_of(self._moves, year)
 
-    def moved_in(self, year: int) -> np.ndarray:
-        """The ids of the firms that moved in ``year``, when it is the last year firms could move."""
-        last = self._log[-1] if self._log else np.empty((0, 4))
-        return last[:, 1].astype(np.intp) if len(last) and last[0, 0] == year else np.empty(0, dtype=np.intp)
+    def _snapshot(self, rows) -> dict[str, np.ndarray]:
+        return {name: self._data[name][rows] for name in SNAPSHOT}
+
+    def _snapshot_of(self, record, year: int) -> dict[str, np.ndarray]:
+        when, rows = record
+        return rows if when == year else self._snapshot(np.empty(0, dtype=np.intp))
 
     def relocation_log(self) -> np.ndarray:
         """All moves so far as rows (year, firm id, from region, to region)."""

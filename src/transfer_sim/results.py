@@ -109,7 +109,7 @@ def record_year(year: int, firms: FirmPopulation, regions: RegionState, earnings
         "output": earnings.revenue_cells.sum(axis=0),
         "value_added": value_added,
         "wage": regions.wage.copy(),
-        "land_used": firms.by_region(firms.land),
+        "land_used": firms.land_by_region(),
         "land_cap": regions.land_cap.copy(),
         "relocations_in": np.bincount(destination, minlength=n).astype(float),
         "relocations_out": np.bincount(origin, minlength=n).astype(float),

@@ -87,7 +87,7 @@ def calibrated_china(rng: np.random.Generator, geography: Geography, sectors: Se
 
     def earnings(calibration):
         env = environment.this_year(status_quo, policy.shocks, geo, sectors, regions, calibration, p, year=year,
-                                    elapsed=0, growth_index=1.0, world_demand=1.0, size_cells=firms.by_cell(firms.size),
+                                    elapsed=0, growth_index=1.0, world_demand=1.0, size_cells=firms.cell_sums("size"),
                                     sector_mix=np.ones(sectors.count))
         return env, production.earn(env, firms, sectors, regions, calibration, p, year=year)
 
@@ -97,9 +97,7 @@ def calibrated_china(rng: np.random.Generator, geography: Geography, sectors: Se
                                                                              p.redundancy_penalty))
     labour_unit, land_unit, capital_unit = cal.factor_requirements(earned.unit_revenue, geo.wage, rent, costs, p)
     scaled = size**p.scale_elasticity
-    firms.labour[:] = labour_unit[sector, region] * scaled
-    firms.land[:] = land_unit[sector, region] * scaled
-    firms.capital[:] = capital_unit[sector, region] * scaled
+    firms.set_fixed_inputs(*(unit[sector, region] * scaled for unit in (labour_unit, land_unit, capital_unit)))
     land_used = np.bincount(region, weights=firms.land, minlength=n)
     industry = np.bincount(region, weights=size, minlength=n)
     calibration = replace(

@@ -28,9 +28,8 @@ def exit_firms(firms: FirmPopulation, fate: np.ndarray, params: EconomyParams, y
     earned last); returns the exits per region."""
     firms.loss_years[:] = (firms.loss_years + 1) * (firms.profit < 0)
     leaving = (fate < params.death_rate) | (firms.loss_years >= params.exit_after_losses)
-    exits = np.bincount(firms.region[leaving], minlength=firms.n_regions).astype(float)
     firms.remove(leaving, year)
-    return exits
+    return np.bincount(firms.exits_in(year)["region"], minlength=firms.n_regions).astype(float)
 
 
 def entry_pool(firms: FirmPopulation, calibration: Calibration, params: EconomyParams) -> np.ndarray:

@@ -58,7 +58,7 @@ def clear(regions: RegionState, firms: FirmPopulation, calibration: Calibration,
     labour_supply = c.start_labour_demand * population / c.start_population
     demand = jobs.sum(axis=0)
     wage = wage_level(c.start_wage, growth_index, demand, labour_supply, params.wage_elasticity)
-    rent = rent_level(c.start_rent, growth_index, firms.by_region(firms.land), c.start_land_used,
+    rent = rent_level(c.start_rent, growth_index, firms.land_by_region(), c.start_land_used,
                       params.rent_elasticity, regions.land_cap, c.start_land_cap, params.land_scarcity)
     linkage = params.demand_linkage
     demand_share = (1 - linkage) * c.start_demand_share + linkage * income_shares(gdp, c.start_demand_share)

@@ -18,7 +18,7 @@ LAND_ROUNDS = 4
 
 def land_free(firms: FirmPopulation, land_cap: np.ndarray) -> np.ndarray:
     """Hectares each region can still zone for industry."""
-    return np.maximum(land_cap - firms.by_region(firms.land), 0.0)
+    return np.maximum(land_cap - firms.land_by_region(), 0.0)
 
 
 def settle(choice: np.ndarray, need: np.ndarray, free: np.ndarray, priority: np.ndarray, options: Options,

@@ -43,7 +43,7 @@ def earn(env: Environment, firms: FirmPopulation, sectors: SectorTable, regions:
     """
     policy, levers = env.levers.policy, env.levers
     n, k_count = regions.wage.size, sectors.count
-    size_sums = firms.by_cell(firms.size)
+    size_sums = firms.cell_sums("size")
     supply = size_sums * env.efficiency
     prices = price_index(supply, env.phi, env.foreign)
     # a market nobody supplies is valued as if a small firm served it, so that entrants see its value
@@ -198,7 +198,7 @@ def firm_employment(firms: FirmPopulation, costs: CostShares, wage: np.ndarray) 
 
 def employment_by_cell(firms: FirmPopulation, earnings: Earnings, costs: CostShares, wage: np.ndarray) -> np.ndarray:
     """(K, R) workers: the cells' sums of :func:`firm_employment`, from the cells' revenue."""
-    return firms.by_cell(firms.labour) + workers(0.0, costs.variable_labour[:, None], earnings.revenue_cells,
+    return firms.cell_sums("labour") + workers(0.0, costs.variable_labour[:, None], earnings.revenue_cells,
                                                  wage[None, :])
 
 
