@@ -7,18 +7,20 @@
   with no agents, no bookkeeping and no recording.
 
 Both start from a :class:`KernelInputs` snapshot of a :class:`TransferModel` under the
-status-quo policy and take the same uniform draw per firm as the model, so a test can
+status-quo policy without local governments (:data:`WITHOUT_LOCAL_GOVERNMENTS`: nobody pays
+taxes or subsidies) and take the same uniform draw per firm as the model, so a test can
 check that all three compute the same thing.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import mesa
 import numpy as np
 
 from transfer_sim.calibration import CNY_PER_BN
+from transfer_sim.params import EconomyParams
 from transfer_sim.params import SIGMA
 from transfer_sim.processes.relocation import move_cost
 
@@ -55,10 +57,14 @@ class KernelInputs:
     penalty: np.ndarray  # (K,) redundancy penalty, zero for sectors that are not emerging
 
 
+#: the parameters of a model the references can describe: China's, with no local governments
+WITHOUT_LOCAL_GOVERNMENTS = replace(EconomyParams(), government=replace(EconomyParams().government, active=False))
+
+
 def snapshot(model) -> KernelInputs:
     """The inputs of the relocation rule in the model's current year."""
-    if model.policy != type(model.policy)():
-        raise ValueError("the references cover the status-quo policy only")
+    if model.policy != type(model.policy)() or model.regions.local is not None:
+        raise ValueError("the references cover the status-quo policy without local governments only")
     firms, env, p = model.firms, model.environment, model.params
     return KernelInputs(
         sector=firms.sector.astype(np.intp), region=firms.region.astype(np.intp),

@@ -15,7 +15,7 @@ from transfer_sim import backcast as history_run
 from transfer_sim.backcast import simulate
 
 GOLDEN = Path(__file__).parent / "golden"
-TABLES = ("regions", "sectors", "flows", "summary", "fiscal")
+TABLES = ("regions", "sectors", "flows", "summary", "fiscal", "local_policy", "budgets")
 FIRMS, YEARS = 3_000, 8
 
 

@@ -41,7 +41,7 @@ def test_every_lever_and_parameter_is_documented(page):
     text = (ROOT / "docs" / page).read_text()
     names = list(ts.Policy.model_fields) if page == "levers.md" else [
         *ts.EconomyParams.__dataclass_fields__, *ts.TradeCostParams.__dataclass_fields__,
-        *FiscalCosts.__dataclass_fields__]
+        *FiscalCosts.__dataclass_fields__, *ts.GovernmentParams.__dataclass_fields__]
     missing = [name for name in names if f"`{name}`" not in text and name != "trade_costs"]
     assert not missing, f"missing from docs/{page}: {missing}"
 

@@ -29,7 +29,8 @@ CHINA = ts.Geography.china()
 PROVINCES = list(CHINA.names)
 START = default("start_year")
 SIGNED = {("fiscal", "cost"), ("summary", "fiscal_cost"), ("summary", "fiscal_cost_pct_gdp"),  # fees: revenue
-          ("decomposition", "employment")}  # changes: exits take jobs away
+          ("decomposition", "employment"),  # changes: exits take jobs away
+          ("budgets", "balance"), ("budgets", "debt")}  # deficits; a province may save
 
 
 def bounds(field) -> tuple[float | None, float | None]:
@@ -109,6 +110,10 @@ def test_any_valid_policy_keeps_the_books_sound(policy, years, n_firms, seed):
     np.testing.assert_allclose(by_market, regions["exports"], rtol=1e-9, atol=1e-9)
     # zoning caps hold and land is never negative
     assert (regions["land_used"] <= regions["land_cap"] * (1 + 1e-9) + 1e-9).all()
+    # the provinces' books: the balance is revenue and transfers less spending, the rebates and
+    # discounts they book are what they paid firms
+    books = model.results.budgets
+    np.testing.assert_allclose(books["balance"], books["revenue"] + books["transfers"] - books["spending"], atol=1e-6)
 
 
 @pytest.mark.parametrize("years", [1, 2, 3, 10])

@@ -15,6 +15,7 @@ from transfer_sim import province_map as pm
 from transfer_sim.dashboard.page import TABS
 from transfer_sim.dashboard.theory_panel import KNOBS
 from transfer_sim.geography import MACRO_REGIONS
+from transfer_sim.processes.fiscal import LOCAL_INSTRUMENT_BOOKS
 
 SOURCES = [*Path(ts.__file__).parent.joinpath("dashboard").glob("*.py"),
            Path(viz.__file__), Path(pm.__file__)]
@@ -56,6 +57,7 @@ def test_the_message_families_the_code_builds_are_complete():
     families += [f"indicator.{c}" for c in viz.COMPARE_INDICATORS]
     families += [f"column.{c}" for c in ("output", "employment", "value_added")]
     families += [f"chart.sankey.{level}" for level in ("macro", "province")]
+    families += [f"chart.fiscal.book.{name}" for name in LOCAL_INSTRUMENT_BOOKS]
     families += [f"lever.{name}.{part}" for name in ts.Policy.model_fields
                  for part in ("label", "mechanism", "seed", "unit")]
     families += [f"preset.{name}.{part}" for name in ts.PRESETS for part in ("title", "description")]

@@ -12,7 +12,8 @@ from transfer_sim.population import NO_WINDOW, FirmPopulation
 from transfer_sim.processes import demography, environment, labour_market, production, relocation
 from transfer_sim.sectors import sector_table
 from transfer_sim.accounts import RegionAccounts
-from transfer_sim.state import Calibration, CostShares, Earnings, LocationUtility, Markets, RegionState, YearDraws
+from transfer_sim.state import (Calibration, CostShares, Earnings, EntryTerms, LocationUtility, Markets, RegionState,
+                                YearDraws)
 
 PARAMS = ts.EconomyParams()
 TWO = ts.Geography.abstract([0.5, 0.5], [[1, 0.5], [0.5, 1]])
@@ -57,7 +58,8 @@ def earnings(profit_cells, revenue_cells, value_added=(1.0, 1.0)) -> Earnings:
     cells = np.asarray(revenue_cells, float)
     return Earnings(profit=np.zeros(3), size_cells=cells, revenue_cells=cells, value_added_cells=np.array([value_added]),
                     profit_cells=np.asarray(profit_cells, float), unit_revenue=cells, unit_gross=cells,
-                    export_cells=0 * cells, export_markets=np.zeros((2, 4)), price_index=np.ones_like(cells), move_value=np.zeros((1, 2, 1, 2)), entry_value=np.zeros((1, 1, 2)), newcomer_value=None, fiscal={})
+                    export_cells=0 * cells, export_markets=np.zeros((2, 4)), price_index=np.ones_like(cells), move_value=np.zeros((1, 2, 1, 2)), entry_value=np.zeros((1, 1, 2)), newcomer_value=None,
+                    entry_terms=EntryTerms(np.zeros((1, 1, 2)), np.zeros((1, 1, 2)), np.ones(1)), fiscal={})
 
 
 # ------------------------------------------------------------------------------------ exit
@@ -271,8 +273,8 @@ def test_a_firm_in_its_newcomer_window_keeps_its_subsidy_by_staying_and_gains_no
     firms.add(2025, np.zeros(1, int), np.zeros(1, int), np.ones(1), np.ones(1), np.ones(1), newcomers=False)
     firms.add(2026, np.zeros(1, int), np.zeros(1, int), np.ones(1), np.ones(1), np.ones(1))
     weights = production.remaining_weights(PARAMS)
-    newcomer = np.ones((1, 2, 1, 2))
-    arrivals = weights[-1] * newcomer * (1.0 - np.eye(2))[None, :, None, :]
+    newcomer = np.stack([np.ones((1, 2, 1, 2)), np.zeros((1, 2, 1, 2))])  # central, local terms
+    arrivals = weights[-1] * newcomer[0] * (1.0 - np.eye(2))[None, :, None, :]
     utility = LocationUtility(move=arrivals, entry=np.zeros((1, 1, 2)), newcomer=newcomer)
     looking, _, choice, rows = relocation.choose_locations(utility, firms, np.zeros(2), PARAMS, 2028)
     np.testing.assert_array_equal(looking, [0, 1])

@@ -10,12 +10,12 @@ import transfer_sim as ts
 from transfer_sim.processes.relocation import choose_locations
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-from references import PerAgentModel, bare_kernel, snapshot  # noqa: E402
+from references import WITHOUT_LOCAL_GOVERNMENTS, PerAgentModel, bare_kernel, snapshot  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def case():
-    model = ts.TransferModel(n_firms=3_000, seed=3).run(2)
+    model = ts.TransferModel(n_firms=3_000, seed=3, params=WITHOUT_LOCAL_GOVERNMENTS).run(2)
     draw = np.random.default_rng(11).random(model.firms.count)
     inputs = snapshot(model)
     earnings = model.earn()
@@ -49,4 +49,6 @@ def test_references_refuse_other_policies():
     model = ts.TransferModel(policy=ts.Policy(cage_fee=0.01), n_firms=300, seed=1)
     with pytest.raises(ValueError, match="status-quo policy"):
         snapshot(model)
+    with pytest.raises(ValueError, match="without local governments"):
+        snapshot(ts.TransferModel(n_firms=300, seed=1))
 

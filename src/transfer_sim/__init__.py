@@ -13,7 +13,7 @@ from .economics import home_market_share
 from .geography import Geography
 from .levers import PolicyError
 from .model import TransferModel, fewest_firms
-from .params import EconomyParams, TradeCostParams
+from .params import EconomyParams, GovernmentParams, TradeCostParams
 from .policy import PRESETS, Policy, Shock, lever_table
 from .results import Results
 from .run_settings import RunSettings
@@ -25,6 +25,7 @@ except PackageNotFoundError:  # running from a source tree without installation
     __version__ = "0.0.0"
 
 __all__ = [
-    "PRESETS", "SECTORS", "EconomyParams", "Firm", "Geography", "Policy", "PolicyError", "Region",
-    "Results", "RunSettings", "Shock", "TradeCostParams", "TransferModel", "fewest_firms", "home_market_share", "lever_table",
+    "PRESETS", "SECTORS", "EconomyParams", "Firm", "Geography", "GovernmentParams", "Policy", "PolicyError",
+    "Region", "Results", "RunSettings", "Shock", "TradeCostParams", "TransferModel", "fewest_firms",
+    "home_market_share", "lever_table",
 ]

@@ -7,6 +7,7 @@ firm or region through ``model.agents`` without holding state of their own.
 from __future__ import annotations
 
 import mesa
+import numpy as np
 
 from .processes.production import workers
 
@@ -122,6 +123,30 @@ class Region(mesa.Agent):
     def innovation(self) -> float:
         """Innovation capacity relative to the national average."""
         return float(self.model.regions.innovation[self.index])
+
+    @property
+    def policy(self) -> dict[str, float] | None:
+        """Its government's instruments this year (tax_rebate and land_discount as shares of a
+        newcomer's profit and land rent, park_investment in bn CNY, emerging_backed: the emerging
+        sectors it backs); None in an economy without local governments."""
+        local = self.model.regions.local
+        if local is None:
+            return None
+        values = {name: float(column[self.index]) for name, column in
+                  (("tax_rebate", local.tax_rebate), ("land_discount", local.land_discount),
+                   ("park_investment", local.park_investment))}
+        sectors = self.model.sectors.names
+        return {**values, "emerging_backed": [sectors[k] for k in np.flatnonzero(local.backing[:, self.index])]}
+
+    @property
+    def budget(self) -> dict[str, float] | None:
+        """Its government's books of the last year, bn CNY (revenue, transfers, spending, balance,
+        debt); None without local governments."""
+        books = self.model.regions.budgets
+        if books is None:
+            return None
+        return {name: float(getattr(books, name)[self.index])
+                for name in ("revenue", "transfers", "spending", "balance", "debt")}
 
     @property
     def firm_count(self) -> int:

@@ -37,10 +37,11 @@ class Economy:
 
 
 def textbook_parameters(params: EconomyParams) -> EconomyParams:
-    """A constant relocation hazard and free moves, nothing else."""
+    """A constant relocation hazard and free moves, nothing else (no local governments either)."""
     return replace(params, hazard_gap=0.0, move_cost_fixed=0.0, move_cost_per_1000km=0.0,
                    barrier_move_cost=0.0, death_rate=0.0, entry_rate=0.0, upgrade_rate=0.0,
-                   demand_linkage=0.0, redundancy_penalty=0.0, agglomeration=0.0, growth=0.0)
+                   demand_linkage=0.0, redundancy_penalty=0.0, agglomeration=0.0, growth=0.0,
+                   government=replace(params.government, active=False))
 
 
 def no_investment(regions, pipeline, *_):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from contextlib import contextmanager
+from dataclasses import replace
 
 import mesa
 import numpy as np
@@ -19,13 +20,14 @@ from tqdm.auto import tqdm
 
 from .accounts import RegionAccounts, year_accounts
 from .agents import Firm, Region
+from .calibration import CNY_PER_BN
 from .economies import ECONOMIES
 from .firm_output import FirmWriter
 from .geography import Geography
 from .levers import resolve
 from .params import EconomyParams
 from .policy import Policy
-from .processes import environment, fiscal, labour_market, production, relocation
+from .processes import environment, fiscal, labour_market, local_government, production, relocation
 from .processes.demography import Turnover
 from .decomposition import COMPONENTS, JobsLedger
 from .results import Results, price_level, record_year
@@ -92,11 +94,14 @@ class TransferModel(mesa.Model):
         self._firm_writer = (FirmWriter(firm_output, self.geography.names, self.sectors.names)
                              if firm_output is not None else None)
         self._jobs: JobsLedger | None = None  # last year's workers by firm, for the decomposition
+        self._local_overrides: dict[int, tuple[int | None, dict[str, float]]] = {}  # region -> (year or None, instruments)
         self.environment = self._environment(self.firms.cell_sums("size"))
         #: what firms earned in the last year simulated (:class:`~transfer_sim.state.Earnings`)
         self.earnings = earnings = self.earn()
         wage = self.regions.wage
-        self._record(earnings, self.accounts(earnings), np.empty((0, 3)), Turnover.none(self.geography.n), {}, wage,
+        accounts = self.accounts(earnings)
+        self._gdp = accounts.gdp  # last year's GDP by region, what the provinces borrow against
+        self._record(earnings, accounts, np.empty((0, 3)), Turnover.none(self.geography.n), {}, wage,
                      production.employment_by_cell(self.firms, earnings, self.calibration.costs, wage))
 
     # ------------------------------------------------------------------ the year
@@ -110,6 +115,8 @@ class TransferModel(mesa.Model):
         firms, c, p, year = self.firms, self.calibration, self.params, self.year
         draws = YearDraws(self._entropy, year)
         with self._timed("regions"):
+            if c.local_books is not None:
+                self.regions = self._local_policy()
             regions, self._pipeline = self._economy.invest(
                 self.regions, self._pipeline, self.policy, self.levers, year, c.start_land_used, p)
             self.regions = regions = labour_market.indexed(regions, growth)
@@ -120,8 +127,10 @@ class TransferModel(mesa.Model):
             prospects = self.earn(prospects=True)
         with self._timed("relocate"):
             utility = self.location_utility(prospects)
+            offers = (None if regions.local is None
+                      else (regions.local.rebates(p.government.emerging_rebate), regions.local.discounts()))
             moves = relocation.relocate(firms, utility, draws.per_firm(SEARCH, firms), regions.land_cap, p, year,
-                                        draws.land(0))
+                                        draws.land(0), offers)
         with self._timed("turnover"):
             renewal = self._economy.renew(firms, prospects, self.earnings, utility, env, regions, c, draws,
                                           self.sectors, p)
@@ -133,9 +142,13 @@ class TransferModel(mesa.Model):
             jobs = production.employment_by_cell(firms, earnings, c.costs, regions.wage)
             self.regions = self._economy.clear_markets(regions, firms, c, self.geography, p,
                                                        self.growth_index, accounts.gdp, jobs)
+            if c.local_books is not None:
+                self.regions = replace(self.regions, budgets=self._close_books(earnings, accounts))
+            self._gdp = accounts.gdp
         with self._timed("record"):
             programmes = fiscal.programme_costs(env.levers, p.fiscal, elapsed=self.elapsed,
-                                                corridors_running=env.corridors_running)
+                                                corridors_running=env.corridors_running,
+                                                local=self.regions.local)
             self._record(earnings, accounts, moves, turnover, programmes, regions.wage, jobs)
 
     def run(self, years: int, progress: bool = False) -> TransferModel:
@@ -145,6 +158,28 @@ class TransferModel(mesa.Model):
         for _ in tqdm(range(int(years)), desc="Simulating", unit="yr", disable=not progress):
             self.step()
         return self
+
+    def set_local_policy(self, region: str, year: int | None = None, **instruments: float) -> None:
+        """Fix a province's instruments -- ``tax_rebate`` and ``land_discount`` (shares of a
+        newcomer's profit and land rent) and ``park_investment`` (bn CNY a year) -- for ``year``
+        only, or from the next year on (``year=None``); the other provinces respond from the year
+        after. Instruments not named stay the government's own choice."""
+        if self.calibration.local_books is None:
+            raise ValueError(f"the {self.economy} economy has no local governments")
+        if region not in self.geography.names and region not in self.geography.codes:
+            raise ValueError(f"unknown region {region!r}; allowed regions: {', '.join(self.geography.names)}")
+        index = self.geography.index(region)
+        if year is not None and (isinstance(year, bool) or not isinstance(year, int | np.integer) or year <= self.year):
+            raise ValueError(f"year must be a year still to simulate (after {self.year}) or None, got {year!r}")
+        if not instruments:
+            raise ValueError(f"name at least one instrument: {', '.join(local_government.SETTABLE)}")
+        for name, value in instruments.items():
+            if name not in local_government.SETTABLE:
+                raise ValueError(f"unknown instrument {name!r}; choose from {', '.join(local_government.SETTABLE)}")
+            low, high = local_government.SETTABLE[name]
+            if isinstance(value, bool) or not isinstance(value, int | float | np.number) or not low <= value <= high:
+                raise ValueError(f"{name} must be a number from {low:g} to {high:g}, got {value!r}")
+        self._local_overrides[index] = (None if year is None else int(year), {k: float(v) for k, v in instruments.items()})
 
     def set_policy(self, policy: Policy) -> None:
         """Change the levers from the next year on (investments already made keep maturing)."""
@@ -175,6 +210,28 @@ class TransferModel(mesa.Model):
             earnings, relocation.allowed(self.sectors, levers),
             relocation.move_cost(self.params, self.geography, self.environment.barrier),
             self.params.logit_beta, self.calibration.location_constants)
+
+    def _local_policy(self):
+        """The regions with this year's instruments of every province
+        (:func:`local_government.choose`), the instruments users fixed kept."""
+        p, c, regions, year = self.params, self.calibration, self.regions, self.year
+        seen = local_government.prospects(self.firms, self.earnings, self.location_utility(self.earnings).entry, c,
+                                          self.sectors, p, year, regions.rent, regions.budgets.revenue)
+        coming = sum((amount for usable, amount in self._pipeline if usable > year), np.zeros(self.geography.n))
+        land = local_government.land_outlook(regions, self.firms.land_by_region(), coming * p.park_land_ha_per_bn,
+                                             c.start_land_used, self.policy.land_red_line)
+        room = local_government.room(regions.budgets, c.local_books, self._gdp, self.growth_index, p)
+        local = local_government.choose(regions.local, seen, room, self.levers, self.sectors, regions.innovation, land, p)
+        return replace(regions, local=local_government.overridden(local, self._local_overrides, year))
+
+    def _close_books(self, earnings: Earnings, accounts: RegionAccounts):
+        """This year's books of the provincial governments (:func:`local_government.close_books`);
+        the central nest-building funds are transfers they spend."""
+        levers, regions = self.levers, self.regions
+        nest = levers.policy.nest_investment * levers.nest_regions if self.elapsed > 0 else np.zeros(self.geography.n)
+        return local_government.close_books(
+            regions.local, earnings.local_payments, self.calibration.local_books, regions.budgets.debt, accounts.gdp,
+            regions.rent * self.firms.land_by_region() / CNY_PER_BN, nest, self.growth_index, self.params)
 
     def _environment(self, size_cells: np.ndarray):
         """What firms face this year: the levers in force (the status quo in the start year), with

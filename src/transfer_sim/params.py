@@ -46,6 +46,27 @@ class FiscalCosts:
 
 
 @dataclass(frozen=True)
+class GovernmentParams:
+    """How the provincial governments compete for firms and keep their books (defaults and their
+    basis in docs/model.md, "Local governments")."""
+
+    active: bool = True  # False: no local instruments and no books (the textbook economy)
+    tax_share: float = 0.09  # local taxes as a share of the province's GDP
+    transfer_share: float = 0.08  # central transfers as a share of the province's GDP, before nest building
+    start_debt: float = 0.3  # what a province owes at the start, as a share of its GDP
+    borrowing_limit: float = 0.4  # the most a province may owe, as a share of its GDP
+    output_weight: float = 0.05  # what a bn CNY of local industrial value added in an official's term is worth, in bn of revenue
+    tenure: int = 5  # years of an official's term, over which local output counts (the promotion tournament)
+    adjustment: float = 0.5  # share of the way to its best response a government goes each year
+    max_rebate: float = 0.25  # the largest newcomer tax rebate a government considers (share of profit: the income tax)
+    max_discount: float = 1.0  # the largest industrial-land discount it considers (share of rent: 1 is rent-free)
+    steps: int = 11  # grid points per instrument in the search for the best response
+    emerging_rebate: float = 0.2  # extra rebate for newcomers in an emerging sector a province backs
+    coordination_slots: int = 5  # under national coordination, the provinces that may back each emerging sector
+    land_years: int = 3  # years of expected newcomers' land a province builds parks ahead for
+
+
+@dataclass(frozen=True)
 class EconomyParams:
     """How firms, workers and regions behave (defaults documented in docs/model.md)."""
 
@@ -98,6 +119,7 @@ class EconomyParams:
     infrastructure_scale_bn: float = 600.0
     trade_costs: TradeCostParams = field(default_factory=TradeCostParams)
     fiscal: FiscalCosts = field(default_factory=FiscalCosts)
+    government: GovernmentParams = field(default_factory=GovernmentParams)
 
     def __post_init__(self):
         """Readable errors for the parameters a user is most likely to set wrong."""

@@ -231,6 +231,21 @@ class Policy(BaseModel):
         mechanism="regions closed to heavily polluting sectors (no entry, no relocation in)",
         unit="regions",
     )
+    land_red_line: float | None = lever(
+        None, ge=1, le=10, label="Red line on industrial land", measure="zones",
+        seed='set an insurmountable "ceiling" for national development',
+        mechanism="the most industrial land a province may zone, as a multiple of its start-year use: "
+        "parks the provinces build beyond it add no land; none: no such line",
+        unit="multiple of start-year land",
+    )
+    # -- local governments -----------------------------------------------------------------------
+    preferential_policy_cap: float | None = lever(
+        None, ge=0, le=1, label="Cap on local preferential policies", measure="unified_market",
+        seed="promote the unified connection of infrastructure, rules, standards, and policies",
+        mechanism="the largest newcomer tax rebate and land discount a provincial government may offer "
+        "(0 bans them); none: each province sets its own",
+        unit="share of profit or rent",
+    )
     # -- building block ------------------------------------------------------------------------
     profit_subsidy: dict[str, float] = lever(
         {}, label="Local profit subsidy", measure="unified_market", seed="local governments compete for firms",

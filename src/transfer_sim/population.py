@@ -24,6 +24,8 @@ _COLUMNS = {
     "birth_year": np.int16,
     "arrival_year": np.int16,  # year the firm arrived in its current region
     "newcomer_since": np.int16,  # first year of its newcomer-subsidy window; NO_WINDOW for incumbents
+    "rebate": np.float64,  # share of profit its province of arrival returns to it in its window (its contract)
+    "land_discount": np.float64,  # share of land rent its province of arrival waives in its window
     "moves": np.int16,
     "loss_years": np.int16,  # consecutive years with an operating loss
     "profit": np.float64,  # last year's operating profit, bn CNY
@@ -66,9 +68,11 @@ class FirmPopulation:
             raise AttributeError(name)
         return data[name][: self.count]
 
-    def add(self, year: int, sector, region, size, labour, land, capital=0.0, newcomers: bool = True) -> np.ndarray:
-        """Append new firms; returns their ids. Entrants are newcomers; the start year's firms
-        (``newcomers=False``) are incumbents without a newcomer window."""
+    def add(self, year: int, sector, region, size, labour, land, capital=0.0, newcomers: bool = True,
+            rebate=0.0, land_discount=0.0) -> np.ndarray:
+        """Append new firms; returns their ids. Entrants are newcomers, with the ``rebate`` and
+        ``land_discount`` their province offers them; the start year's firms (``newcomers=False``)
+        are incumbents without a newcomer window."""
         n = len(sector)
         self._reserve(self.count + n)
         new = slice(self.count, self.count + n)
@@ -81,7 +85,8 @@ class FirmPopulation:
         cell = np.asarray(sector) * self.n_regions + np.asarray(region)
         values = {"id": ids, "sector": sector, "region": region, "origin": region, "size": size,
                   "labour": labour, "land": land, "capital": capital, "birth_year": year, "arrival_year": year, "newcomer_since": year,
-                  "cell": cell, "size_class": size_class, "choice_cell": cell * self.n_classes + size_class}
+                  "cell": cell, "size_class": size_class, "choice_cell": cell * self.n_classes + size_class,
+                  "rebate": rebate, "land_discount": land_discount}
         if not newcomers:
             values["newcomer_since"] = NO_WINDOW
         for name, column in self._data.items():
@@ -109,16 +114,23 @@ class FirmPopulation:
         self.count = remaining
         return holes, tail
 
-    def relocate(self, year: int, positions: np.ndarray, destinations: np.ndarray, window: int) -> None:
+    def relocate(self, year: int, positions: np.ndarray, destinations: np.ndarray, window: int,
+                 offers: tuple[np.ndarray, np.ndarray] | None = None) -> None:
         """Move firms (with their jobs and land) and log the moves.
 
         A mover opens a new newcomer window of ``window`` years unless its last one is still
-        running: moving on does not earn a second subsidy.
+        running: moving on does not earn a second subsidy. A mover with a new window takes the
+        destination's ``offers``, (K, R) rebates and land discounts; one moving on loses the
+        terms of the province it leaves.
         """
         self._moves = (year, self._snapshot(positions))
         since = self.newcomer_since[positions]
         fresh = (since == NO_WINDOW) | (year - since.astype(int) >= window)
         self.newcomer_since[positions] = np.where(fresh, year, since)
+        rebate, discount = offers if offers is not None else (None, None)
+        self.rebate[positions] = 0.0 if rebate is None else np.where(fresh, rebate[self.sector[positions], destinations], 0.0)
+        self.land_discount[positions] = (0.0 if discount is None
+                                         else np.where(fresh, discount[self.sector[positions], destinations], 0.0))
         self._log.append(np.column_stack([np.full(positions.size, year), self.id[positions],
                                           self.region[positions], destinations]))
         self._tally(positions, -1)

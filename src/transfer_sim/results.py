@@ -21,7 +21,7 @@ from .population import FirmPopulation
 from .processes.demography import Turnover
 from .processes.fiscal import PAYER
 from .params import SIGMA
-from .state import Calibration, Earnings, RegionState
+from .state import INSTRUMENTS, Calibration, Earnings, RegionState
 
 REGION_COLUMNS = (
     "firms", "employment", "output", "value_added", "wage", "land_used", "land_cap",
@@ -37,7 +37,10 @@ SUMMARY_COLUMNS = (
     "employment", "output", "value_added", "upgrades", "gdp", "real_gdp",
 )
 #: the frames of a run, in the order they are written
-TABLES = ("regions", "sectors", "flows", "summary", "fiscal", "exports", "decomposition")
+TABLES = ("regions", "sectors", "flows", "summary", "fiscal", "exports", "decomposition", "local_policy", "budgets")
+
+#: the columns of ``Results.budgets`` after year and region (bn CNY)
+BUDGET_COLUMNS = ("revenue", "transfers", "spending", "balance", "debt")
 
 
 @dataclass
@@ -50,6 +53,8 @@ class YearRecord:
     fiscal: dict[str, float]  # lever -> bn CNY (negative: revenue)
     exports: np.ndarray  # (R, M) bn CNY by market abroad
     jobs_change: np.ndarray  # (4, R) the year's change in workers by component (decomposition.COMPONENTS)
+    local_policy: np.ndarray | None = None  # (instruments, R) the provinces' instruments (state.INSTRUMENTS)
+    budgets: np.ndarray | None = None  # (5, R) their books (BUDGET_COLUMNS)
 
 
 def price_level(price_index: np.ndarray, spending: np.ndarray, wage: np.ndarray, calibration: Calibration,
@@ -143,8 +148,12 @@ def record_year(year: int, firms: FirmPopulation, regions: RegionState, earnings
         "upgrades": turnover.upgrades, "gdp": gdp, "real_gdp": float(real_gdp.sum()),
     }
     flows = np.column_stack([nonzero // n, nonzero % n, flow_firms[nonzero], flow_jobs[nonzero]])
+    local = regions.local.values() if regions.local is not None else None
+    books = regions.budgets
+    budgets = (np.vstack([books.revenue, books.transfers, books.spending, books.balance, books.debt])
+               if books is not None else None)
     return YearRecord(year, columns, sector_table, flows, summary, dict(fiscal), earnings.export_markets.copy(),
-                      jobs_change)
+                      jobs_change, local, budgets)
 
 
 @dataclass(frozen=True)
@@ -300,6 +309,36 @@ class Results:
                 "employment": np.concatenate([r.jobs_change.ravel() for r in self.records]),
             })
         return self._cached("decomposition", build)
+
+    @property
+    def local_policy(self) -> pd.DataFrame:
+        """year, region, instrument, value: each provincial government's instruments (tax_rebate and
+        land_discount as shares, park_investment in bn CNY, emerging_backed the number of emerging
+        sectors it backs); empty for an economy without local governments."""
+        def build():
+            kept = [r for r in self.records if r.local_policy is not None]
+            n, i = len(self.region_names), len(INSTRUMENTS)
+            return pd.DataFrame({
+                "year": np.repeat([r.year for r in kept], i * n).astype(np.int64),
+                "region": np.tile(np.tile(self.region_names, i), len(kept)),
+                "instrument": np.tile(np.repeat(INSTRUMENTS, n), len(kept)),
+                "value": np.concatenate([r.local_policy.ravel() for r in kept]) if kept else np.empty(0),
+            })
+        return self._cached("local_policy", build)
+
+    @property
+    def budgets(self) -> pd.DataFrame:
+        """year, region, revenue, transfers, spending, balance, debt: the provincial governments'
+        books, bn CNY (debt at the end of the year); empty without local governments."""
+        def build():
+            kept = [r for r in self.records if r.budgets is not None]
+            n = len(self.region_names)
+            frame = pd.DataFrame({"year": np.repeat([r.year for r in kept], n).astype(np.int64),
+                                  "region": np.tile(self.region_names, len(kept))})
+            for row, column in enumerate(BUDGET_COLUMNS):
+                frame[column] = np.concatenate([r.budgets[row] for r in kept]) if kept else np.empty(0)
+            return frame
+        return self._cached("budgets", build)
 
     def overview(self) -> pd.DataFrame:
         """Per year: macro-region shares of value added (%), inequality, relocations, entries,

@@ -18,7 +18,7 @@ from .levers import PolicyArrays
 from .params import SIGMA, EconomyParams
 from .policy import Policy
 from .population import FirmPopulation
-from .processes import environment, production, relocation
+from .processes import environment, local_government, production, relocation
 from .processes.demography import sector_margins
 from .processes.labour_market import migration_cost, migration_utility
 from .sectors import SectorTable
@@ -119,22 +119,35 @@ def calibrated_china(rng: np.random.Generator, geography: Geography, sectors: Se
     firms.loss_years[losing] = rng.integers(0, p.exit_after_losses, losing.size)
     open_to = relocation.allowed(sectors, env.levers)
     cost = relocation.move_cost(p, geo, env.barrier)
-    utility = relocation.location_utility(earned, open_to, cost, p.logit_beta, calibration.location_constants)
     groups = sectors.count * classes  # one location choice per sector and productivity class
     counts = np.bincount((sector * classes + firms.size_class) * n + region,
                          minlength=groups * n).reshape(groups, n) + 0.5
-    location_constants = cal.stationary_constants(
-        utility.move.transpose(0, 2, 1, 3).reshape(groups, n, n), utility.entry.reshape(groups, n),
-        counts / counts.sum(axis=1, keepdims=True),
-        base_rate=p.relocation_rate, gap_rate=p.hazard_gap, exit_rate=p.death_rate,
-    ).reshape(sectors.count, classes, n)
+
+    def stationary(earned):
+        """Location constants that make the start, as ``earned``, the stationary state."""
+        utility = relocation.location_utility(earned, open_to, cost, p.logit_beta, calibration.location_constants)
+        return cal.stationary_constants(
+            utility.move.transpose(0, 2, 1, 3).reshape(groups, n, n), utility.entry.reshape(groups, n),
+            counts / counts.sum(axis=1, keepdims=True),
+            base_rate=p.relocation_rate, gap_rate=p.hazard_gap, exit_rate=p.death_rate,
+        ).reshape(sectors.count, classes, n)
+
+    location_constants = stationary(earned)
+    base_books = None
+    if p.government.active:  # today's local competition is part of the stationary start
+        entry = relocation.location_utility(earned, open_to, cost, p.logit_beta, location_constants).entry
+        regions.local, base_books, regions.budgets = local_government.calibrate(
+            firms, earned, entry, replace(calibration, start_margin=sector_margins(earned)), sectors, regions,
+            env.levers, p, year, geo.gdp)
+        env, earned = earnings(calibration)
+        location_constants = stationary(earned)
     people = migration_utility(regions.wage, regions.population, p.migration_beta)
     migration_constants = cal.stationary_constants(
         (people[None, :] - migration_cost(p, geo))[None], people[None, :],
         (geo.population / geo.population.sum())[None, :],
         base_rate=p.migration_rate, gap_rate=0.0, exit_rate=0.0,
     )[0]
-    calibration = replace(calibration, location_constants=location_constants,
+    calibration = replace(calibration, location_constants=location_constants, local_books=base_books,
                           migration_constants=migration_constants, start_margin=sector_margins(earned))
     return firms, regions, calibration
 

@@ -19,6 +19,67 @@ from .population import FirmPopulation
 SEARCH, FATE, ENTRY, LAND = range(4)
 
 
+#: the instruments of a provincial government, in the order of ``LocalPolicy.values``
+INSTRUMENTS = ("tax_rebate", "land_discount", "park_investment", "emerging_backed")
+
+
+@dataclass(frozen=True)
+class LocalPolicy:
+    """What each provincial government does this year to attract firms."""
+
+    tax_rebate: np.ndarray  # (R,) share of newcomers' operating profit returned to them
+    land_discount: np.ndarray  # (R,) share of newcomers' industrial land rent waived
+    park_investment: np.ndarray  # (R,) bn CNY into industrial parks (they mature like nest building)
+    backing: np.ndarray  # (K, R) bool: the emerging sectors each province backs with an extra rebate
+    barred: np.ndarray  # (K, R) bool: sectors a province may offer no terms to (national coordination)
+
+    @classmethod
+    def none(cls, n_sectors: int, n_regions: int) -> LocalPolicy:
+        zero, no = np.zeros(n_regions), np.zeros((n_sectors, n_regions), dtype=bool)
+        return cls(zero, zero.copy(), zero.copy(), no, no.copy())
+
+    def rebates(self, emerging_rebate: float) -> np.ndarray:
+        """(K, R) the rebate a newcomer gets: the tax rebate, plus ``emerging_rebate`` in the
+        emerging sectors its province backs; none in the sectors it is barred from."""
+        return (self.tax_rebate[None, :] + emerging_rebate * self.backing) * ~self.barred
+
+    def discounts(self) -> np.ndarray:
+        """(K, R) the land discount a newcomer gets; none in the sectors its province is barred from."""
+        return self.land_discount[None, :] * ~self.barred
+
+    def values(self) -> np.ndarray:
+        """(instruments, R): the rows of :data:`INSTRUMENTS` (backing as the number of sectors backed)."""
+        return np.vstack([self.tax_rebate, self.land_discount, self.park_investment, self.backing.sum(axis=0)])
+
+
+@dataclass(frozen=True)
+class Budgets:
+    """A year of the provincial governments' books, bn CNY per region."""
+
+    revenue: np.ndarray  # local taxes and industrial land income
+    transfers: np.ndarray  # from the central government, nest-building funds included
+    spending: np.ndarray  # base spending, investment attraction and parks
+    debt: np.ndarray  # what each owes at the end of the year
+
+    @property
+    def balance(self) -> np.ndarray:
+        return self.revenue + self.transfers - self.spending
+
+    @classmethod
+    def none(cls, n_regions: int) -> Budgets:
+        zero = np.zeros(n_regions)
+        return cls(zero, zero.copy(), zero.copy(), zero.copy())
+
+
+@dataclass(frozen=True)
+class BaseBooks:
+    """What every province's books rest on: yearly base transfers and spending in the start year
+    (they grow with nominal growth), bn CNY."""
+
+    transfers: np.ndarray
+    spending: np.ndarray
+
+
 @dataclass
 class RegionState:
     """Region-level state as arrays over regions (the Region agents are views on it)."""
@@ -32,6 +93,8 @@ class RegionState:
     demand_share: np.ndarray  # share of domestic spending
     infrastructure: np.ndarray  # matured nest-building cut of trade-cost margins, 0..gain
     export_access: np.ndarray  # calibrated multiplier of freeness to markets abroad (1 unless fitted)
+    local: LocalPolicy | None = None  # the provincial governments' instruments this year (None: no local policy)
+    budgets: Budgets | None = None  # their books of the last year
 
 
 @dataclass(frozen=True)
@@ -97,6 +160,7 @@ class Calibration:
     industry_weight: float  # industrial goods' weight in the consumer price index (their share of GDP)
     productivity: np.ndarray  # (R,) total factor productivity A_r^(1/(sigma-1)), geometric mean 1
     market_access: np.ndarray  # (R,) revenue-weighted market access, geometric mean 1
+    local_books: BaseBooks | None = None  # the provincial governments' base books (None: no local governments)
 
 
 @dataclass(frozen=True)
@@ -111,6 +175,17 @@ class Environment:
     barrier: float
     levers: PolicyArrays  # the levers in force (the status quo in the start year)
     corridors_running: bool  # False during a corridor disruption
+
+
+@dataclass(frozen=True)
+class EntryTerms:
+    """What an entrant of each sector and productivity class would have in each region, bn CNY a
+    year, with the local technique: its positive operating profit before subsidies and its land
+    rent; and each sector's profit scale, which turns money into location value."""
+
+    profit: np.ndarray  # (K, C, R)
+    land_rent: np.ndarray  # (K, C, R)
+    scale: np.ndarray  # (K,)
 
 
 @dataclass(frozen=True)
@@ -129,8 +204,10 @@ class Earnings:
     price_index: np.ndarray  # (K, R) P^(1 - sigma) of each sector's goods in each region's market
     move_value: np.ndarray  # (K, from, C, to) profit of a class-C firm relative to its sector's typical firm
     entry_value: np.ndarray  # (K, C, R) the same for an entrant with the local technique
-    newcomer_value: np.ndarray | None  # (K, from, C, to) a year of the newcomer subsidy there (None if none is offered)
+    newcomer_value: np.ndarray | None  # (2, K, from, C, to) a year of the central and the local newcomer terms there (None: none offered)
+    entry_terms: EntryTerms  # an entrant's yearly profit and land rent in money, for the local governments
     fiscal: dict[str, float]  # lever -> bn CNY (negative: revenue)
+    local_payments: dict[str, np.ndarray] = field(default_factory=dict)  # local book -> (R,) bn CNY paid in each province
 
 
 @dataclass(frozen=True)
@@ -139,7 +216,7 @@ class LocationUtility:
 
     move: np.ndarray  # (K, from, C, to) per productivity class: staying on the diagonal, -inf where closed
     entry: np.ndarray  # (K, C, R) for an entrant
-    newcomer: np.ndarray | None = None  # (K, from, C, to) beta x a year of the newcomer subsidy at each destination
+    newcomer: np.ndarray | None = None  # (2, K, from, C, to) beta x a year of the central and the local newcomer terms
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from .backcast.history import targets as history_targets
 from .geography import Geography
 from .metrics import resilience
 from .model import TransferModel
+from .processes.fiscal import LOCAL_INSTRUMENT_BOOKS
 from .policy import Policy, Shock
 from .sectors import sector_table
 from .textbook import home_market_share, larger_region_share, two_region_model
@@ -137,6 +138,17 @@ def at(year: int, column: str, region: str | None = None):
     return metric
 
 
+def local_attraction(model) -> float:
+    """What the provincial governments spent on their own instruments over the simulated years (bn CNY)."""
+    fiscal = model.results.fiscal
+    return float(fiscal.loc[fiscal["lever"].isin(LOCAL_INSTRUMENT_BOOKS), "cost"].sum())
+
+
+def zoned_land(model) -> float:
+    """The provinces' zoning caps on industrial land together in the last year (ha)."""
+    return float(_year(model.results.regions, None)["land_cap"].sum())
+
+
 def emerging_margin(model) -> float:
     firms = model.firms
     emerging = np.isin(firms.sector, [model.sectors.index(s) for s in EMERGING])
@@ -199,6 +211,10 @@ def _checks() -> list[Check]:
               _paired(emerging_margin, Policy(national_coordination=True), base)),
         Check("land_headroom", "more zoning headroom lets more firms settle",
               _paired(at(2035, "firms"), Policy(land_headroom=1.0), Policy(land_headroom=0.0))),
+        Check("land_red_line", "a red line caps the land the provinces zone",
+              _paired(zoned_land, Policy(nest_investment=200.0), Policy(land_red_line=1.0, nest_investment=200.0))),
+        Check("preferential_policy_cap", "a cap on local preferential policies cuts the provinces' attraction spending",
+              _paired(local_attraction, base, Policy(preferential_policy_cap=0.05))),
         Check("ecological_zones", "ecological zones bar heavy polluters",
               _paired(firm_share(regions=zones, sectors=["resource_processing"]), base,
                       Policy(ecological_zones=zones))),

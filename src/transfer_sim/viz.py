@@ -22,6 +22,7 @@ from .economics import home_market_share
 from .figure_style import empty, figure, year_axes
 from .i18n import region, text
 from .metrics import concentration
+from .processes.fiscal import LOCAL_INSTRUMENT_BOOKS
 from .sectors import MACRO_REGIONS
 
 MACRO_COLOURS = {"east": "#1f77b4", "central": "#ff7f0e", "west": "#2ca02c", "northeast": "#9467bd"}
@@ -138,7 +139,8 @@ def fiscal_figure(fiscal: pd.DataFrame, lang: str = "en") -> go.Figure:
     fig = figure(text("chart.fiscal.title", lang))
     used = fiscal[fiscal.groupby("lever")["cost"].transform(lambda c: c.abs().sum()) > 0]
     for lever, part in used.groupby("lever"):
-        fig.add_trace(go.Bar(x=part["year"], y=part["cost"], name=text(f"lever.{lever}.label", lang)))
+        name = text(f"chart.fiscal.book.{lever}" if lever in LOCAL_INSTRUMENT_BOOKS else f"lever.{lever}.label", lang)
+        fig.add_trace(go.Bar(x=part["year"], y=part["cost"], name=name))
     if used.empty:
         return empty(fig, text("chart.fiscal.empty", lang))
     fig.update_layout(barmode="relative")

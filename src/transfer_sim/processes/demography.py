@@ -103,7 +103,12 @@ def enter_firms(firms: FirmPopulation, earnings: Earnings, last: Earnings, utili
     sector, region, size, scaled = sector[ok], built[ok], size[ok], scaled[ok]
     labour, land, capital = (unit[sector, region] * scaled for unit in
                              (calibration.labour_unit, calibration.land_unit, calibration.capital_unit))
-    firms.add(draws.year, sector, region, size, labour, land, capital)
+    if regions.local is None:
+        firms.add(draws.year, sector, region, size, labour, land, capital)
+    else:  # an entrant signs its province's offer of this year
+        firms.add(draws.year, sector, region, size, labour, land, capital,
+                  rebate=regions.local.rebates(params.government.emerging_rebate)[sector, region],
+                  land_discount=regions.local.discounts()[sector, region])
     return np.bincount(region, minlength=firms.n_regions).astype(float)
 
 

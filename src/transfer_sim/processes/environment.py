@@ -16,21 +16,27 @@ from ..sectors import SectorTable
 from ..state import Calibration, Environment, RegionState
 from ..trade import domestic_freeness, external_freeness
 
-#: nest investments as (first year usable, bn CNY per region)
+#: park investments, central (nest building) and local, as (first year usable, bn CNY per region)
 Pipeline = tuple[tuple[int, np.ndarray], ...]
 
 
 def invest(regions: RegionState, pipeline: Pipeline, policy: Policy, levers: PolicyArrays, year: int,
            start_land_used: np.ndarray, params: EconomyParams) -> tuple[RegionState, Pipeline]:
-    """This year's nest investment enters the pipeline; what has matured adds park land and infrastructure.
+    """This year's nest investment and the provinces' own park investment enter the pipeline;
+    what has matured adds park land and infrastructure.
 
-    land_cap = start land used x (1 + headroom) + matured bn x park ha per bn;
+    land_cap = min(start land used x (1 + headroom) + matured bn x park ha per bn,
+                   red line x start land used);
     infrastructure = gain x (1 - exp(-matured bn / scale)).
     """
     if policy.nest_investment > 0:
         pipeline = (*pipeline, (year + policy.nest_build_lag, policy.nest_investment * levers.nest_regions))
+    if regions.local is not None and regions.local.park_investment.any():
+        pipeline = (*pipeline, (year + policy.nest_build_lag, regions.local.park_investment))
     invested = sum((amount for usable, amount in pipeline if usable <= year), np.zeros(regions.land_cap.size))
     land_cap = start_land_used * (1.0 + policy.land_headroom) + invested * params.park_land_ha_per_bn
+    if policy.land_red_line is not None:
+        land_cap = np.minimum(land_cap, policy.land_red_line * start_land_used)
     infrastructure = params.infrastructure_gain * (1.0 - np.exp(-invested / params.infrastructure_scale_bn))
     return replace(regions, land_cap=land_cap, infrastructure=infrastructure), pipeline
 

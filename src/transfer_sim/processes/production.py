@@ -26,7 +26,7 @@ from ..params import SIGMA, EconomyParams
 from ..policy import Policy
 from ..population import NO_WINDOW, FirmPopulation
 from ..sectors import SectorTable
-from ..state import Calibration, CostShares, Earnings, Environment, RegionState
+from ..state import Calibration, CostShares, Earnings, EntryTerms, Environment, LocalPolicy, RegionState
 
 
 #: the lowest domestic price index P^(1 - sigma), as a share of the start year's: an empty market's
@@ -60,24 +60,23 @@ def earn(env: Environment, firms: FirmPopulation, sectors: SectorTable, regions:
     unit_gross = unit_variable + (ftz_rate - fee_rate) * unit_revenue
     lever_rates = {lever: rate for lever, rate in subsidy_rates(levers, sectors, regions.innovation).items()
                    if rate.any()}
-    newcomer_rate = policy.nest_subsidy * levers.nest_regions
-
     fiscal = {"cage_fee": -float((fee_rate * unit_revenue * size_sums).sum()),
               "ftz_export_subsidy": float((ftz_rate * unit_revenue * size_sums).sum())}
-    newcomer = NewcomerSubsidy(newcomer_rate, year, params.newcomer_years)
+    newcomer = NewcomerTerms.of(policy, levers, regions.local, params, year, k_count)
     profit = profit_cells = None
+    local_payments = {}
     if not prospects:
         profit = firm_profits(firms, regions, env.capital_price, unit_revenue, unit_gross, lever_rates, newcomer,
-                              fiscal)
+                              fiscal, local_payments)
         profit_cells = firms.by_cell(profit)
     revenue_cells = unit_revenue * size_sums
     subsidy_rate = sum(lever_rates.values(), np.zeros((k_count, n)))
-    move_value, entry_value, newcomer_value = location_values(
+    move_value, entry_value, newcomer_value, entry_terms = location_values(
         regions, calibration, env.capital_price, unit_gross, unit_variable, size_sums, subsidy_rate,
-        newcomer_rate if newcomer.offered else None, remaining_weights(params)[-1], params.scale_elasticity)
+        newcomer if newcomer.offered else None, remaining_weights(params)[-1], params.scale_elasticity)
     return Earnings(profit, size_sums, revenue_cells, revenue_cells * sectors.value_added_ratio[:, None], profit_cells,
                     unit_revenue, unit_gross, export_share * revenue_cells, exports_by_market(env, supply, prices, n),
-                    prices[:, :n], move_value, entry_value, newcomer_value, fiscal)
+                    prices[:, :n], move_value, entry_value, newcomer_value, entry_terms, fiscal, local_payments)
 
 
 def remaining_weights(params: EconomyParams) -> np.ndarray:
@@ -89,29 +88,55 @@ def remaining_weights(params: EconomyParams) -> np.ndarray:
 
 
 @dataclass(frozen=True)
-class NewcomerSubsidy:
-    """The nest-building subsidy: a share of profit for firms within ``years`` of the start of their
-    newcomer window (entry, or a move that is not a hop within the last window)."""
+class NewcomerTerms:
+    """What a firm receives within ``years`` of the start of its newcomer window (entry, or a
+    move that is not a hop within the last window): the central nest subsidy, a share of its
+    positive operating profit in the nest regions at this year's rate ((K, R) per book); and the
+    terms its province of arrival offered it, which it keeps for its window (its contract: the
+    population's ``rebate`` and ``land_discount``); this year's offers are ``rebate`` and
+    ``land_discount``, (K, R)."""
 
-    rate: np.ndarray  # per region
+    central: dict[str, np.ndarray]
+    rebate: np.ndarray
+    land_discount: np.ndarray
     year: int
     years: int
 
+    @classmethod
+    def of(cls, policy: Policy, levers: PolicyArrays, local: LocalPolicy | None, params: EconomyParams, year: int,
+           n_sectors: int) -> NewcomerTerms:
+        n = levers.nest_regions.size
+        nest = np.broadcast_to(policy.nest_subsidy * levers.nest_regions, (n_sectors, n))
+        if local is None:
+            rebate, discount = np.zeros((n_sectors, n)), np.zeros((n_sectors, n))
+        else:
+            rebate, discount = local.rebates(params.government.emerging_rebate), local.discounts()
+        return cls({"nest_subsidy": nest} if nest.any() else {}, rebate, discount, year, params.newcomer_years)
+
     @property
     def offered(self) -> bool:
-        return bool(self.rate.any())
+        return bool(self.central) or bool(self.rebate.any()) or bool(self.land_discount.any())
 
-    def rates(self, firms: FirmPopulation) -> np.ndarray:
+    @property
+    def central_rate(self) -> np.ndarray:
+        """(K, R) the shares of profit of the central books together."""
+        return sum(self.central.values(), np.zeros_like(self.rebate))
+
+    def in_window(self, firms: FirmPopulation) -> np.ndarray:
+        """The rows of the firms whose window is running this year."""
         since = firms.newcomer_since.astype(int)
-        return self.rate[firms.region] * ((since != NO_WINDOW) & (self.year - since < self.years))
+        return np.flatnonzero((since != NO_WINDOW) & (self.year - since < self.years))
 
 
 def firm_profits(firms: FirmPopulation, regions: RegionState, capital_price: float, unit_revenue, unit_gross,
-                 lever_rates, newcomer, fiscal: dict[str, float]) -> np.ndarray:
+                 lever_rates, newcomer: NewcomerTerms, fiscal: dict[str, float],
+                 local_payments: dict[str, np.ndarray]) -> np.ndarray:
     """profit_i = size_i gross[k, r] - (w_r labour_i + rent_r land_i) / 1e9 - capital price x capital_i,
-    plus subsidy rates x max(profit, 0).
+    plus subsidy rates x max(profit, 0); a newcomer also gets the central newcomer rates x
+    max(profit, 0), and its contract: rebate_i x max(profit, 0) + land discount_i x rent_r land_i / 1e9.
 
-    Adds what each subsidy pays to ``fiscal``; stores revenue and profit on ``firms``.
+    Adds what each subsidy pays to ``fiscal``, and what the provinces' own instruments pay in
+    each province to ``local_payments``; stores revenue and profit on ``firms``.
     """
     k_count, n = unit_revenue.shape
     cell = firms.cell
@@ -122,34 +147,45 @@ def firm_profits(firms: FirmPopulation, regions: RegionState, capital_price: flo
         cost *= factor
         profit -= cost
     profit -= capital_price * firms.capital
-    if lever_rates or newcomer.offered:  # subsidies pay a share of positive profit
-        positive = np.maximum(profit, 0.0)
+    positive = np.maximum(profit, 0.0) if lever_rates or newcomer.offered else None  # what subsidies pay a share of
+    if lever_rates:
         positive_cells = firms.by_cell(positive)
         fiscal.update({lever: float((rate * positive_cells).sum()) for lever, rate in lever_rates.items()})
         rate = sum(lever_rates.values(), np.zeros((k_count, n))).ravel()[cell]
-        if newcomer.offered:
-            newcomer_rate = newcomer.rates(firms)
-            fiscal["nest_subsidy"] = float((newcomer_rate * positive).sum())
-            rate = rate + newcomer_rate
         profit = profit + rate * positive
+    if newcomer.offered:
+        rows = newcomer.in_window(firms)
+        region = firms.region[rows]
+        paid = {book: rate.ravel()[cell[rows]] * positive[rows] for book, rate in newcomer.central.items()}
+        contract = {"tax_rebate": firms.rebate[rows] * positive[rows],
+                    "land_discount": firms.land_discount[rows] * regions.rent[region] * firms.land[rows] / CNY_PER_BN}
+        for book, payment in contract.items():
+            if payment.any():
+                paid[book] = payment
+                local_payments[book] = np.bincount(region, weights=payment, minlength=n)
+        for book, payment in paid.items():
+            fiscal[book] = float(payment.sum())
+        profit[rows] += sum(paid.values(), np.zeros(rows.size))
     np.multiply(firms.size, np.take(unit_revenue.ravel(), cell), out=firms.revenue)
     firms.profit[:] = profit
     return profit
 
 
 def location_values(regions: RegionState, calibration: Calibration, capital_price: float, unit_gross,
-                    unit_variable, size_sums, subsidy_rate, newcomer_rate, newcomer_weight: float,
-                    scale_elasticity: float) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+                    unit_variable, size_sums, subsidy_rate, newcomer: NewcomerTerms | None, newcomer_weight: float,
+                    scale_elasticity: float) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, EntryTerms]:
     """What each location would pay a firm of each productivity class, relative to the profit
-    scale of its sector's typical firm: (K, from, C, to) for movers, (K, C, R) for entrants, and
-    what a year of the newcomer subsidy adds at each destination, (K, from, C, to) (None when no
-    region offers it).
+    scale of its sector's typical firm: (K, from, C, to) for movers, (K, C, R) for entrants,
+    what a year of the central and of the local newcomer terms add at each destination,
+    (2, K, from, C, to) (None when nothing is offered), and an entrant's yearly positive profit and land rent in money
+    (:class:`~transfer_sim.state.EntryTerms`, what a local government weighs).
 
     These are annualised present values: with this year's prices expected to last, the present
     value of a location over the planning horizon H is A_H x its yearly profit, and a subsidy paid
     for n years only adds A_n x its payment. Divided by A_H, a permanent subsidy counts in full and
-    the newcomer subsidy, paid for a new window of n years to an arrival, by ``newcomer_weight``
-    A_n / A_H (:func:`remaining_weights`).
+    the newcomer terms (:class:`NewcomerTerms`), paid for a new window of n years to an arrival, by
+    ``newcomer_weight`` A_n / A_H (:func:`remaining_weights`): a year of them is worth
+    (central rate + rebate)[k, d] max(profit, 0) + land discount_d rent_d s_c^theta land[k, o] / 1e9.
 
     A firm of class c has size s_c (revenue scales with it) and fixed costs that grow with s_c^theta:
 
@@ -177,14 +213,22 @@ def location_values(regions: RegionState, calibration: Calibration, capital_pric
     positive = np.maximum(profit, 0.0)
     move_value = (profit + subsidy_rate[:, None, None, :] * positive) / scale
     diagonal = np.arange(n)
-    entry_value = move_value[:, diagonal, :, diagonal].transpose(1, 2, 0)
-    if newcomer_rate is None:
-        return move_value, entry_value, None
-    newcomer_value = newcomer_rate[None, None, None, :] * positive / scale
-    arrival = newcomer_weight * newcomer_value
+
+    def at_home(values):  # (K, from, C, to) -> (K, C, R): the entrant's own technique
+        return values[:, diagonal, :, diagonal].transpose(1, 2, 0)
+
+    land_rent = (size**scale_elasticity * calibration.land_unit[:, :, None, None] * regions.rent / CNY_PER_BN)
+    terms = EntryTerms(at_home(positive), at_home(np.broadcast_to(land_rent, positive.shape)), scale.ravel())
+    entry_value = at_home(move_value)
+    if newcomer is None:
+        return move_value, entry_value, None, terms
+    newcomer_value = np.stack([newcomer.central_rate[:, None, None, :] * positive,
+                               newcomer.rebate[:, None, None, :] * positive
+                               + newcomer.land_discount[:, None, None, :] * land_rent]) / scale
+    arrival = newcomer_weight * newcomer_value.sum(axis=0)
+    entry_value = entry_value + at_home(arrival)
     arrival[:, diagonal, :, diagonal] = 0.0  # staying opens no window
-    entry_value = entry_value + newcomer_weight * newcomer_value[:, diagonal, :, diagonal].transpose(1, 2, 0)
-    return move_value + arrival, entry_value, newcomer_value
+    return move_value + arrival, entry_value, newcomer_value, terms
 
 
 def firm_employment(firms: FirmPopulation, costs: CostShares, wage: np.ndarray) -> np.ndarray:

@@ -61,7 +61,7 @@ def choose_locations(utility: LocationUtility, firms: FirmPopulation, draw: np.n
     origin = np.arange(move.shape[0]) // firms.n_classes % n
     group = firms.choice_cell
     if utility.newcomer is not None:
-        move, origin, group = window_groups(move, origin, group, utility.newcomer.reshape(-1, n), firms, year,
+        move, origin, group = window_groups(move, origin, group, utility.newcomer.reshape(2, -1, n), firms, year,
                                             remaining_weights(params))
     choice = logit_probabilities(move)
     stay = choice[np.arange(choice.shape[0]), origin]
@@ -75,10 +75,13 @@ def choose_locations(utility: LocationUtility, firms: FirmPopulation, draw: np.n
 def window_groups(move, origin, group, newcomer, firms: FirmPopulation, year: int, weights: np.ndarray):
     """Utility rows for the firms whose newcomer window is running, with r = 1 .. n years left.
 
-    Such a firm keeps the subsidy for r more years wherever it is in a nest region, staying or
-    moving on, and a move opens no new window: u[d] = u_cell[d] + newcomer[d] (A_r - A_n [d != o])
-    / A_H, with ``weights`` A_r / A_H. Returns the utility rows with one row appended per
-    (cell, r) among those firms, each row's origin, and each firm's row.
+    Such a firm keeps the central subsidy for r more years wherever it is in a nest region,
+    staying or moving on, and its province's terms (its contract) only by staying; a move opens
+    no new window: u[d] = u_cell[d] + (central[d] (A_r - A_n [d != o]) + local[d] (A_r [d = o]
+    - A_n [d != o])) / A_H, with ``weights`` A_r / A_H and ``newcomer`` the (2, cells, R) central
+    and local terms (a stayer's contract valued at its province's offer of this year). Returns
+    the utility rows with one row appended per (cell, r) among those firms, each row's origin,
+    and each firm's row.
     """
     years = weights.size - 1
     since = firms.newcomer_since.astype(int)
@@ -89,19 +92,24 @@ def window_groups(move, origin, group, newcomer, firms: FirmPopulation, year: in
     keys, rows = np.unique(group[running] * (years + 1) + left[running], return_inverse=True)
     cell, remaining = keys // (years + 1), keys % (years + 1)
     moving_on = np.arange(move.shape[1])[None, :] != origin[cell][:, None]
-    extra = move[cell] + newcomer[cell] * (weights[remaining][:, None] - weights[years] * moving_on)
+    left_weight, fresh_weight = weights[remaining][:, None], weights[years] * moving_on
+    extra = (move[cell] + newcomer[0][cell] * (left_weight - fresh_weight)
+             + newcomer[1][cell] * (left_weight * ~moving_on - fresh_weight))
     group = group.copy()
     group[running] = move.shape[0] + rows
     return np.vstack([move, extra]), np.concatenate([origin, origin[cell]]), group
 
 
 def relocate(firms: FirmPopulation, utility: LocationUtility, draw: np.ndarray, land_cap: np.ndarray,
-             params: EconomyParams, year: int, redraw: Redraw) -> np.ndarray:
+             params: EconomyParams, year: int, redraw: Redraw,
+             offers: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
     """Who reconsiders (one uniform ``draw`` per firm), where to, who gets land; moves the firms.
 
     A mover refused land takes its next-best region with land, or stays (:func:`land.settle`,
-    with ``redraw`` its draws). Returns one row per move: (from, to, jobs), the jobs being the
-    firm's fixed workforce (its variable labour is hired wherever it produces).
+    with ``redraw`` its draws); a mover with a new window takes its destination's ``offers``
+    (:meth:`~transfer_sim.population.FirmPopulation.relocate`). Returns one row per move: (from,
+    to, jobs), the jobs being the firm's fixed workforce (its variable labour is hired wherever it
+    produces).
     """
     positions, destination, choice, rows = choose_locations(utility, firms, draw, params, year)
     origins = firms.region[positions].astype(np.intp)
@@ -115,5 +123,5 @@ def relocate(firms: FirmPopulation, utility: LocationUtility, draw: np.ndarray, 
     destination = settle(destination, land, land_free(firms, land_cap), draw[positions], options, origins, redraw)
     moving = destination != origins
     positions, origins, destination = positions[moving], origins[moving], destination[moving]
-    firms.relocate(year, positions, destination, params.newcomer_years)
+    firms.relocate(year, positions, destination, params.newcomer_years, offers)
     return np.column_stack([origins, destination, firms.labour[positions]])
