@@ -99,6 +99,16 @@ def _load_experiment(root: Path, manifest: dict) -> Experiment:
                       failures, read_parquet(sensitivity) if sensitivity.is_file() else None)
 
 
+def run_outcomes(store: Store, run_ids: list[str]) -> dict[str, dict]:
+    """The scalar outcomes (see :mod:`.outcomes`) of the finished runs among ``run_ids``, by run id."""
+    tables = store.collect(run_ids, ("summary", "regions"))
+    if not tables:
+        return {}
+    summary, regions = (tables[n].to_pandas() for n in ("summary", "regions"))
+    found = scalars(yearly(summary, regions, KEY_COLUMNS), KEY_COLUMNS)
+    return {row.pop("run_id"): row for row in found.drop(columns=["scenario", "replicate", "seed"]).to_dict("records")}
+
+
 def _failure(path: Path) -> dict:
     record = read_json(path)
     if not isinstance(record, dict) or not {"run_id", "error"} <= record.keys():
