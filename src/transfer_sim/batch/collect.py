@@ -47,15 +47,28 @@ class Experiment:
 
 def load(root: str | Path) -> Experiment:
     root = Path(root)
-    manifest_path = root / "manifest.json"
+    manifest = read_manifest(root)
+    if manifest.get("kind") == "run":
+        return _load_run(root, manifest)
+    if manifest.get("kind") == "optimize":
+        raise UserError(f"{root}: holds a policy search, whose runs are no scenarios to compare; "
+                        f"write its report with 'transfer-sim report {root} --html FILE'")
+    return _load_experiment(root, manifest)
+
+
+def read_manifest(root: Path) -> dict:
+    manifest_path = Path(root) / "manifest.json"
     if not manifest_path.is_file():
         raise UserError(f"{root}: not a transfer-sim output directory (no manifest.json)")
     manifest = read_json(manifest_path)
     if not isinstance(manifest, dict):
         raise UserError(f"{manifest_path}: not a transfer-sim manifest (a JSON object), got {manifest!r:.60}")
-    if manifest.get("kind") == "run":
-        return _load_run(root, manifest)
-    return _load_experiment(root, manifest)
+    return manifest
+
+
+def kind_of(root: str | Path) -> str | None:
+    """What wrote an output directory: run, sweep, sensitivity, optimize or discover."""
+    return read_manifest(Path(root)).get("kind")
 
 
 def read_json(path: Path):

@@ -30,8 +30,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .collect import run_outcomes
+from .collect import read_parquet, run_outcomes
 from .design import Run, build_policy
+from .errors import UserError
 from .outcomes import mean_ci
 from .pareto import non_dominated
 from .progress import Progress
@@ -174,7 +175,8 @@ def _score(spec: OptimizeFile, levers: dict, name: str, runs: list[Run], values:
     found = [values[i] for i in ids if i in values]
     names = outcomes_of(spec)
     row = {"mix": name, "preset": settings.preset, "levers": json.dumps({**settings.fixed, **levers}, sort_keys=True),
-           **{k: _cell(v) for k, v in levers.items()}, "runs": len(found), "failed": len(found) < len(ids)}
+           **{k: _cell(v) for k, v in levers.items()}, "run_ids": ids, "runs": len(found),
+           "failed": len(found) < len(ids)}
     if row["failed"]:
         for outcome in names:
             row |= {outcome: math.nan, f"{outcome}_low": math.nan, f"{outcome}_high": math.nan}
@@ -205,3 +207,30 @@ def pareto_set(spec: OptimizeFile, evaluations: pd.DataFrame) -> pd.DataFrame:
     first = spec.objectives[0]
     return front.sort_values(first.outcome, ascending=first.sense == "minimize", kind="stable",
                              ignore_index=True)
+
+
+@dataclass(frozen=True)
+class Search:
+    """A search's output directory read back: its file, its evaluations and its Pareto set."""
+
+    root: Path
+    manifest: dict
+    spec: OptimizeFile
+    evaluations: pd.DataFrame
+    pareto: pd.DataFrame
+
+    @property
+    def baseline_runs(self) -> list[str]:
+        return [r.run_id for r in candidate_runs(self.spec, self.spec.optimize.baseline, {}, BASELINE)[1]]
+
+
+def load(root: str | Path, manifest: dict) -> Search:
+    """An optimize directory; a search that did not finish has the Pareto set of its evaluations so far."""
+    root = Path(root)
+    spec = OptimizeFile.model_validate_json(read_parquet(root / SEARCH)["spec"].iloc[0])
+    if not (root / EVALUATIONS).is_file():
+        raise UserError(f"{root}: holds no evaluated candidate yet")
+    evaluations = read_parquet(root / EVALUATIONS)
+    finished = manifest.get("status") == "finished" and (root / PARETO).is_file()
+    front = read_parquet(root / PARETO) if finished else pareto_set(spec, evaluations)
+    return Search(root, manifest, spec, evaluations, front)

@@ -409,7 +409,7 @@ def load(path: str | Path, expected: str | None = None, **overrides):
                         f"{', '.join(f'[{k}]' for k in kinds) or 'none'}")
     kind = kinds[0]
     if expected and kind != expected:
-        raise UserError(f"{path}: is a {kind} file, not a {expected} file; run it with '{COMMANDS[kind]}'")
+        raise UserError(f"{path}: is {_a(kind)} file, not {_a(expected)} file; run it with '{COMMANDS[kind]}'")
     if kind == "sweep":
         raw["scenarios"] = [_include(entry, path, i) for i, entry in enumerate(raw.get("scenarios", []))]
     given = {k: v for k, v in overrides.items() if v is not None}
@@ -421,6 +421,10 @@ def load(path: str | Path, expected: str | None = None, **overrides):
         return KINDS[kind].model_validate(raw)
     except ValidationError as error:
         raise UserError(f"{path}: {describe(error)}") from None
+
+
+def _a(word: str) -> str:
+    return f"{'an' if word[0] in 'aeiou' else 'a'} {word}"
 
 
 def read_toml(path: Path) -> dict:
