@@ -43,6 +43,7 @@ EXAMPLES = {
     "backcast": "transfer-sim backcast --out results/backcast --html results/backcast/backcast.html",
 }
 INTERRUPTED = 130
+SHOWN_MIXES = 15  # Pareto mixes printed by optimize
 
 
 class Parser(argparse.ArgumentParser):
@@ -353,10 +354,12 @@ def command_optimize(args) -> int:
     print(f"optimize {loaded.optimize.name}: {result.evaluations} evaluations, {result.pareto} mixes on the "
           f"Pareto front, {result.failed_runs} runs failed, {result.seconds:.1f} s; results in {out}")
     front = pd.read_parquet(out / optimize.PARETO)
-    shown = [*loaded.levers, *optimize.outcomes_of(loaded)]
-    with pd.option_context("display.width", 200, "display.max_columns", 20, "display.max_rows", 50):
-        if len(front):
-            print(front.set_index("mix")[shown].to_string(float_format=lambda x: f"{x:.4g}"))
+    shown = optimize.spread(front, SHOWN_MIXES).set_index("mix")[[*loaded.levers, *optimize.outcomes_of(loaded)]]
+    if len(front):
+        more = f" ({len(front)} in {out / optimize.PARETO})" if len(front) > len(shown) else ""
+        print(f"\nthe Pareto front, {len(shown)} mixes along it{more}:")
+        with pd.option_context("display.width", 250, "display.max_columns", 20):
+            print(shown.to_string(float_format=lambda x: f"{x:.4g}"))
     if result.failed_runs:
         print(f"{result.failed_runs} runs failed: their errors are in {out / 'failures'}; rerun them with the same "
               "command and --resume", file=sys.stderr)

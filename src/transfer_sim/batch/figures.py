@@ -146,10 +146,9 @@ def pareto_front(evaluations: pd.DataFrame, on_front: pd.Series, objectives: lis
                                     (feasible, "dominated", {"color": "#9ecae1"}),
                                     (front, "Pareto set", {"color": "#d62728", "size": 10})):
             error = {} if part is not front else {
-                "error_x": {"type": "data", "symmetric": False, "array": part[f"{x}_high"] - part[x],
-                            "arrayminus": part[x] - part[f"{x}_low"]},
-                "error_y": {"type": "data", "symmetric": False, "array": part[f"{y}_high"] - part[y],
-                            "arrayminus": part[y] - part[f"{y}_low"]}}
+                f"error_{axis}": {"type": "data", "symmetric": False, "array": part[f"{name}_high"] - part[name],
+                                  "arrayminus": part[name] - part[f"{name}_low"], "thickness": 0.8, "width": 0,
+                                  "color": "rgba(214, 39, 40, 0.4)"} for axis, name in (("x", x), ("y", y))}
             fig.add_trace(go.Scatter(x=part[x], y=part[y], mode="markers", name=label, marker=marker,
                                      text=part["mix"], legendgroup=label, showlegend=k == 0, **error), **where)
         senses = dict(objectives)
@@ -159,19 +158,21 @@ def pareto_front(evaluations: pd.DataFrame, on_front: pd.Series, objectives: lis
     return fig
 
 
-def parallel_levers(front: pd.DataFrame, levers: list[str], objectives: list[str]) -> go.Figure:
+def parallel_levers(front: pd.DataFrame, levers: dict[str, list], objectives: list[str]) -> go.Figure:
     """The Pareto mixes as lines across one axis per lever and per objective, coloured by the
-    first objective. A lever whose values are not numbers gets an axis of its choices."""
+    first objective. ``levers``: each lever's searched values, [low, high] of a range or its
+    choices, which span its axis; a lever whose choices are not numbers gets an axis of them."""
     dimensions = []
-    for name in [*levers, *objectives]:
+    for name, searched in levers.items():
         values = front[name]
-        if pd.api.types.is_bool_dtype(values) or not pd.api.types.is_numeric_dtype(values):
-            labels = sorted(values.astype(str).unique())
-            codes = values.astype(str).map({label: i for i, label in enumerate(labels)})
-            dimensions.append({"label": name, "values": codes, "tickvals": list(range(len(labels))),
-                               "ticktext": labels})
+        if all(isinstance(v, int | float) and not isinstance(v, bool) for v in searched):
+            dimensions.append({"label": name, "values": values, "range": [min(searched), max(searched)]})
         else:
-            dimensions.append({"label": name, "values": values})
+            labels = [json.dumps(v) if not isinstance(v, str) else v for v in searched]
+            codes = values.astype(str).str.lower().map({label: i for i, label in enumerate(labels)})
+            dimensions.append({"label": name, "values": codes, "tickvals": list(range(len(labels))),
+                               "ticktext": labels, "range": [0, len(labels) - 1]})
+    dimensions += [{"label": name, "values": front[name]} for name in objectives]
     colour = front[objectives[0]]
     fig = go.Figure(go.Parcoords(dimensions=dimensions, line={"color": colour, "colorscale": "Viridis",
                                                              "showscale": True,
@@ -187,14 +188,15 @@ def coverage_density(trajectory: pd.DataFrame) -> go.Figure:
     for box, steps in trajectory.groupby("box", sort=True):
         fig.add_trace(go.Scatter(x=steps["coverage"], y=steps["density"], mode="lines+markers", name=f"box {box}",
                                  marker={"color": steps["restricted"], "colorscale": "Viridis", "showscale": box == 0,
-                                         "colorbar": {"title": "inputs<br>restricted"}},
+                                         "colorbar": {"title": "inputs<br>restricted", "x": 1.02}},
                                  text=[f"step {s}, mass {m:.2f}" for s, m in zip(steps["step"], steps["mass"])]))
         chosen = steps[steps["chosen"]]
         fig.add_trace(go.Scatter(x=chosen["coverage"], y=chosen["density"], mode="markers", showlegend=False,
                                  marker={"size": 16, "color": "rgba(0,0,0,0)", "line": {"width": 2, "color": "black"}},
                                  hoverinfo="skip"))
     fig.update_layout(height=460, xaxis={"title": "coverage", "range": [0, 1.05]},
-                      yaxis={"title": "density", "range": [0, 1.05]}, margin={"t": 30})
+                      yaxis={"title": "density", "range": [0, 1.05]}, margin={"t": 30},
+                      legend={"orientation": "h", "y": -0.2})
     return fig
 
 

@@ -195,6 +195,12 @@ def _cell(value):
     return value if isinstance(value, int | float | bool) else json.dumps(value)
 
 
+def spread(front: pd.DataFrame, most: int) -> pd.DataFrame:
+    """At most ``most`` rows of the front, evenly spaced along it (it is ordered by the first objective)."""
+    picks = np.unique(np.linspace(0, len(front) - 1, min(len(front), most)).round().astype(int))
+    return front.iloc[picks]
+
+
 def pareto_set(spec: OptimizeFile, evaluations: pd.DataFrame) -> pd.DataFrame:
     """The feasible evaluations that no other feasible evaluation dominates, each mix once,
     ordered by the first objective."""

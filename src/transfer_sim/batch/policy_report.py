@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from . import discover, figures, optimize
@@ -62,16 +61,21 @@ def _search(search: optimize.Search) -> tuple[str, str]:
     sections.append(html_section("Pareto front (bars: 95 % interval over the seeds)",
                                  html_figure(figures.pareto_front(evaluations, on_front, objectives))))
     sections.append(html_section("Pareto mixes: levers and objectives",
-                                 html_figure(figures.parallel_levers(front, list(spec.levers), names))))
+                                 html_figure(figures.parallel_levers(front, _searched(spec), names))))
     sections.append(html_section("Pareto set (mean [95 % interval over the seeds])",
                                  html_table(_front_table(front, list(spec.levers), names))))
-    chosen = _spread(front)
+    chosen = optimize.spread(front, MOST_MAPS)
     regions = _regions(search, chosen)
     differences = share_differences(regions, [optimize.BASELINE, *chosen["mix"]], optimize.BASELINE)
     sections.append(html_section(
         f"Change in provincial share of value added against the baseline ({settings.baseline!r}), final year "
         "(percentage points; the menu picks the mix)", html_figure(figures.difference_map(differences, "pp"))))
     return f"transfer-sim: {settings.name}", "\n".join(sections)
+
+
+def _searched(spec) -> dict[str, list]:
+    """Each lever's searched values: [low, high] of a range, or its choices."""
+    return {name: list(space) if isinstance(space, tuple) else list(space.choices) for name, space in spec.levers.items()}
 
 
 def _first_evaluations(evaluations: pd.DataFrame, front: pd.DataFrame) -> list[int]:
@@ -83,17 +87,11 @@ def _bound(bound) -> str:
 
 
 def _front_table(front: pd.DataFrame, levers: list[str], objectives: list[str]) -> pd.DataFrame:
-    table = front.set_index("mix")[levers].copy()
+    table = front.set_index("mix")[levers].map(lambda v: f"{v:.4g}" if isinstance(v, float) else v)
     for name in objectives:
         table[name] = [f"{m:.4g} [{lo:.4g}, {hi:.4g}]" if pd.notna(lo) else f"{m:.4g}"
                        for m, lo, hi in zip(front[name], front[f"{name}_low"], front[f"{name}_high"])]
     return table
-
-
-def _spread(front: pd.DataFrame) -> pd.DataFrame:
-    """At most MOST_MAPS mixes, evenly spaced along the front (ordered by the first objective)."""
-    picks = np.unique(np.linspace(0, len(front) - 1, min(len(front), MOST_MAPS)).round().astype(int))
-    return front.iloc[picks]
 
 
 def _regions(search: optimize.Search, chosen: pd.DataFrame) -> pd.DataFrame:
