@@ -10,7 +10,7 @@ import signal
 import numpy as np
 import pandas as pd
 import pytest
-from batch_tools import TINY_OPTIMIZE, cli, search_files, start_cli, wait_until, write
+from batch_tools import TINY_OPTIMIZE, cli, dask_cluster, search_files, start_cli, wait_until, write
 
 from transfer_sim.batch import optimize, spec
 from transfer_sim.batch.pareto import non_dominated
@@ -78,6 +78,14 @@ def test_two_dask_workers_give_the_in_process_search_bit_for_bit(reference, tmp_
     assert json.loads((tmp_path / "out" / "manifest.json").read_text())["executor"] == "local Dask cluster, 2 workers"
 
 
+def test_a_separate_dask_scheduler_and_workers_give_the_same_search(reference, tmp_path):
+    path, expected = reference
+    with dask_cluster(tmp_path) as (address, _):
+        result = cli("optimize", path, "--out", tmp_path / "out", "--scheduler", address, "--quiet")
+    assert result.returncode == 0, result.stderr
+    assert search_files(tmp_path / "out") == search_files(expected)
+
+
 BIGGER = TINY_OPTIMIZE.replace("firms = 400", "firms = 20000").replace("years = 3", "years = 8")
 
 
@@ -99,6 +107,24 @@ def test_a_killed_search_resumes_to_the_same_pareto_set(tmp_path):
     resumed = cli("optimize", path, "--out", out, "--workers", "0", "--quiet", "--resume")
     assert resumed.returncode == 0, resumed.stderr
     assert search_files(out) == search_files(tmp_path / "whole")
+
+
+def test_ctrl_c_stops_a_search_with_one_line_that_says_how_to_resume(tmp_path):
+    path = write(tmp_path, BIGGER)
+    out = tmp_path / "out"
+    driver = start_cli("optimize", path, "--out", out, "--workers", "0", "--quiet")
+    try:
+        wait_until(lambda: (out / "runs").is_dir() and len(list((out / "runs").glob("e*.parquet"))) >= 4, 120,
+                   "the first runs")
+        driver.send_signal(signal.SIGINT)
+        _, stderr = driver.communicate(timeout=60)
+    finally:
+        if driver.poll() is None:
+            driver.kill()
+    assert driver.returncode == 130 and "Traceback" not in stderr
+    assert "runs are stored in" in stderr and "--resume" in stderr
+    assert json.loads((out / "manifest.json").read_text())["status"] == "interrupted"
+    assert not (out / "pareto.parquet").exists()
 
 
 def test_resuming_with_another_file_is_refused(reference, tmp_path):

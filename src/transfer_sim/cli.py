@@ -398,6 +398,9 @@ def command_compare(args) -> int:
 def command_report(args) -> int:
     kind = collect.kind_of(args.dir)
     if kind in policy_report.KINDS:
+        if args.reference or args.outcomes:
+            raise UserError(f"--reference and --outcomes pick scenarios and outcomes of runs and sweeps; the "
+                            f"report of {kind} shows its own")
         print(f"wrote {policy_report.write(args.dir, args.html)}")
         return 0
     experiments = [collect.load(args.dir)]

@@ -17,7 +17,6 @@ flags are dense.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -124,7 +123,3 @@ def write(discovery: Discovery, out: Path) -> None:
     write_frame(out / POINTS, discovery.points)
     write_frame(out / BOXES, discovery.boxes)
     write_frame(out / TRAJECTORY, discovery.trajectory)
-
-
-def share_failed(points: pd.DataFrame) -> float:
-    return float(points["failed"].mean()) if len(points) else math.nan

@@ -91,12 +91,15 @@ def candidate_runs(spec: OptimizeFile, preset: str, levers: dict, where: str) ->
 
 
 def check(spec: OptimizeFile) -> None:
-    """Build the baseline's policy and the policies at both ends of every lever's range, so a
-    file that names something unknown or out of range fails before anything is written."""
+    """Build the baseline's policy, and the policies with every lever at both ends of its range
+    and at each of its choices, so a file that names something unknown or out of range fails
+    before anything is written."""
     settings = spec.optimize
     candidate_runs(spec, settings.baseline, {}, BASELINE)
-    for corner in (np.zeros(len(spec.levers)), np.ones(len(spec.levers))):
-        candidate_runs(spec, settings.preset, {**settings.fixed, **decode(spec, corner)}, "optimize.levers")
+    low = decode(spec, np.zeros(len(spec.levers)))
+    for name, space in spec.levers.items():
+        for value in space.choices if isinstance(space, Choices) else space:
+            candidate_runs(spec, settings.preset, {**settings.fixed, **low, name: value}, f"levers.{name}")
 
 
 def outcomes_of(spec: OptimizeFile) -> list[str]:

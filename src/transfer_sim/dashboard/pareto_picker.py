@@ -71,7 +71,8 @@ def ParetoPicker():
     with solara.Details(tr("compare.pareto_title")):
         solara.Text(tr("compare.pareto_explain"), classes=["tsim-explain"])
         with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}, gap="8px"):
-            solara.InputText(tr("compare.pareto_folder"), value=folder, on_value=set_folder, style={"min-width": "320px"})
+            solara.InputText(tr("compare.pareto_folder"), value=folder, on_value=set_folder, continuous_update=True,
+                             style={"min-width": "320px"})
             solara.Button(tr("compare.pareto_load"), on_click=load, disabled=not folder.strip())
         if isinstance(loaded, Problem):
             solara.Error(loaded.words(lang()), dense=True)
