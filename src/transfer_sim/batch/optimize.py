@@ -76,11 +76,13 @@ def mix_name(policy_json: str) -> str:
     return "mix " + hashlib.sha256(policy_json.encode()).hexdigest()[:12]
 
 
-def candidate_runs(spec: OptimizeFile, preset: str, levers: dict, where: str) -> tuple[str, list[Run]]:
-    """A policy's name and its runs, one per seed; run ids are digests of policy and seed."""
+def candidate_runs(spec: OptimizeFile, preset: str, levers: dict, where: str,
+                   name: str | None = None) -> tuple[str, list[Run]]:
+    """A policy's name (by default :func:`mix_name`) and its runs, one per seed; run ids are
+    digests of policy and seed."""
     settings = spec.optimize
     as_json = build_policy(preset, levers, where).model_dump_json(exclude_unset=True)
-    name = BASELINE if where == BASELINE else mix_name(as_json)
+    name = name or mix_name(as_json)
     runs = []
     for replicate in range(settings.seeds):
         seed = run_seed(settings.seed, replicate, 0)
@@ -95,11 +97,16 @@ def check(spec: OptimizeFile) -> None:
     and at each of its choices, so a file that names something unknown or out of range fails
     before anything is written."""
     settings = spec.optimize
-    candidate_runs(spec, settings.baseline, {}, BASELINE)
+    baseline_runs(spec)
     low = decode(spec, np.zeros(len(spec.levers)))
     for name, space in spec.levers.items():
         for value in space.choices if isinstance(space, Choices) else space:
             candidate_runs(spec, settings.preset, {**settings.fixed, **low, name: value}, f"levers.{name}")
+
+
+def baseline_runs(spec: OptimizeFile) -> list[Run]:
+    """The baseline preset's runs, on the candidates' seeds."""
+    return candidate_runs(spec, spec.optimize.baseline, {}, "optimize.baseline", BASELINE)[1]
 
 
 def outcomes_of(spec: OptimizeFile) -> list[str]:
@@ -110,7 +117,8 @@ def outcomes_of(spec: OptimizeFile) -> list[str]:
 
 def run_search(spec: OptimizeFile, out: Path, *, workers="auto", scheduler: str | None = None, resume: bool = False,
                batch_size: int | None = None, progress: bool = True, source: str | None = None) -> SearchResult:
-    """Search until ``evaluations`` candidates are evaluated; write the evaluations and the Pareto set."""
+    """Search until ``evaluations`` candidates are evaluated (or the optimizer has no new one to
+    propose); write the evaluations and the Pareto set."""
     from pymoo.algorithms.moo.nsga2 import NSGA2  # here: pymoo takes a second to import
     from pymoo.core.problem import Problem
     from pymoo.core.termination import NoTermination
@@ -125,8 +133,7 @@ def run_search(spec: OptimizeFile, out: Path, *, workers="auto", scheduler: str 
         bar = Progress((settings.evaluations + 1) * settings.seeds, enabled=progress, label="optimize")
         values: dict[str, dict] = {}  # run_id -> outcomes, read once from the stored run
         try:
-            _, baseline = candidate_runs(spec, settings.baseline, {}, BASELINE)
-            _run(baseline, settings, store, executor, batch_size, bar, values)
+            _run(baseline_runs(spec), settings, store, executor, batch_size, bar, values)
             algorithm = NSGA2(pop_size=settings.population, eliminate_duplicates=True)
             problem = Problem(n_var=len(spec.levers), n_obj=len(spec.objectives),
                               n_ieq_constr=len(spec.constraints), xl=0.0, xu=1.0)
@@ -134,13 +141,10 @@ def run_search(spec: OptimizeFile, out: Path, *, workers="auto", scheduler: str 
             rows: list[dict] = []
             generation = 0
             while len(rows) < settings.evaluations:
-                population = algorithm.ask()
-                population = population[: settings.evaluations - len(rows)]
-                candidates = []
-                for x in population.get("X"):
-                    levers = decode(spec, x)
-                    name, runs = candidate_runs(spec, settings.preset, {**settings.fixed, **levers}, "optimize")
-                    candidates.append((levers, name, runs))
+                population = algorithm.ask()[: settings.evaluations - len(rows)]
+                if len(population) == 0:  # every offspring repeats a candidate: a small space is exhausted
+                    break
+                candidates = [_candidate(spec, x) for x in population.get("X")]
                 _run([r for _, _, runs in candidates for r in runs], settings, store, executor, batch_size, bar,
                      values)
                 scored = [_score(spec, levers, name, runs, values) for levers, name, runs in candidates]
@@ -159,6 +163,12 @@ def run_search(spec: OptimizeFile, out: Path, *, workers="auto", scheduler: str 
         write_frame(store.root / PARETO, front)
         manifest.update(status="finished", evaluated=len(evaluations), pareto=len(front))
     return SearchResult(Path(out), len(evaluations), len(front), manifest["failed"], manifest["wall_seconds"])
+
+
+def _candidate(spec: OptimizeFile, x: np.ndarray) -> tuple[dict, str, list[Run]]:
+    """The levers, name and runs of a point of the unit cube."""
+    levers = decode(spec, x)
+    return (levers, *candidate_runs(spec, spec.optimize.preset, {**spec.optimize.fixed, **levers}, "optimize"))
 
 
 def _run(runs: list[Run], settings, store: Store, executor, batch_size, bar: Progress, values: dict) -> None:
@@ -230,7 +240,7 @@ class Search:
 
     @property
     def baseline_runs(self) -> list[str]:
-        return [r.run_id for r in candidate_runs(self.spec, self.spec.optimize.baseline, {}, BASELINE)[1]]
+        return [r.run_id for r in baseline_runs(self.spec)]
 
 
 def load(root: str | Path, manifest: dict) -> Search:
