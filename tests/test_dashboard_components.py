@@ -580,7 +580,6 @@ def test_compare_takes_a_pareto_mix_of_a_search_as_your_scenario(session, search
     box, rc = solara.render(ParetoPicker(), handle_error=False)
     folder = next(f for f in rc.find(vw.TextField).widgets if f.label == "Folder of a policy search")
     folder.v_model = str(search)
-    folder.fire_event("keyup.enter", None)
     button(rc, "Read the Pareto set").click()
     wait_for(lambda: any(s.label == "Pareto mix" for s in rc.find(vw.Select).widgets))
     menu = next(s for s in rc.find(vw.Select).widgets if s.label == "Pareto mix")
@@ -604,7 +603,6 @@ def test_a_folder_that_is_no_search_is_explained_in_the_page_language(session, s
     box, rc = solara.render(ParetoPicker(), handle_error=False)
     folder = next(f for f in rc.find(vw.TextField).widgets if f.label == "政策搜索的文件夹")
     folder.v_model = str(tmp_path)
-    folder.fire_event("keyup.enter", None)
     button(rc, "读取帕累托集").click()
     alerts = lambda: [str(c) for a in rc.find(vw.Alert).widgets for c in a.children]
     wait_for(lambda: any("无法读取帕累托集" in t and "not a transfer-sim output directory" in t for t in alerts()))
