@@ -123,6 +123,15 @@ def test_the_plan_gives_each_point_its_parameters_and_shock_and_a_reference_twin
     assert all(len(seeds) == 1 for seeds in by_point.values())
 
 
+def split_at_the_median(path, out) -> None:
+    """Analyse a finished discovery again with its failure bound at the median measure, so that
+    half the points fail whatever the model's numbers are."""
+    loaded = spec.load(path, expected="discover").discover
+    median = float(pd.read_parquet(out / "points.parquet")["measure"].median())
+    moved = loaded.model_copy(update={"failure": loaded.failure.model_copy(update={"at_least": median})})
+    discover.write(discover.analyse(moved, discover.discover_plan(moved), load_results(out)), out)
+
+
 def test_the_discovery_flags_points_by_the_paired_difference_and_reports(tmp_path, capsys):
     path = write(tmp_path, TINY)
     out = tmp_path / "out"
@@ -134,8 +143,10 @@ def test_the_discovery_flags_points_by_the_paired_difference_and_reports(tmp_pat
     by_hand = np.mean([runs[(first, r)] - runs[(f"{first} reference", r)] for r in range(2)])
     assert points["measure"].iloc[0] == pytest.approx(by_hand, rel=1e-12)
     assert (points["failed"] == (points["measure"] >= -0.01)).all()
+    split_at_the_median(path, out)
+    points = pd.read_parquet(out / "points.parquet")
+    assert points["failed"].sum() == len(points) // 2
     boxes = pd.read_parquet(out / "boxes.parquet")
-    assert 0 < points["failed"].sum() < len(points), "this file should give failures and successes"
     assert set(boxes["parameter"]) == {"logit_beta", "migration_rate", "shock_year", "shock_size"}
     assert main(["report", str(out), "--html", str(tmp_path / "report.html")]) == 0
     page = (tmp_path / "report.html").read_text()
