@@ -117,3 +117,38 @@ def dask_cluster(folder: Path, workers: int = 2):
         for process in reversed(processes):
             stop(process)
         log.close()
+
+
+# A search of 3 generations of 6 candidates (a range, a range and a choice), 2 seeds each.
+TINY_OPTIMIZE = """
+[optimize]
+name = "tiny_search"
+years = 3
+firms = 400
+seeds = 2
+seed = 3
+population = 6
+evaluations = 18
+
+[levers]
+cage_fee = [0.0, 0.05]
+nest_subsidy = [0.0, 0.3]
+barrier_removal_rate = { choices = [0.0, 0.1] }
+
+[[objectives]]
+outcome = "gap_east_west"
+
+[[objectives]]
+outcome = "real_gdp"
+sense = "maximize"
+
+[[constraints]]
+outcome = "fiscal_cost_pct_gdp_cumulative"
+at_most = -0.1
+"""
+
+
+def search_files(out: Path) -> dict[str, bytes]:
+    """The data files of an optimize directory: its runs, evaluations and Pareto set."""
+    files = sorted(out.glob("runs/*")) + [out / "evaluations.parquet", out / "pareto.parquet"]
+    return {str(p.relative_to(out)): p.read_bytes() for p in files}

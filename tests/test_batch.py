@@ -13,7 +13,7 @@ from batch_tools import ROOT, TINY_SWEEP, cli, write
 
 import transfer_sim as ts
 from transfer_sim import batch
-from transfer_sim.batch import outcomes, storage
+from transfer_sim.batch import discover, optimize, outcomes, storage
 from transfer_sim.batch.runner import run_batch, simulate, tables
 from transfer_sim.batch.seeds import run_seed
 from transfer_sim.batch.spec import lever_range
@@ -95,6 +95,10 @@ def test_every_shipped_experiment_is_valid(path):
         assert batch.sweep_plan(loaded).runs
     elif isinstance(loaded, batch.spec.SensitivityFile):
         assert batch.sensitivity_plan(loaded.sensitivity).runs
+    elif isinstance(loaded, batch.spec.OptimizeFile):
+        optimize.check(loaded)
+    elif isinstance(loaded, batch.spec.DiscoverFile):
+        assert discover.discover_plan(loaded.discover).runs
     else:
         batch.build_policy(loaded.scenario.preset, loaded.scenario.levers, loaded.scenario.name)
 
@@ -149,6 +153,21 @@ def test_macro_shares_add_up_and_totals_sum_the_simulated_years(experiment):
     scalars = experiment.outcomes.set_index("run_id").loc["s00001r0001"]
     assert scalars["relocations_total"] == run["relocations"].iloc[1:].sum()
     assert scalars["theil_total"] == run["theil_total"].iloc[-1]
+
+
+def test_the_east_west_gap_and_the_cumulative_fiscal_cost_by_hand(experiment):
+    run_id = "s00001r0001"
+    regions = experiment.regions[experiment.regions["run_id"] == run_id]
+    final = regions[regions["year"] == regions["year"].max()].groupby("macro_region")[["gdp", "population"]].sum()
+    per_head = final["gdp"] / final["population"]
+    scalars = experiment.outcomes.set_index("run_id").loc[run_id]
+    assert scalars["gap_east_west"] == pytest.approx(per_head["east"] / per_head["west"], rel=1e-12)
+    assert scalars["gap_east_west"] > 1  # the east is richer per head
+    summary = experiment.summary[experiment.summary["run_id"] == run_id].iloc[1:]  # the simulated years
+    cumulative = 100 * summary["fiscal_cost"].sum() / summary["gdp"].sum()
+    assert scalars["fiscal_cost_pct_gdp_cumulative"] == pytest.approx(cumulative, rel=1e-12)
+    assert scalars["fiscal_cost_pct_gdp_cumulative"] != 0  # the plan's levers cost something
+    assert outcomes.indicator_of("fiscal_cost_pct_gdp_cumulative") == "fiscal_cost_pct_gdp"
 
 
 def test_confidence_interval_is_student_t():

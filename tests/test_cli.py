@@ -16,7 +16,7 @@ from transfer_sim.cli import main
 
 pytestmark = pytest.mark.timeout(120)
 
-COMMANDS = ("run", "sweep", "sensitivity", "compare", "report")
+COMMANDS = ("run", "sweep", "sensitivity", "optimize", "discover", "compare", "report")
 
 
 def call(capsys, *args) -> tuple[int, str, str]:

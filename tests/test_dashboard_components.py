@@ -557,3 +557,54 @@ def test_an_experiment_the_knobs_moved_past_stops_before_its_next_run():
     with pytest.raises(Superseded):
         home_market_experiment(0.6, 0.3, 200.0, still_wanted)
     assert len(asked) == 2  # one economy ran, the second never started
+
+
+@pytest.fixture(scope="module")
+def search(tmp_path_factory):
+    """A small policy search's output directory."""
+    from batch_tools import TINY_OPTIMIZE, write
+
+    from transfer_sim.batch import optimize, spec
+
+    folder = tmp_path_factory.mktemp("search")
+    optimize.run_search(spec.load(write(folder, TINY_OPTIMIZE), expected="optimize"), folder / "out", workers=0,
+                        progress=False)
+    return folder / "out"
+
+
+def test_compare_takes_a_pareto_mix_of_a_search_as_your_scenario(session, search):
+    from transfer_sim.dashboard.pareto_picker import ParetoPicker
+
+    front = pd.read_parquet(search / "pareto.parquet")
+    assert len(front) >= 2
+    box, rc = solara.render(ParetoPicker(), handle_error=False)
+    folder = next(f for f in rc.find(vw.TextField).widgets if f.label == "Folder of a policy search")
+    folder.v_model = str(search)
+    button(rc, "Read the Pareto set").click()
+    wait_for(lambda: any(s.label == "Pareto mix" for s in rc.find(vw.Select).widgets))
+    menu = next(s for s in rc.find(vw.Select).widgets if s.label == "Pareto mix")
+    assert len(menu.items) == len(front) and menu.items[1].startswith(f"2. {front['mix'][1]}: gap_east_west ")
+    menu.v_model = menu.items[1]
+    button(rc, "Use as your scenario").click()
+    levers = json.loads(front["levers"][1])
+    wanted = ts.Policy.preset(front["preset"][1]).with_changes(**levers)
+    wait_for(lambda: state.settings.value.policy == wanted)
+    assert (state.settings.value.years, state.settings.value.n_firms) == (SMALL.years, SMALL.n_firms)  # the run size stays
+    assert state.settings.value.policy.cage_fee == pytest.approx(front["cage_fee"][1])
+    rc.close()
+
+
+def test_a_folder_that_is_no_search_is_explained_in_the_page_language(session, search, tmp_path):
+    from transfer_sim.dashboard.pareto_picker import ParetoPicker, read_front
+
+    with pytest.raises(SettingsError, match="not a transfer-sim output directory"):
+        read_front(str(tmp_path))
+    state.language.set("zh")
+    box, rc = solara.render(ParetoPicker(), handle_error=False)
+    folder = next(f for f in rc.find(vw.TextField).widgets if f.label == "政策搜索的文件夹")
+    folder.v_model = str(tmp_path)
+    button(rc, "读取帕累托集").click()
+    alerts = lambda: [str(c) for a in rc.find(vw.Alert).widgets for c in a.children]
+    wait_for(lambda: any("无法读取帕累托集" in t and "not a transfer-sim output directory" in t for t in alerts()))
+    assert state.settings.value == SMALL
+    rc.close()

@@ -19,6 +19,8 @@ SMALL = {  # appended options win over the documented ones (argparse keeps the l
     "sweep": ["--years", "2", "--firms", "300", "--replicates", "1", "--quiet"],
     "sensitivity": ["--years", "2", "--firms", "300", "--replicates", "1", "--quiet"],
     "backcast": ["--firms", "2000", "--seeds", "1", "--quiet"],
+    "optimize": ["--years", "2", "--firms", "300", "--seeds", "1", "--evaluations", "64", "--quiet"],
+    "discover": ["--years", "2", "--firms", "300", "--seeds", "1", "--samples", "16", "--quiet"],
 }
 CLI = Path(sys.executable).with_name("transfer-sim")
 

@@ -1,4 +1,5 @@
-"""``transfer-sim``: single runs, sweeps, sensitivity analyses, comparisons and reports.
+"""``transfer-sim``: single runs, sweeps, sensitivity analyses, policy searches, scenario
+discovery, comparisons and reports.
 
 Exit status: 0 done; 1 some runs failed (the others are stored); 2 bad input (one line on
 standard error, nothing written); 130 interrupted (finished runs are kept: ``--resume``).
@@ -18,7 +19,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from . import __version__, backcast
-from .batch import collect, figures, report, spec
+from .batch import collect, discover, figures, optimize, policy_report, report, spec
 from .batch.design import Run, build_policy, sweep_plan
 from .batch.errors import UserError
 from .batch.runner import simulate, tables
@@ -35,11 +36,14 @@ EXAMPLES = {
     "run": "transfer-sim run --preset fifteenth_plan --years 15 --firms 20000 --seed 1 --out results/plan",
     "sweep": "transfer-sim sweep experiments/levers_sweep.toml --out results/levers --workers 2",
     "sensitivity": "transfer-sim sensitivity experiments/morris.toml --method morris --out results/morris",
+    "optimize": "transfer-sim optimize experiments/optimize_cage_nest.toml --out results/cage_nest --workers 2",
+    "discover": "transfer-sim discover experiments/discover_hinterland.toml --out results/hinterland --workers 2",
     "compare": "transfer-sim compare results/baseline results/plan --html results/compare.html",
     "report": "transfer-sim report results/levers --html results/levers/report.html",
     "backcast": "transfer-sim backcast --out results/backcast --html results/backcast/backcast.html",
 }
 INTERRUPTED = 130
+SHOWN_MIXES = 15  # Pareto mixes printed by optimize
 
 
 class Parser(argparse.ArgumentParser):
@@ -120,6 +124,20 @@ def build_parser() -> argparse.ArgumentParser:
     sens.add_argument("--method", choices=["morris", "sobol"], help="overrides the file's method")
     batch_options(sens)
 
+    opt = command("optimize", "Search the levers for the mixes no other mix beats on every objective "
+                              "(NSGA-II), within the file's constraints.")
+    opt.add_argument("file", type=Path, metavar="FILE", help="optimize file ([optimize] table)")
+    executor_options(opt)
+    opt.add_argument("--seeds", type=positive, help="override the file's seeds per evaluation")
+    opt.add_argument("--evaluations", type=positive, metavar="N", help="override the file's budget of evaluations")
+
+    disc = command("discover", "Scenario discovery: sample uncertain parameters and shocks, run a policy at "
+                               "each point and find the boxes of assumptions where it fails (PRIM).")
+    disc.add_argument("file", type=Path, metavar="FILE", help="discover file ([discover] table)")
+    executor_options(disc)
+    disc.add_argument("--seeds", type=positive, help="override the file's seeds per sample point")
+    disc.add_argument("--samples", type=positive, metavar="N", help="override the file's samples")
+
     compare = command("compare", "Compare the scenarios of output directories (runs, sweeps): a table, "
                                  "and an HTML report with --html.")
     compare.add_argument("dirs", type=Path, nargs="+", metavar="DIR", help="output directories")
@@ -127,7 +145,8 @@ def build_parser() -> argparse.ArgumentParser:
     report_options(compare)
 
     rep = command("report", "Write the HTML report of an output directory (Plotly, works offline).")
-    rep.add_argument("dir", type=Path, metavar="DIR", help="output directory of run, sweep or sensitivity")
+    rep.add_argument("dir", type=Path, metavar="DIR",
+                     help="output directory of run, sweep, sensitivity, optimize or discover")
     rep.add_argument("--html", type=Path, required=True, metavar="FILE", help="report file to write")
     report_options(rep)
 
@@ -155,6 +174,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def batch_options(parser: argparse.ArgumentParser) -> None:
+    executor_options(parser)
+    parser.add_argument("--replicates", type=positive, help="override the file's replicates")
+
+
+def executor_options(parser: argparse.ArgumentParser) -> None:
+    """Where the output goes, what runs it, and the size overrides every batch command has."""
     parser.add_argument("--out", type=Path, metavar="DIR", help="output directory (default results/<file name>)")
     parser.add_argument("--workers", type=workers_option, metavar="N|0|auto",
                         help="local Dask workers; 0 runs in this process; auto: one per core (default)")
@@ -162,7 +187,6 @@ def batch_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--resume", action="store_true", help="continue DIR: skip the runs already stored")
     parser.add_argument("--years", type=positive, help="override the file's years")
     parser.add_argument("--firms", type=positive, help="override the file's firms")
-    parser.add_argument("--replicates", type=positive, help="override the file's replicates")
     parser.add_argument("--batch-size", type=positive, metavar="N", help="runs per Dask task (default: automatic)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
@@ -245,20 +269,34 @@ def parse_set(item: str) -> tuple[str, object]:
                         "national_coordination=true or ecological_zones=[\"Tibet\"]") from None
 
 
-def command_batch(args) -> int:
-    """sweep and sensitivity: validate, plan, run into DIR, then analyse (sensitivity)."""
+#: The options of each batch command that override a field of its file's settings table.
+OVERRIDES = {"sweep": ("years", "firms", "replicates"), "sensitivity": ("years", "firms", "replicates", "method"),
+             "discover": ("years", "firms", "seeds", "samples"), "optimize": ("years", "firms", "seeds", "evaluations")}
+
+
+def load_batch_file(args):
+    """The validated file of a batch command, with the command line's overrides applied."""
     if args.scheduler and args.workers is not None:
         raise UserError("--workers and --scheduler exclude each other: a scheduler brings its own workers")
     kind = args.command
-    overrides = {"years": args.years, "firms": args.firms, "replicates": args.replicates}
-    if kind == "sensitivity":
-        overrides["method"] = args.method
-    loaded = spec.load(args.file, expected=kind, **overrides)
-    settings = loaded.sweep if kind == "sweep" else loaded.sensitivity
+    return spec.load(args.file, expected=kind, **{name: getattr(args, name) for name in OVERRIDES[kind]})
+
+
+def planned(args, plan_of, settings):
+    """A plan, with the file named in front of a problem found while building it."""
     try:
-        plan = sweep_plan(loaded) if kind == "sweep" else sensitivity_plan(settings)
+        return plan_of(settings)
     except UserError as error:
         raise UserError(f"{args.file}: {error}") from None
+
+
+def command_batch(args) -> int:
+    """sweep, sensitivity and discover: validate, plan, run into DIR, then analyse (sensitivity, discover)."""
+    kind = args.command
+    loaded = load_batch_file(args)
+    settings = getattr(loaded, kind)
+    plan = planned(args, {"sweep": lambda _: sweep_plan(loaded), "sensitivity": sensitivity_plan,
+                          "discover": discover.discover_plan}[kind], settings)
     suffix = f"-{settings.method}" if kind == "sensitivity" else ""
     out = args.out or Path("results") / f"{args.file.stem}{suffix}"
     try:
@@ -266,13 +304,7 @@ def command_batch(args) -> int:
                            scheduler=args.scheduler, resume=args.resume, batch_size=args.batch_size,
                            progress=not args.quiet, source=str(args.file))
     except KeyboardInterrupt:
-        store = Store(out)
-        if not store.design.is_file():
-            print("interrupted before any run was stored", file=sys.stderr)
-            return INTERRUPTED
-        print(f"interrupted: {len(store.finished())} of {len(plan.runs)} runs are stored in {out}; continue "
-              "with the same command and --resume", file=sys.stderr)
-        return INTERRUPTED
+        return interrupted(Store(out), out, f" of {len(plan.runs)}")
     print(f"{kind} {settings.name}: {result.done} of {result.total} runs stored, {result.failed} failed, "
           f"{result.seconds:.1f} s; results in {out}")
     if result.failed:
@@ -281,6 +313,57 @@ def command_batch(args) -> int:
         return 1
     if kind == "sensitivity":
         write_sensitivity(settings, plan, out)
+    if kind == "discover":
+        write_discovery(settings, plan, out)
+    return 0
+
+
+def interrupted(store: Store, out: Path, of: str = "") -> int:
+    if not store.design.is_file():
+        print("interrupted before any run was stored", file=sys.stderr)
+    else:
+        print(f"interrupted: {len(store.finished())}{of} runs are stored in {out}; continue with the same command "
+              "and --resume", file=sys.stderr)
+    return INTERRUPTED
+
+
+def write_discovery(settings, plan, out: Path) -> None:
+    """Flag the failures of a finished discovery, find their boxes, write and print them."""
+    found = discover.analyse(settings, plan, collect.load(out))
+    discover.write(found, out)
+    points = found.points
+    print(f"{int(points['failed'].sum())} of {len(points)} points fail ({settings.failure.outcome}, "
+          f"{settings.failure.measure}); {found.boxes['box'].nunique()} boxes")
+    restricted = found.boxes[found.boxes["restricted"]]
+    with pd.option_context("display.width", 200, "display.max_columns", 20):
+        if len(restricted):
+            print(restricted.to_string(index=False, float_format=lambda x: f"{x:.4g}"))
+    print(f"points, boxes and trajectory: {out} (points.parquet, boxes.parquet, trajectory.parquet)")
+
+
+def command_optimize(args) -> int:
+    loaded = load_batch_file(args)
+    planned(args, optimize.check, loaded)
+    out = args.out or Path("results") / args.file.stem
+    try:
+        result = optimize.run_search(loaded, out, workers="auto" if args.workers is None else args.workers,
+                                     scheduler=args.scheduler, resume=args.resume, batch_size=args.batch_size,
+                                     progress=not args.quiet, source=str(args.file))
+    except KeyboardInterrupt:
+        return interrupted(Store(out, optimize.SEARCH), out)
+    print(f"optimize {loaded.optimize.name}: {result.evaluations} evaluations, {result.pareto} mixes on the "
+          f"Pareto front, {result.failed_runs} runs failed, {result.seconds:.1f} s; results in {out}")
+    front = pd.read_parquet(out / optimize.PARETO)
+    shown = optimize.spread(front, SHOWN_MIXES).set_index("mix")[[*loaded.levers, *optimize.outcomes_of(loaded)]]
+    if len(front):
+        more = f" ({len(front)} in {out / optimize.PARETO})" if len(front) > len(shown) else ""
+        print(f"\nthe Pareto front, {len(shown)} mixes along it{more}:")
+        with pd.option_context("display.width", 250, "display.max_columns", 20):
+            print(shown.to_string(float_format=lambda x: f"{x:.4g}"))
+    if result.failed_runs:
+        print(f"{result.failed_runs} runs failed: their errors are in {out / 'failures'}; rerun them with the same "
+              "command and --resume", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -313,6 +396,13 @@ def command_compare(args) -> int:
 
 
 def command_report(args) -> int:
+    kind = collect.kind_of(args.dir)
+    if kind in policy_report.KINDS:
+        if args.reference or args.outcomes:
+            raise UserError(f"--reference and --outcomes pick scenarios and outcomes of runs and sweeps; the "
+                            f"report of {kind} shows its own")
+        print(f"wrote {policy_report.write(args.dir, args.html)}")
+        return 0
     experiments = [collect.load(args.dir)]
     print(f"wrote {report.write_report(experiments, args.html, args.reference, checked(args.outcomes))}")
     return 0
@@ -357,7 +447,8 @@ def command_backcast(args) -> int:
     return 0
 
 
-COMMANDS = {"run": command_run, "sweep": command_batch, "sensitivity": command_batch,
+COMMANDS = {"run": command_run, "sweep": command_batch, "sensitivity": command_batch, "discover": command_batch,
+            "optimize": command_optimize,
             "compare": command_compare, "report": command_report, "backcast": command_backcast}
 
 

@@ -47,15 +47,28 @@ class Experiment:
 
 def load(root: str | Path) -> Experiment:
     root = Path(root)
-    manifest_path = root / "manifest.json"
+    manifest = read_manifest(root)
+    if manifest.get("kind") == "run":
+        return _load_run(root, manifest)
+    if manifest.get("kind") == "optimize":
+        raise UserError(f"{root}: holds a policy search, whose runs are no scenarios to compare; "
+                        f"write its report with 'transfer-sim report {root} --html FILE'")
+    return _load_experiment(root, manifest)
+
+
+def read_manifest(root: Path) -> dict:
+    manifest_path = Path(root) / "manifest.json"
     if not manifest_path.is_file():
         raise UserError(f"{root}: not a transfer-sim output directory (no manifest.json)")
     manifest = read_json(manifest_path)
     if not isinstance(manifest, dict):
         raise UserError(f"{manifest_path}: not a transfer-sim manifest (a JSON object), got {manifest!r:.60}")
-    if manifest.get("kind") == "run":
-        return _load_run(root, manifest)
-    return _load_experiment(root, manifest)
+    return manifest
+
+
+def kind_of(root: str | Path) -> str | None:
+    """What wrote an output directory: run, sweep, sensitivity, optimize or discover."""
+    return read_manifest(Path(root)).get("kind")
 
 
 def read_json(path: Path):
@@ -97,6 +110,16 @@ def _load_experiment(root: Path, manifest: dict) -> Experiment:
     sensitivity = root / "sensitivity.parquet"
     return Experiment(manifest.get("settings", {}).get("name", root.name), root, manifest, summary, regions,
                       failures, read_parquet(sensitivity) if sensitivity.is_file() else None)
+
+
+def run_outcomes(store: Store, run_ids: list[str]) -> dict[str, dict]:
+    """The scalar outcomes (see :mod:`.outcomes`) of the finished runs among ``run_ids``, by run id."""
+    tables = store.collect(run_ids, ("summary", "regions"))
+    if not tables:
+        return {}
+    summary, regions = (tables[n].to_pandas() for n in ("summary", "regions"))
+    found = scalars(yearly(summary, regions, KEY_COLUMNS), KEY_COLUMNS)
+    return {row.pop("run_id"): row for row in found.drop(columns=["scenario", "replicate", "seed"]).to_dict("records")}
 
 
 def _failure(path: Path) -> dict:

@@ -25,17 +25,20 @@ from .spec import LeverRanges, Settings, SweepFile
 
 @dataclass(frozen=True)
 class Point:
-    """One scenario of a design: a preset, its lever overrides and the varied levers' values."""
+    """One scenario of a design: a preset, its lever overrides, the varied levers' values and the
+    behavioural parameters that differ from their defaults."""
 
     name: str
     preset: str = "baseline"
     levers: dict = field(default_factory=dict)
     values: dict = field(default_factory=dict)
+    params: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class Run:
-    """Everything a worker needs to simulate one run; the policy travels as JSON."""
+    """Everything a worker needs to simulate one run; the policy travels as JSON, and so do the
+    behavioural parameters that differ from :class:`EconomyParams`' defaults (``""``: none)."""
 
     run_id: str
     scenario: str
@@ -45,6 +48,7 @@ class Run:
     years: int
     firms: int
     start_year: int
+    params: str = ""
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,8 @@ class Plan:
         """The design as a frame: one row per run, with the varied levers' values."""
         values = {point.name: point.values for point in self.points}
         frame = pd.DataFrame([asdict(run) for run in self.runs])
+        if not frame["params"].any():  # the default parameters: the design of a plain sweep
+            frame = frame.drop(columns="params")
         for lever in self.varied:
             frame[lever] = [float(values[s].get(lever, float("nan"))) for s in frame["scenario"]]
         return frame
@@ -87,11 +93,13 @@ def make_plan(kind: str, settings: Settings, points: list[Point], varied: list[s
     for index, point in enumerate(points):
         policy = build_policy(point.preset, point.levers, f"scenario {point.name!r}")
         as_json = policy.model_dump_json(exclude_unset=True)
+        params = json.dumps(point.params, sort_keys=True) if point.params else ""
         for replicate in range(settings.replicates):
             runs.append(Run(
                 run_id=f"s{index:05d}r{replicate:04d}", scenario=point.name, replicate=replicate,
                 seed=run_seed(settings.seed, replicate, index, settings.common_random_numbers),
                 policy=as_json, years=settings.years, firms=settings.firms, start_year=settings.start_year,
+                params=params,
             ))
     return Plan(kind, settings, tuple(points), runs, varied)
 

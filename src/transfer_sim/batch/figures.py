@@ -125,3 +125,91 @@ def province_shapes() -> dict[str, tuple[list, list]]:
 def _transparent(colour: str, alpha: float = 0.2) -> str:
     red, green, blue = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
     return f"rgba({red}, {green}, {blue}, {alpha})"
+
+
+def pareto_front(evaluations: pd.DataFrame, on_front: pd.Series, objectives: list[tuple[str, str]]) -> go.Figure:
+    """Every evaluation in the plane of each pair of objectives, the Pareto set highlighted
+    with its seed intervals; infeasible candidates as crosses.
+
+    ``objectives``: (outcome, "minimize" or "maximize") in the order of the search file.
+    """
+    names = [name for name, _ in objectives]
+    pairs = list(zip(names, names[1:])) + ([(names[0], names[-1])] if len(names) > 2 else [])
+    pairs = pairs or [(names[0], names[0])]
+    fig = make_subplots(rows=1, cols=len(pairs), horizontal_spacing=0.08)
+    front = evaluations[on_front]
+    feasible = evaluations[evaluations["feasible"] & ~on_front]
+    infeasible = evaluations[~evaluations["feasible"]]
+    for k, (x, y) in enumerate(pairs):
+        where = {"row": 1, "col": k + 1}
+        for part, label, marker in ((infeasible, "infeasible", {"symbol": "x", "color": "#bbbbbb"}),
+                                    (feasible, "dominated", {"color": "#9ecae1"}),
+                                    (front, "Pareto set", {"color": "#d62728", "size": 10})):
+            error = {} if part is not front else {
+                f"error_{axis}": {"type": "data", "symmetric": False, "array": part[f"{name}_high"] - part[name],
+                                  "arrayminus": part[name] - part[f"{name}_low"], "thickness": 0.8, "width": 0,
+                                  "color": "rgba(214, 39, 40, 0.4)"} for axis, name in (("x", x), ("y", y))}
+            fig.add_trace(go.Scatter(x=part[x], y=part[y], mode="markers", name=label, marker=marker,
+                                     text=part["mix"], legendgroup=label, showlegend=k == 0, **error), **where)
+        senses = dict(objectives)
+        fig.update_xaxes(title_text=f"{x} ({senses[x]})", **where)
+        fig.update_yaxes(title_text=f"{y} ({senses[y]})", **where)
+    fig.update_layout(height=460, margin={"t": 30}, legend={"orientation": "h", "y": -0.2})
+    return fig
+
+
+def parallel_levers(front: pd.DataFrame, levers: dict[str, list], objectives: list[str]) -> go.Figure:
+    """The Pareto mixes as lines across one axis per lever and per objective, coloured by the
+    first objective. ``levers``: each lever's searched values, [low, high] of a range or its
+    choices, which span its axis; a lever whose choices are not numbers gets an axis of them."""
+    dimensions = []
+    for name, searched in levers.items():
+        values = front[name]
+        if all(isinstance(v, int | float) and not isinstance(v, bool) for v in searched):
+            dimensions.append({"label": name, "values": values, "range": [min(searched), max(searched)]})
+        else:
+            labels = [json.dumps(v) if not isinstance(v, str) else v for v in searched]
+            codes = values.astype(str).str.lower().map({label: i for i, label in enumerate(labels)})
+            dimensions.append({"label": name, "values": codes, "tickvals": list(range(len(labels))),
+                               "ticktext": labels, "range": [0, len(labels) - 1]})
+    dimensions += [{"label": name, "values": front[name]} for name in objectives]
+    colour = front[objectives[0]]
+    fig = go.Figure(go.Parcoords(dimensions=dimensions, line={"color": colour, "colorscale": "Viridis",
+                                                             "showscale": True,
+                                                             "colorbar": {"title": objectives[0]}}))
+    fig.update_layout(height=460, margin={"l": 80, "r": 80, "t": 60})
+    return fig
+
+
+def coverage_density(trajectory: pd.DataFrame) -> go.Figure:
+    """PRIM's peeling trajectories: density against coverage, one line per box, the chosen
+    box ringed; the colour counts the inputs a box restricts."""
+    fig = go.Figure()
+    for box, steps in trajectory.groupby("box", sort=True):
+        fig.add_trace(go.Scatter(x=steps["coverage"], y=steps["density"], mode="lines+markers", name=f"box {box}",
+                                 marker={"color": steps["restricted"], "colorscale": "Viridis", "showscale": box == 0,
+                                         "colorbar": {"title": "inputs<br>restricted", "x": 1.02}},
+                                 text=[f"step {s}, mass {m:.2f}" for s, m in zip(steps["step"], steps["mass"])]))
+        chosen = steps[steps["chosen"]]
+        fig.add_trace(go.Scatter(x=chosen["coverage"], y=chosen["density"], mode="markers", showlegend=False,
+                                 marker={"size": 16, "color": "rgba(0,0,0,0)", "line": {"width": 2, "color": "black"}},
+                                 hoverinfo="skip"))
+    fig.update_layout(height=460, xaxis={"title": "coverage", "range": [0, 1.05]},
+                      yaxis={"title": "density", "range": [0, 1.05]}, margin={"t": 30},
+                      legend={"orientation": "h", "y": -0.2})
+    return fig
+
+
+def failure_boxes(points: pd.DataFrame, boxes: pd.DataFrame, x: str, y: str) -> go.Figure:
+    """The sample points in the plane of two inputs, failures in red, with the boxes' limits there."""
+    fig = go.Figure()
+    for failed, label, colour in ((False, "works", "#9ecae1"), (True, "fails", "#d62728")):
+        part = points[points["failed"] == failed]
+        fig.add_trace(go.Scatter(x=part[x], y=part[y], mode="markers", name=label, marker={"color": colour},
+                                 text=part["point"]))
+    for box, limits in boxes.groupby("box", sort=True):
+        by = limits.set_index("parameter")
+        fig.add_shape(type="rect", x0=by.at[x, "low"], x1=by.at[x, "high"], y0=by.at[y, "low"], y1=by.at[y, "high"],
+                      line={"color": "black", "width": 2}, label={"text": f"box {box}", "textposition": "top left"})
+    fig.update_layout(height=460, xaxis={"title": x}, yaxis={"title": y}, margin={"t": 30})
+    return fig

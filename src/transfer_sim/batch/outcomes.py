@@ -1,8 +1,10 @@
 """The numbers experiments compare: yearly indicators and one scalar outcome per run.
 
-Yearly indicators are the national summary columns plus each macro-region's share of value
-added (``va_share_east`` ..., in %). A run's scalar outcomes are the indicators in its final
-year and, for yearly flows, ``<flow>_total`` summed over the simulated years.
+Yearly indicators are the national summary columns, each macro-region's share of value
+added (``va_share_east`` ..., in %) and the east-west gap in GDP per head
+(``gap_east_west``, see :func:`east_west_gap`). A run's scalar outcomes are the indicators in
+its final year, ``<flow>_total`` summed over the simulated years for yearly flows, and
+``fiscal_cost_pct_gdp_cumulative`` (see :func:`scalars`).
 """
 
 from __future__ import annotations
@@ -15,8 +17,9 @@ from ..geography import MACRO_REGIONS
 from ..results import SUMMARY_COLUMNS
 
 FLOWS = ("relocations", "cross_province_relocations", "entries", "exits", "fiscal_cost", "upgrades")
-INDICATORS = (*SUMMARY_COLUMNS, *(f"va_share_{m}" for m in MACRO_REGIONS))
-OUTCOMES = (*INDICATORS, *(f"{f}_total" for f in FLOWS))
+INDICATORS = (*SUMMARY_COLUMNS, *(f"va_share_{m}" for m in MACRO_REGIONS), "gap_east_west")
+CUMULATIVE_COST = "fiscal_cost_pct_gdp_cumulative"
+OUTCOMES = (*INDICATORS, *(f"{f}_total" for f in FLOWS), CUMULATIVE_COST)
 DEFAULT_OUTCOMES = ("theil_total", "cv_gdp_per_capita", "va_share_west", "va_share_central", "real_gdp",
                     "relocations_total", "fiscal_cost_total")
 
@@ -28,22 +31,43 @@ def check_outcomes(names) -> None:
 
 
 def yearly(summary: pd.DataFrame, regions: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """One row per run and year: the summary columns and macro-regional value-added shares."""
-    by_macro = regions.groupby([*keys, "year", "macro_region"], observed=True)["value_added"].sum()
-    shares = (100 * by_macro / by_macro.groupby(level=[*keys, "year"]).transform("sum")).unstack("macro_region")
-    shares = shares.reindex(columns=list(MACRO_REGIONS)).add_prefix("va_share_").reset_index()
-    shares.columns.name = None
-    return summary.merge(shares, on=[*keys, "year"], how="left", validate="one_to_one")
+    """One row per run and year: the summary columns, macro-regional value-added shares and the
+    east-west gap in GDP per head."""
+    by_macro = regions.groupby([*keys, "year", "macro_region"], observed=True)[["value_added", "gdp", "population"]] \
+        .sum()
+    value_added = by_macro["value_added"]
+    shares = (100 * value_added / value_added.groupby(level=[*keys, "year"]).transform("sum")).unstack("macro_region")
+    shares = shares.reindex(columns=list(MACRO_REGIONS)).add_prefix("va_share_")
+    gap = east_west_gap(by_macro["gdp"].unstack("macro_region"), by_macro["population"].unstack("macro_region"))
+    indicators = shares.assign(gap_east_west=gap).reset_index()
+    indicators.columns.name = None
+    return summary.merge(indicators, on=[*keys, "year"], how="left", validate="one_to_one")
+
+
+def east_west_gap(gdp: pd.DataFrame, population: pd.DataFrame) -> pd.Series:
+    """The east's GDP per head over the west's (one column per macro-region in each frame):
+
+        gap = (GDP_east / N_east) / (GDP_west / N_west)
+
+    with GDP and people N summed over each macro-region's provinces; 1 means no gap.
+    """
+    return (gdp["east"] / population["east"]) / (gdp["west"] / population["west"])
 
 
 def scalars(indicators: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """One row per run: every outcome in :data:`OUTCOMES`."""
+    """One row per run: every outcome in :data:`OUTCOMES`.
+
+    The cumulative fiscal cost is the levers' net cost over the simulated years t as a share
+    of GDP over the same years: ``100 * sum_t fiscal_cost_t / sum_t gdp_t`` (%).
+    """
     ordered = indicators.sort_values([*keys, "year"])
     grouped = ordered.groupby(keys, sort=False)
     final = grouped[list(INDICATORS)].last()
     simulated = ordered[ordered["year"] > ordered.groupby(keys)["year"].transform("min")]
-    totals = simulated.groupby(keys, sort=False)[list(FLOWS)].sum().add_suffix("_total")
-    return final.join(totals).fillna({f"{f}_total": 0.0 for f in FLOWS}).reset_index()
+    sums = simulated.groupby(keys, sort=False)[[*FLOWS, "gdp"]].sum()
+    totals = sums[list(FLOWS)].add_suffix("_total")
+    totals[CUMULATIVE_COST] = (100 * sums["fiscal_cost"] / sums["gdp"]).where(sums["gdp"] > 0, 0.0)
+    return final.join(totals).fillna({c: 0.0 for c in totals.columns}).reset_index()
 
 
 def mean_ci(frame: pd.DataFrame, by: list[str], columns: list[str], level: float = 0.95) -> pd.DataFrame:
@@ -77,5 +101,7 @@ def differences(runs: pd.DataFrame, reference: str, columns: list[str]) -> pd.Da
 
 def indicator_of(outcome: str) -> str:
     """The yearly indicator behind an outcome (``relocations_total`` -> ``relocations``)."""
+    if outcome == CUMULATIVE_COST:
+        return "fiscal_cost_pct_gdp"
     base = outcome.removesuffix("_total")
     return base if base in FLOWS else outcome

@@ -21,5 +21,9 @@ class Progress:
             self.bar.set_postfix_str(f"{self.failed} failed", refresh=False)
         self.bar.update(1)
 
+    def skip(self, runs: int) -> None:
+        """Count ``runs`` found stored (or shared with another candidate) as done."""
+        self.bar.update(runs)
+
     def close(self) -> None:
         self.bar.close()

@@ -92,14 +92,14 @@ def _interval(mean: float, low: float, high: float) -> str:
     return f"{mean:.4g}" if pd.isna(low) else f"{mean:.4g} [{low:.4g}, {high:.4g}]"
 
 
-def share_differences(experiment: Experiment, reference: str) -> pd.DataFrame:
-    """Final-year provincial share of value added (%), scenario mean minus reference mean."""
-    regions = experiment.regions
+def share_differences(regions: pd.DataFrame, scenarios: list[str], reference: str) -> pd.DataFrame:
+    """Final-year provincial share of value added (%), scenario mean minus reference mean, one
+    column per scenario of ``scenarios`` other than the reference."""
     final = regions[regions["year"] == regions.groupby("run_id")["year"].transform("max")]
     share = 100 * final["value_added"] / final.groupby("run_id")["value_added"].transform("sum")
     means = final.assign(share=share).pivot_table(index="region", columns="scenario", values="share",
                                                   aggfunc="mean", sort=False)
-    others = [s for s in experiment.scenarios if s != reference]
+    others = [s for s in scenarios if s != reference]
     return means[others].sub(means[reference], axis=0)
 
 
@@ -125,7 +125,7 @@ def write_report(experiments: list[Experiment], path: Path, reference: str | Non
         sections.append(html_section("Scenario means over time (bands: 95 % interval)",
                                      html_figure(figures.bands(stats, metrics, combined.scenarios))))
     if scenario_kind and len(combined.scenarios) > 1:
-        diff = share_differences(combined, reference)
+        diff = share_differences(combined.regions, combined.scenarios, reference)
         sections.append(html_section(f"Change in provincial share of value added against {reference!r}, "
                                      "final year (percentage points; the menu picks the scenario)",
                                      html_figure(figures.difference_map(diff, "pp"))))

@@ -7,13 +7,15 @@ cluster needs no file system shared with the driver.
 
 from __future__ import annotations
 
+import json
 import time
 import traceback
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 import pandas as pd
 
 from ..model import TransferModel
+from ..params import EconomyParams
 from ..policy import Policy
 from .design import Run
 from .storage import KEYS, TABLES, pack_run
@@ -34,8 +36,9 @@ class Outcome:
 
 def simulate(run: Run, progress: bool = False) -> TransferModel:
     """The model of one run, run to its end."""
+    params = replace(EconomyParams(), **json.loads(run.params)) if run.params else None
     model = TransferModel(policy=Policy.model_validate_json(run.policy), n_firms=run.firms,
-                          seed=run.seed, start_year=run.start_year)
+                          seed=run.seed, start_year=run.start_year, params=params)
     model.run(run.years, progress=progress)
     return model
 

@@ -1,10 +1,13 @@
 """Experiment files: scenarios, sweeps and sensitivity designs as validated TOML.
 
-A file holds exactly one of three top-level tables:
+A file holds exactly one of five top-level tables:
 
 - ``[scenario]``: a preset plus lever overrides (``transfer-sim run --scenario FILE``);
 - ``[sweep]`` with ``[[scenarios]]``, ``[grid]`` and/or ``[sample]``: runs × replicates;
-- ``[sensitivity]``: a Morris or Sobol design over lever ranges.
+- ``[sensitivity]``: a Morris or Sobol design over lever ranges;
+- ``[optimize]`` with ``[levers]``, ``[[objectives]]`` and ``[[constraints]]``: a search of the
+  lever space for the non-dominated mixes;
+- ``[discover]`` with its uncertain parameters, shock and failure criterion: scenario discovery.
 
 pydantic checks the shape and the types here; :mod:`.design` then builds every policy, so
 an unknown lever, preset or region is reported before anything is written.
@@ -12,6 +15,7 @@ an unknown lever, preset or region is reported before anything is written.
 
 from __future__ import annotations
 
+import dataclasses
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
@@ -19,10 +23,11 @@ from typing import Any, Literal
 from annotated_types import Ge, Le
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, ValidationError, model_validator
 
-from ..policy import Policy
+from ..params import EconomyParams
+from ..policy import Policy, Shock
 from ..run_settings import FEWEST_FIRMS, MOST_FIRMS, MOST_YEARS, bounds, default
 from .errors import UserError, describe
-from .outcomes import DEFAULT_OUTCOMES, check_outcomes
+from .outcomes import DEFAULT_OUTCOMES, INDICATORS, check_outcomes
 
 MOST_FILE_BYTES = 2**20  # an experiment file is a few kilobytes
 
@@ -181,12 +186,219 @@ class ScenarioFile(Strict):
     scenario: Scenario
 
 
-KINDS = {"sweep": SweepFile, "sensitivity": SensitivityFile, "scenario": ScenarioFile}
+class Exploration(Strict):
+    """Size, length and seeds shared by every run of a search or a discovery."""
+
+    name: str = Field("experiment", min_length=1, max_length=200)
+    description: str = ""
+    years: StrictInt = Field(default("years"), ge=1, le=MOST_YEARS)
+    firms: StrictInt = Field(default("n_firms"), ge=FEWEST_FIRMS, le=MOST_FIRMS)
+    seeds: StrictInt = Field(2, ge=1, le=100, description="runs per evaluation, the same seeds for every one "
+                             "(common random numbers)")
+    seed: StrictInt = Field(default("seed"), ge=0)
+    start_year: StrictInt = Field(default("start_year"), ge=bounds("start_year")[0], le=bounds("start_year")[1])
+
+    @property
+    def replicates(self) -> int:
+        """The seeds, as a sweep calls them."""
+        return self.seeds
+
+    @property
+    def common_random_numbers(self) -> bool:
+        return True
+
+
+class Choices(Strict):
+    """A lever searched over a set of values (any type the lever takes)."""
+
+    choices: list[Any] = Field(min_length=2)
+
+
+class Bound(Strict):
+    """An outcome held at most or at least at a value."""
+
+    outcome: str
+    at_most: StrictFloat | StrictInt | None = None
+    at_least: StrictFloat | StrictInt | None = None
+
+    @model_validator(mode="after")
+    def _one_bound(self):
+        check_outcomes([self.outcome])
+        if (self.at_most is None) == (self.at_least is None):
+            raise ValueError(f"{self.outcome}: give exactly one of at_most and at_least")
+        return self
+
+    def excess(self, value):
+        """How far ``value`` is past the bound (<= 0 when it holds): pymoo's ``G``."""
+        return value - self.at_most if self.at_most is not None else self.at_least - value
+
+
+class Objective(Strict):
+    outcome: str
+    sense: Literal["minimize", "maximize"] = "minimize"
+
+    @model_validator(mode="after")
+    def _known(self):
+        check_outcomes([self.outcome])
+        return self
+
+
+class Optimize(Exploration):
+    """NSGA-II over the levers: ``population`` candidates a generation, ``evaluations`` in all."""
+
+    preset: str = "baseline"
+    fixed: dict[str, Any] = {}
+    baseline: str = Field("baseline", description="preset run with the same seeds, which the maps compare against")
+    population: StrictInt = Field(20, ge=4, le=10_000)
+    evaluations: StrictInt = Field(200, ge=4, le=1_000_000)
+
+
+class OptimizeFile(Strict):
+    optimize: Optimize
+    levers: dict[str, tuple[StrictFloat, StrictFloat] | Choices] = Field(min_length=1)
+    objectives: list[Objective] = Field(min_length=1, max_length=10)
+    constraints: list[Bound] = []
+
+    @model_validator(mode="after")
+    def _levers_searchable(self):
+        for name, space in self.levers.items():
+            if isinstance(space, tuple):
+                LeverRanges(levers=[name], bounds={name: space})
+            elif name not in Policy.model_fields:
+                raise ValueError(f"unknown lever {name!r}; allowed levers: {', '.join(Policy.model_fields)}")
+            if name in self.optimize.fixed:
+                raise ValueError(f"{name} is both searched ([levers]) and fixed (optimize.fixed)")
+        names = [o.outcome for o in self.objectives]
+        if len(set(names)) < len(names):
+            raise ValueError(f"objectives must differ; repeated: {', '.join(sorted({n for n in names if names.count(n) > 1}))}")
+        if self.optimize.evaluations < self.optimize.population:
+            raise ValueError(f"evaluations ({self.optimize.evaluations}) must be at least the population "
+                             f"({self.optimize.population})")
+        return self
+
+
+def parameter_names() -> list[str]:
+    """The behavioural parameters a discovery may vary: the real-valued fields of EconomyParams."""
+    return [f.name for f in dataclasses.fields(EconomyParams) if isinstance(f.default, float)]
+
+
+class UncertainShock(Strict):
+    """A shock in every run, each of its year, size and duration fixed or a [low, high] range."""
+
+    kind: Literal["coastal_demand", "corridor_disruption", "regional_disaster"] = "coastal_demand"
+    year: StrictInt | tuple[StrictInt, StrictInt]
+    size: StrictFloat | tuple[StrictFloat, StrictFloat] = 0.3
+    duration: StrictInt | tuple[StrictInt, StrictInt] = 2
+    regions: list[str] = []
+
+    @model_validator(mode="after")
+    def _valid_at_both_ends(self):
+        for field in ("year", "size", "duration"):
+            value = getattr(self, field)
+            if isinstance(value, tuple) and not value[0] < value[1]:
+                raise ValueError(f"{field}: the range [{value[0]}, {value[1]}] must be increasing")
+        for end in (0, 1):
+            Shock(kind=self.kind, regions=self.regions, **{f: self.end(f, end) for f in ("year", "size", "duration")})
+        return self
+
+    def end(self, field: str, which: int):
+        value = getattr(self, field)
+        return value[which] if isinstance(value, tuple) else value
+
+    @property
+    def uncertain(self) -> dict[str, tuple]:
+        """``shock_<field>`` -> (low, high) of the fields given as ranges."""
+        return {f"shock_{f}": getattr(self, f) for f in ("year", "size", "duration") if isinstance(getattr(self, f), tuple)}
+
+
+class Levers(Strict):
+    """A policy: a preset with some levers changed."""
+
+    preset: str = "baseline"
+    levers: dict[str, Any] = {}
+
+
+class Failure(Strict):
+    """When a point counts as a failure of the policy: its measure of an outcome, averaged over
+    the seeds, at least or at most a value. ``final``: the outcome; ``change``: its final minus
+    its start-year value; ``difference``: the policy's minus the reference policy's."""
+
+    outcome: str
+    measure: Literal["final", "change", "difference"] = "final"
+    at_least: StrictFloat | StrictInt | None = None
+    at_most: StrictFloat | StrictInt | None = None
+
+    @model_validator(mode="after")
+    def _well_defined(self):
+        check_outcomes([self.outcome])
+        if (self.at_most is None) == (self.at_least is None):
+            raise ValueError("give exactly one of at_least and at_most")
+        if self.measure == "change" and self.outcome not in INDICATORS:
+            raise ValueError(f"{self.outcome} has no start-year value; 'change' needs a yearly indicator")
+        return self
+
+    def fails(self, value):
+        return value >= self.at_least if self.at_least is not None else value <= self.at_most
+
+
+class PrimSettings(Strict):
+    peel_alpha: StrictFloat = Field(0.05, gt=0, lt=0.5, description="share of the points peeled off a step")
+    min_mass: StrictFloat = Field(0.05, gt=0, lt=1, description="smallest share of the points a box may hold")
+    threshold: StrictFloat = Field(0.8, gt=0, le=1, description="density the chosen box should reach")
+    boxes: StrictInt = Field(2, ge=1, le=10, description="most boxes found one after the other")
+
+
+class Discover(Exploration):
+    seeds: StrictInt = Field(1, ge=1, le=100)
+    method: Literal["latin", "sobol"] = "latin"
+    samples: StrictInt = Field(64, ge=8, le=100_000, description="Latin hypercube points, or Sobol base samples")
+    policy: Levers = Levers()
+    reference: Levers | None = None
+    uncertain: dict[str, tuple[StrictFloat, StrictFloat]] = {}
+    shock: UncertainShock | None = None
+    failure: Failure
+    prim: PrimSettings = PrimSettings()
+
+    @model_validator(mode="after")
+    def _well_posed(self):
+        allowed = parameter_names()
+        for name, (low, high) in self.uncertain.items():
+            if name not in allowed:
+                raise ValueError(f"uncertain.{name}: not a behavioural parameter; allowed: {', '.join(allowed)}")
+            if not low < high:
+                raise ValueError(f"uncertain.{name}: the range [{low}, {high}] must be increasing")
+            for value in (low, high):
+                try:
+                    EconomyParams(**{name: value})
+                except ValueError as error:
+                    raise ValueError(f"uncertain.{name}: {error}") from None
+        if not self.uncertain and not (self.shock and self.shock.uncertain):
+            raise ValueError("nothing is uncertain: give [discover.uncertain] ranges or a shock field as a range")
+        if self.failure.measure == "difference" and self.reference is None:
+            raise ValueError("failure.measure 'difference' needs a [discover.reference] policy")
+        if self.method == "sobol" and self.samples & (self.samples - 1):
+            raise ValueError(f"samples must be a power of 2 for the Sobol method, got {self.samples}")
+        return self
+
+    @property
+    def ranges(self) -> dict[str, tuple[float, float]]:
+        """Every uncertain input and its range: parameters, then the shock's fields."""
+        shock = self.shock.uncertain if self.shock else {}
+        return {**self.uncertain, **{k: (float(a), float(b)) for k, (a, b) in shock.items()}}
+
+
+class DiscoverFile(Strict):
+    discover: Discover
+
+
+KINDS = {"sweep": SweepFile, "sensitivity": SensitivityFile, "scenario": ScenarioFile, "optimize": OptimizeFile,
+         "discover": DiscoverFile}
 COMMANDS = {"sweep": "transfer-sim sweep", "sensitivity": "transfer-sim sensitivity",
-            "scenario": "transfer-sim run --scenario"}
+            "scenario": "transfer-sim run --scenario", "optimize": "transfer-sim optimize",
+            "discover": "transfer-sim discover"}
 
 
-def load(path: str | Path, expected: str | None = None, **overrides) -> SweepFile | SensitivityFile | ScenarioFile:
+def load(path: str | Path, expected: str | None = None, **overrides):
     """Read and validate an experiment file (of the ``expected`` kind, if given);
     ``overrides`` that are not None replace fields of its settings table."""
     path = Path(path)
@@ -197,7 +409,7 @@ def load(path: str | Path, expected: str | None = None, **overrides) -> SweepFil
                         f"{', '.join(f'[{k}]' for k in kinds) or 'none'}")
     kind = kinds[0]
     if expected and kind != expected:
-        raise UserError(f"{path}: is a {kind} file, not a {expected} file; run it with '{COMMANDS[kind]}'")
+        raise UserError(f"{path}: is {_a(kind)} file, not {_a(expected)} file; run it with '{COMMANDS[kind]}'")
     if kind == "sweep":
         raw["scenarios"] = [_include(entry, path, i) for i, entry in enumerate(raw.get("scenarios", []))]
     given = {k: v for k, v in overrides.items() if v is not None}
@@ -209,6 +421,10 @@ def load(path: str | Path, expected: str | None = None, **overrides) -> SweepFil
         return KINDS[kind].model_validate(raw)
     except ValidationError as error:
         raise UserError(f"{path}: {describe(error)}") from None
+
+
+def _a(word: str) -> str:
+    return f"{'an' if word[0] in 'aeiou' else 'a'} {word}"
 
 
 def read_toml(path: Path) -> dict:

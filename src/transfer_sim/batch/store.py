@@ -1,7 +1,8 @@
 """An experiment's output directory, and resuming it.
 
     DIR/manifest.json          what ran, with which settings and versions, when, how it ended
-    DIR/design.parquet         every planned run: id, scenario, replicate, seed, policy
+    DIR/design.parquet         every planned run: id, scenario, replicate, seed, policy (an
+                               optimization's search.parquet: its definition)
     DIR/runs/<run_id>.parquet  one file per finished run (see :mod:`.storage`)
     DIR/failures/<run_id>.json the error of each failed run
     DIR/<table>.parquet        all finished runs of one results table, in design order
@@ -36,25 +37,23 @@ RUN_FILES = frozenset({*(f"{name}.parquet" for name in TABLES), "manifest.json"}
 
 
 class Store:
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, design: str = "design.parquet"):
         self.root = Path(root)
         self.runs = self.root / "runs"
         self.failures = self.root / "failures"
-        self.design = self.root / "design.parquet"
+        self.design = self.root / design
         self.manifest = self.root / "manifest.json"
 
-    @classmethod
-    def check(cls, root: Path, design: pd.DataFrame, resume: bool) -> Store:
+    def check(self, design: pd.DataFrame, resume: bool) -> Store:
         """Refuse a directory that holds another experiment, or this one without ``resume``."""
-        store = cls(root)
-        if store.design.exists():
+        if self.design.exists():
             if not resume:
-                raise UserError(f"{root}: already holds an experiment; continue it with --resume "
+                raise UserError(f"{self.root}: already holds an experiment; continue it with --resume "
                                 "or choose another --out")
-            store._check_same_design(design)
-        elif contents(store.root):
-            raise UserError(f"{root}: is not empty and holds no experiment; choose a new or empty directory")
-        return store
+            self._check_same_design(design)
+        elif contents(self.root):
+            raise UserError(f"{self.root}: is not empty and holds no experiment; choose a new or empty directory")
+        return self
 
     def start(self, design: pd.DataFrame) -> None:
         """Create the layout, clear what a killed process left half-written, record the design."""

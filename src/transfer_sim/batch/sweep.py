@@ -9,6 +9,8 @@ from __future__ import annotations
 import math
 import platform
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -40,9 +42,8 @@ class SweepResult:
     seconds: float
 
 
-def auto_batch_size(plan: Plan, pending: int, workers: int) -> int:
+def auto_batch_size(settings, pending: int, workers: int) -> int:
     """Runs per task: enough for TASK_SECONDS, but at least TASKS_PER_WORKER tasks a worker."""
-    settings = plan.settings
     run_seconds = RUN_OVERHEAD_SECONDS + SECONDS_PER_FIRM_YEAR * settings.firms * settings.years
     for_work = math.ceil(TASK_SECONDS / run_seconds)
     for_balance = max(1, pending // (TASKS_PER_WORKER * workers))
@@ -57,41 +58,49 @@ def run_sweep(plan: Plan, out: Path, *, workers: int | str = "auto", scheduler: 
               resume: bool = False, batch_size: int | None = None, progress: bool = True,
               source: str | None = None) -> SweepResult:
     """Run every unfinished run of ``plan`` into ``out``; returns the counts at the end."""
-    design = plan.table
-    store = Store.check(Path(out), design, resume)
-    manifest = _manifest(plan, source)
+    manifest = new_manifest(plan.kind, plan.settings, source, scenarios=len(plan.points), runs=len(plan.runs))
+    with driving(Store(Path(out)), plan.table, resume, manifest, workers, scheduler) as (store, executor):
+        finished = store.finished()
+        todo = [run for run in plan.runs if run.run_id not in finished]
+        bar = Progress(len(plan.runs), len(plan.runs) - len(todo), enabled=progress, label=plan.kind)
+        try:
+            execute(todo, plan.settings, store, executor, batch_size, bar)
+        finally:
+            bar.close()
+        store.consolidate([run.run_id for run in plan.runs])
+        manifest["status"] = "finished"
+    return SweepResult(Path(out), len(plan.runs), manifest["done"], manifest["failed"], manifest["wall_seconds"])
+
+
+@contextmanager
+def driving(store: Store, design: pd.DataFrame, resume: bool, manifest: dict, workers: int | str,
+            scheduler: str | None) -> Iterator[tuple[Store, object]]:
+    """Check ``store`` for ``design``, open the executor, hold the lock, write the manifest at the
+    start and, whatever happens, at the end with the runs done and failed and the wall time.
+    Set ``manifest["status"] = "finished"`` inside to record a normal end."""
+    store.check(design, resume)
     with open_executor(workers, scheduler) as executor, locked(store.root):
-        Store.check(store.root, design, resume)  # again: another driver may have written meanwhile
+        store.check(design, resume)  # again: another driver may have written meanwhile
         store.start(design)
         manifest["executor"] = executor.description
         write_json(store.manifest, manifest)
         started = time.perf_counter()
         try:
-            _execute(plan, store, executor, batch_size, progress)
-            store.consolidate([run.run_id for run in plan.runs])
-            manifest["status"] = "finished"
+            yield store, executor
         finally:
-            seconds = time.perf_counter() - started
-            done, failed = len(store.finished()), len(store.failed())
-            manifest.update(done=done, failed=failed, wall_seconds=round(seconds, 3),
+            manifest.update(done=len(store.finished()), failed=len(store.failed()),
+                            wall_seconds=round(time.perf_counter() - started, 3),
                             ended=datetime.now(UTC).isoformat(timespec="seconds"))
             write_json(store.manifest, manifest)
-    return SweepResult(Path(out), len(plan.runs), done, failed, seconds)
 
 
-def _execute(plan: Plan, store: Store, executor, batch_size: int | None, progress: bool) -> None:
-    """Submit the unfinished runs in batches and store every outcome as it arrives."""
-    finished = store.finished()
-    todo = [run for run in plan.runs if run.run_id not in finished]
-    bar = Progress(len(plan.runs), len(plan.runs) - len(todo), enabled=progress, label=plan.kind)
-    try:
-        size = batch_size or auto_batch_size(plan, len(todo), executor.workers)
-        for batch, result in executor.map(run_batch, chunks(todo, size)):
-            for outcome in _outcomes(batch, result):
-                store.save(outcome)
-                bar.advance(outcome.ok)
-    finally:
-        bar.close()
+def execute(todo: list[Run], settings, store: Store, executor, batch_size: int | None, bar: Progress) -> None:
+    """Submit ``todo`` in batches and store every outcome as it arrives."""
+    size = batch_size or auto_batch_size(settings, len(todo), executor.workers)
+    for batch, result in executor.map(run_batch, chunks(todo, size)):
+        for outcome in _outcomes(batch, result):
+            store.save(outcome)
+            bar.advance(outcome.ok)
 
 
 def _outcomes(batch: list[Run], result) -> list[Outcome]:
@@ -101,14 +110,14 @@ def _outcomes(batch: list[Run], result) -> list[Outcome]:
     return result
 
 
-def _manifest(plan: Plan, source: str | None) -> dict:
+def new_manifest(kind: str, settings, source: str | None, **facts) -> dict:
+    """An experiment's manifest as it starts: its kind, settings, ``facts`` and the versions."""
     return {
-        "kind": plan.kind,
-        "status": "interrupted",  # until the sweep ends normally
+        "kind": kind,
+        "status": "interrupted",  # until the experiment ends normally
         "source": source,
-        "settings": plan.settings.model_dump(mode="json"),
-        "scenarios": len(plan.points),
-        "runs": len(plan.runs),
+        "settings": settings.model_dump(mode="json"),
+        **facts,
         "started": datetime.now(UTC).isoformat(timespec="seconds"),
         "versions": {"transfer_sim": __version__, "numpy": np.__version__, "pandas": pd.__version__,
                      "dask": dask.__version__, "python": platform.python_version()},

@@ -14,6 +14,7 @@ from .figure_card import FigureCard, use_plot
 from .language import lang, tr
 from .manifest import manifest
 from .map_panel import map_figure
+from .pareto_picker import ParetoPicker
 from .session import Snapshot
 from .settings import Problem
 from .widgets import YearSlider, use_year
@@ -70,6 +71,7 @@ def ComparePanel():
                       on_value=lambda label: state.compare_metric.set(metrics[label]), style={"max-width": "300px"})
         solara.Checkbox(label=tr("compare.seeds_option", n=MANY_SEEDS), value=seeds > 1,
                         on_value=lambda on: state.compare_seeds.set(MANY_SEEDS if on else 1))
+    ParetoPicker()
     solara.Text(tr("compare.both", yours=yours.title(lang()), reference=tr(f"preset.{preset}.title"),
                    seeds=seeds_text(yours.seed, seeds), firms=f"{yours.n_firms:,}", years=yours.years),
                 classes=["tsim-explain"])
