@@ -19,7 +19,7 @@ SMALL = {  # appended options win over the documented ones (argparse keeps the l
     "sweep": ["--years", "2", "--firms", "300", "--replicates", "1", "--quiet"],
     "sensitivity": ["--years", "2", "--firms", "300", "--replicates", "1", "--quiet"],
     "backcast": ["--firms", "2000", "--seeds", "1", "--quiet"],
-    "optimize": ["--years", "2", "--firms", "300", "--seeds", "1", "--evaluations", "64", "--quiet"],
+    "optimize": ["--years", "2", "--firms", "300", "--seeds", "1", "--evaluations", "32", "--quiet"],
     "discover": ["--years", "2", "--firms", "300", "--seeds", "1", "--samples", "16", "--quiet"],
 }
 CLI = Path(sys.executable).with_name("transfer-sim")
@@ -38,7 +38,7 @@ def commands(page: str) -> list[list[str]]:
     return found
 
 
-@pytest.mark.timeout(300)
+@pytest.mark.timeout(600)
 @pytest.mark.parametrize("page", PAGES)
 def test_documented_commands_run(page, tmp_path):
     found = commands(page)
