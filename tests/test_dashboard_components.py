@@ -485,7 +485,7 @@ def test_compare_opens_against_another_scenario_and_names_both(session):
 def test_tables_write_zero_without_a_sign(finished):
     assert (finished.fiscal["cost"] == 0).any()  # the cage fee of a run without one
     for name in finished.tables():
-        assert ",-0.0" not in export.table_csv(finished, name)
+        assert not re.search(r",-0\.0(,|$)", export.table_csv(finished, name), flags=re.M)  # -0.06 is fine
 
 
 def test_the_server_shows_no_banner_and_a_correct_router_script():
