@@ -22,7 +22,7 @@ from transfer_sim.dashboard import assets, local_server
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "artifacts"
 TABS = ["Map", "Trends", "Flows", "Sectors", "Compare", "Lessons", "Theory lab", "About"]
-CHARTS_PER_TAB = {"Map": 1, "Trends": 6, "Flows": 2, "Sectors": 2, "Compare": 4, "Lessons": 0, "Theory lab": 2,
+CHARTS_PER_TAB = {"Map": 1, "Trends": 7, "Flows": 2, "Sectors": 2, "Compare": 4, "Lessons": 0, "Theory lab": 2,
                   "About": 0}
 RUN_TIMEOUT_MS = 60_000
 

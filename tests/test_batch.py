@@ -8,16 +8,19 @@ from dataclasses import replace
 
 import numpy as np
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 from batch_tools import ROOT, TINY_SWEEP, cli, write
 
 import transfer_sim as ts
 from transfer_sim import batch
-from transfer_sim.batch import discover, optimize, outcomes, storage
+from transfer_sim.batch import discover, optimize, outcomes, report, storage
 from transfer_sim.batch.runner import run_batch, simulate, tables
 from transfer_sim.batch.seeds import run_seed
 from transfer_sim.batch.spec import lever_range
 from transfer_sim.cli import main
+from transfer_sim.results import BUDGET_COLUMNS
+from transfer_sim.state import INSTRUMENTS
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -144,6 +147,31 @@ def experiment(tmp_path_factory) -> batch.Experiment:
     folder = tmp_path_factory.mktemp("sweep")
     batch.run_sweep(tiny_plan(folder), folder / "out", workers=0, progress=False)
     return batch.load_results(folder / "out")
+
+
+def test_the_provinces_instruments_and_books_are_stored_and_reported(experiment, tmp_path):
+    assert set(experiment.local_policy["instrument"]) == set(INSTRUMENTS)
+    assert list(experiment.budgets.columns) == [*storage.KEYS, "year", "region", *BUDGET_COLUMNS]
+    assert experiment.local_policy["run_id"].nunique() == experiment.summary["run_id"].nunique()
+    runs = report.local_competition(experiment).set_index("run_id")
+    final = experiment.budgets[experiment.budgets["year"] == experiment.budgets["year"].max()]
+    one = final[final["run_id"] == "s00001r0001"]
+    assert runs.loc["s00001r0001", "balance"] == pytest.approx(one["balance"].sum())
+    assert ((0 <= runs["tax_rebate"]) & (runs["tax_rebate"] <= 25)).all()
+    page = tmp_path / "report.html"
+    report.write_report([experiment], page)
+    assert "Local competition" in page.read_text() and "land discount (% of rent)" in page.read_text()
+
+
+def test_a_store_written_before_the_local_tables_still_reports(experiment, tmp_path):
+    older = replace(experiment, local_policy=None, budgets=None)
+    page = report.write_report([older], tmp_path / "report.html").read_text()
+    assert "Not stored: these runs were written by a transfer-sim that did not keep" in page
+    run_file = next((experiment.root / "runs").glob("*.parquet"))
+    assert set(storage.unpack_run(run_file, ("summary", "budgets"))) == {"summary", "budgets"}
+    old = tmp_path / "old.parquet"
+    pq.write_table(pq.read_table(run_file).drop_columns(["local_policy", "budgets"]), old)
+    assert set(storage.unpack_run(old)) == {"summary", "regions", "sectors", "flows", "fiscal"}
 
 
 def test_macro_shares_add_up_and_totals_sum_the_simulated_years(experiment):

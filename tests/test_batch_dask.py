@@ -21,6 +21,8 @@ import psutil
 import pytest
 from batch_tools import TINY_SWEEP, cli, dask_cluster, run_files, start_cli, stop, stored, wait_until, write
 
+from transfer_sim.batch.storage import TABLES
+
 
 pytestmark = pytest.mark.timeout(240)
 
@@ -45,7 +47,7 @@ def test_two_local_workers_are_bit_identical_to_in_process(reference, tmp_path):
     spec, expected = reference
     result = cli("sweep", spec, "--out", tmp_path / "out", "--workers", "2", "--batch-size", "1", "--quiet")
     assert result.returncode == 0, result.stderr
-    assert len(expected) == 12 + 6  # 12 run files, the design and the 5 consolidated tables
+    assert len(expected) == 12 + 1 + len(TABLES)  # 12 run files, the design and the consolidated tables
     assert run_files(tmp_path / "out") == expected
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
     assert manifest["executor"] == "local Dask cluster, 2 workers"

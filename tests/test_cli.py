@@ -8,11 +8,14 @@ import shutil
 import tomllib
 
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 from batch_tools import ROOT, TINY_SWEEP, cli, write
 
 from transfer_sim import batch
+from transfer_sim.batch import storage
 from transfer_sim.cli import main
+from transfer_sim.state import INSTRUMENTS
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -46,8 +49,9 @@ def test_run_writes_the_tables_and_a_manifest(capsys, tmp_path):
     status, stdout, _ = call(capsys, "run", "--preset", "fifteenth_plan", "--years", "3", "--firms", "600",
                              "--seed", "4", "--out", out, "--quiet")
     assert status == 0 and str(out) in stdout
-    for name in ("regions", "sectors", "flows", "summary"):
+    for name in ("regions", "sectors", "flows", "summary", "local_policy", "budgets"):
         assert len(pd.read_parquet(out / f"{name}.parquet")) > 0
+    assert set(pd.read_parquet(out / "local_policy.parquet")["instrument"]) == set(INSTRUMENTS)
     assert pd.read_parquet(out / "summary.parquet")["year"].tolist() == [2025, 2026, 2027, 2028]
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["seed"] == 4 and manifest["preset"] == "fifteenth_plan" and manifest["wall_seconds"] > 0
@@ -72,6 +76,7 @@ def test_report_and_compare_write_offline_html(capsys, tmp_path):
     assert "<script src=" not in page  # plotly.js is embedded: nothing is fetched
     assert page.count('class="plotly-graph-div"') == 2  # scenario bands and the province map
     assert "Difference from &#x27;baseline&#x27;" in page and "Guangdong" in page
+    assert "Local competition" in page and "tax rebate (% of profit)" in page
 
     single = tmp_path / "single"
     call(capsys, "run", "--preset", "fifteenth_plan", "--years", "3", "--firms", "600", "--seed", "5",
@@ -271,6 +276,18 @@ def outputs(tmp_path_factory):
     (unfinished / "manifest.json").write_text(json.dumps({**manifest, "status": "interrupted"}))
     assert main(["run", "--years", "1", "--firms", "300", "--out", str(folder / "run"), "--quiet"]) == 0
     return folder
+
+
+@pytest.mark.parametrize("which", ["run", "sweep", "unfinished"])
+def test_a_directory_written_before_the_local_tables_is_reported_without_them(capsys, outputs, tmp_path, which):
+    folder = shutil.copytree(outputs / which, tmp_path / which)
+    for name in ("local_policy", "budgets"):
+        (folder / f"{name}.parquet").unlink(missing_ok=True)
+    for run_file in (folder / "runs").glob("*.parquet"):
+        run_file.write_bytes(storage.parquet_bytes(pq.read_table(run_file).drop_columns(["local_policy", "budgets"])))
+    status, _, err = call(capsys, "report", folder, "--html", tmp_path / "r.html")
+    assert status == 0, err
+    assert "Not stored: these runs were written by a transfer-sim" in (tmp_path / "r.html").read_text()
 
 
 @pytest.mark.parametrize("case", DAMAGE)

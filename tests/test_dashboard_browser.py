@@ -42,6 +42,7 @@ def test_a_run_plays_to_its_last_year_and_every_tab_draws(server, page):
         if tab == "Trends":
             ticks = year_ticks(page)
             assert "2040" in ticks and all(t.isdigit() for t in ticks)  # whole years, no 2,024.5
+            assert found[-1]["title"].startswith("Competition for firms")  # the provinces' terms, drawn
         if tab == "Flows":
             bands = page.evaluate("() => document.querySelector('.js-plotly-plot').data[0].link.color")
             assert len(set(bands)) > 1  # coloured by where they come from

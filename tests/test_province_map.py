@@ -84,7 +84,8 @@ def test_net_relocations_read_in_and_out_apart_from_the_red_arrows(run):
 
 @pytest.mark.parametrize("metric", list(pm.MAP_METRICS))
 def test_every_map_metric_has_a_value_for_every_province(run, metric):
-    values = pm.map_values(run.regions, run.sectors, metric, 2029, sector="electronics")
+    values = pm.map_values(run.regions, run.sectors, metric, 2029, sector="electronics",
+                           local_policy=run.local_policy, budgets=run.budgets)
     assert len(values) == 31
     assert np.isfinite(values["value"]).all()
 
@@ -101,6 +102,19 @@ def test_map_values_are_the_frame_numbers(run):
     beijing = by[by["region"] == "Beijing"]
     expected = 100 * beijing.loc[beijing["sector"] == "agri_food", "output"].sum() / beijing["output"].sum()
     assert share.set_index("region").loc["Beijing", "value"] == pytest.approx(expected)
+
+
+def test_the_provinces_terms_and_debt_are_the_frame_numbers(run):
+    local = dict(local_policy=run.local_policy, budgets=run.budgets)
+    rebate = pm.map_values(run.regions, run.sectors, "tax_rebate", 2028, **local).set_index("region")["value"]
+    terms = run.local_policy.query("year == 2028 and instrument == 'tax_rebate'").set_index("region")["value"]
+    pd.testing.assert_series_equal(rebate, 100 * terms.reindex(rebate.index), check_names=False)
+    debt = pm.map_values(run.regions, run.sectors, "debt_share", 2028, **local).set_index("region")["value"]
+    books = run.budgets.query("year == 2028").set_index("region")["debt"]
+    gdp = run.regions.query("year == 2028").set_index("region")["gdp"]
+    np.testing.assert_allclose(debt, (100 * books / gdp).reindex(debt.index))
+    with pytest.raises(ValueError, match="'land_discount' needs the local_policy table"):
+        pm.map_values(run.regions, run.sectors, "land_discount", 2028)
 
 
 def test_map_rejects_unknown_metric_year_and_sector(run):

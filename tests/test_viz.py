@@ -57,7 +57,8 @@ def test_inequality_axes_start_at_zero_even_for_one_year(run, years):
 @pytest.mark.parametrize("build", [
     lambda r: viz.macro_share_figure(r.regions), lambda r: viz.inequality_figure(r.summary),
     lambda r: viz.activity_figure(r.summary), lambda r: viz.fiscal_figure(r.fiscal),
-    lambda r: viz.concentration_figure(r.sectors), lambda r: viz.macro_share_difference([(r.regions, r.regions)]),
+    lambda r: viz.local_competition_figure(r.local_policy, r.regions), lambda r: viz.concentration_figure(r.sectors),
+    lambda r: viz.macro_share_difference([(r.regions, r.regions)]),
     lambda r: viz.summary_difference([(r.summary, r.summary)])])
 def test_year_axes_tick_whole_years_without_separators(run, build):
     axes = [a for name, a in build(run).layout.to_plotly_json().items() if name.startswith("xaxis")]
@@ -73,6 +74,22 @@ def test_fiscal_figure_shows_paid_levers_only_and_revenue_below_zero(run):
     assert (bars["Cage fee"] <= 0).all()
     baseline = run.fiscal.assign(cost=0.0)
     assert viz.fiscal_figure(baseline).layout.annotations[0].text.startswith("No fiscal cost")
+
+
+def test_local_competition_is_each_macro_regions_gdp_weighted_terms(run):
+    fig = viz.local_competition_figure(run.local_policy, run.regions)
+    rebates = {t.name: np.asarray(t.y) for t in fig.data if t.xaxis == "x"}
+    assert set(rebates) == {"east", "central", "west", "northeast"} and len(fig.data) == 8
+    west = run.regions.query("macro_region == 'west'")[["year", "region", "gdp"]]
+    rebate = run.local_policy.query("instrument == 'tax_rebate'").merge(west, on=["year", "region"])
+    expected = (rebate["value"] * rebate["gdp"]).groupby(rebate["year"]).sum() / rebate.groupby("year")["gdp"].sum()
+    np.testing.assert_allclose(rebates["west"], 100 * expected.to_numpy())
+    assert ((0 <= rebates["east"]) & (rebates["east"] <= 25)).all()  # the grid's rebates reach 0.25 of profit
+
+
+def test_local_competition_says_when_there_are_no_local_governments(run):
+    fig = viz.local_competition_figure(run.local_policy.iloc[:0], run.regions, lang="zh")
+    assert not fig.data and fig.layout.annotations[0].text.startswith("本经济中没有地方政府")
 
 
 def test_activity_figure_skips_the_start_year(run):

@@ -25,7 +25,7 @@ from .batch.errors import UserError
 from .batch.runner import simulate, tables
 from .batch.sensitivity import analyse, sensitivity_plan
 from .batch.outcomes import check_outcomes
-from .batch.storage import atomic_write, remove_partial_files, write_frame, write_json
+from .batch.storage import TABLES, atomic_write, remove_partial_files, write_frame, write_json
 from .batch.store import Store, check_run_folder, locked
 from .batch.sweep import run_sweep
 from .model import TransferModel
@@ -226,7 +226,7 @@ def command_run(args) -> int:
             print(f"transfer-sim: scenario {name!r}, {args.firms} firms, seed {args.seed}\n")
             print(model.results.overview().to_string())
     if args.out is not None:
-        print(f"wrote {args.out}: summary, regions, sectors, flows, fiscal (.parquet) and manifest.json")
+        print(f"wrote {args.out}: {', '.join(TABLES)} (.parquet) and manifest.json")
     return 0
 
 

@@ -58,3 +58,24 @@ def resilience(shocked: pd.DataFrame, reference: pd.DataFrame, shock_year: int,
     healed = after[(after.index > worst_year) & (after < tolerance)]
     years = int(healed.index[0] - shock_year) if len(healed) else None
     return {"impact": float(after.iloc[0]), "loss": float(after.max()), "years_to_recover": years}
+
+
+#: The provinces' terms for newcomers, as shares (of operating profit and of land rent).
+LOCAL_TERMS = ("tax_rebate", "land_discount")
+
+
+def local_terms(local_policy: pd.DataFrame, regions: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """by..., tax_rebate, land_discount: each term's GDP-weighted mean over the provinces in each
+    group, x̄ = Σ_r GDP_r x_r / Σ_r GDP_r.
+
+    ``local_policy`` and ``regions`` share their leading columns (for a batch, the run keys) up
+    to ``year`` and ``region``; ``by`` names columns of the two joined (e.g. year, macro_region).
+    """
+    keys = [c for c in local_policy.columns if c not in ("instrument", "value")]
+    terms = (local_policy[local_policy["instrument"].isin(LOCAL_TERMS)]
+             .pivot_table(index=keys, columns="instrument", values="value", sort=False)
+             .reindex(columns=list(LOCAL_TERMS)).reset_index().rename_axis(columns=None))
+    joined = terms.merge(regions[list(dict.fromkeys([*keys, *by, "gdp"]))], on=keys)
+    weighted = joined[list(LOCAL_TERMS)].mul(joined["gdp"], axis=0).assign(gdp=joined["gdp"])
+    sums = weighted.groupby([joined[c] for c in by], sort=False).sum()
+    return sums[list(LOCAL_TERMS)].div(sums["gdp"], axis=0).reset_index()

@@ -22,6 +22,7 @@ from plotly.colors import get_colorscale, sample_colorscale
 from .figure_style import figure
 from .geography import CHINA_EUROPE_EXPRESS, LAND_SEA_CORRIDOR
 from .i18n import region, short_region, text
+from .metrics import LOCAL_TERMS
 
 _DATA = files("transfer_sim") / "data"
 CORRIDOR_COLOURS = {CHINA_EUROPE_EXPRESS: "#333333", LAND_SEA_CORRIDOR: "#1b7837"}
@@ -43,6 +44,9 @@ MAP_METRICS = {
     "land_use": ".1f",
     "net_relocations": "+,.0f",
     "sector_share": ".1f",
+    "tax_rebate": ".0f",
+    "land_discount": ".0f",
+    "debt_share": ".1f",
 }
 
 #: Outline simplification for drawing, in degrees (about 4 km): under a pixel at the map's size,
@@ -161,8 +165,14 @@ def corridor_table() -> pd.DataFrame:
 
 # ------------------------------------------------------------------------------- values
 def map_values(regions: pd.DataFrame, sectors: pd.DataFrame, metric: str, year: int,
-               sector: str | None = None) -> pd.DataFrame:
-    """region_code, region, value: one map metric for every province in one year."""
+               sector: str | None = None, local_policy: pd.DataFrame | None = None,
+               budgets: pd.DataFrame | None = None) -> pd.DataFrame:
+    """region_code, region, value: one map metric for every province in one year.
+
+    The provinces' terms (``tax_rebate``, ``land_discount``) are % (of a newcomer's operating
+    profit, of its land rent) from ``local_policy``; ``debt_share`` is 100 · debt_r / GDP_r from
+    ``budgets``. Without local governments (tables without rows) their values are missing.
+    """
     if metric not in MAP_METRICS:
         raise ValueError(f"unknown map metric {metric!r}; allowed: {', '.join(MAP_METRICS)}")
     now = regions[regions["year"] == year]
@@ -179,10 +189,23 @@ def map_values(regions: pd.DataFrame, sectors: pd.DataFrame, metric: str, year: 
         total = by.groupby("region")["output"].sum()
         chosen = by[by["sector"] == sector].set_index("region")["output"]
         value = now["region"].map(100 * chosen / total.where(total > 0))
+    elif metric in LOCAL_TERMS:
+        terms = _of_year(local_policy, "local_policy", metric, year)
+        value = now["region"].map(100 * terms[terms["instrument"] == metric].set_index("region")["value"])
+    elif metric == "debt_share":
+        debt = _of_year(budgets, "budgets", metric, year).set_index("region")["debt"]
+        value = 100 * now["region"].map(debt) / now["gdp"]
     else:
         value = now[metric]
     return pd.DataFrame({"region_code": now["region_code"].to_numpy(), "region": now["region"].to_numpy(),
                          "value": np.asarray(value, dtype=float)})
+
+
+def _of_year(table: pd.DataFrame | None, name: str, metric: str, year: int) -> pd.DataFrame:
+    """The rows of one year of a local government table that a map metric needs."""
+    if table is None:
+        raise ValueError(f"the map metric {metric!r} needs the {name} table")
+    return table[table["year"] == year]
 
 
 def common_range(values: list[pd.DataFrame], centred: bool = False) -> tuple[float, float]:

@@ -21,7 +21,7 @@ from .decomposition import COMPONENTS
 from .economics import home_market_share
 from .figure_style import empty, figure, year_axes
 from .i18n import region, text
-from .metrics import concentration
+from .metrics import LOCAL_TERMS, concentration, local_terms
 from .processes.fiscal import LOCAL_INSTRUMENT_BOOKS
 from .sectors import MACRO_REGIONS
 
@@ -132,6 +132,26 @@ def jobs_sources_figure(decomposition: pd.DataFrame, regions: pd.DataFrame, lang
     fig.update_layout(barmode="relative")
     fig.update_yaxes(title_text=text("chart.jobs_sources.axis", lang))
     return fig
+
+
+def local_competition_figure(local_policy: pd.DataFrame, regions: pd.DataFrame, lang: str = "en") -> go.Figure:
+    """The provinces' terms for newcomers by year: each macro-region's GDP-weighted mean tax rebate
+    (% of operating profit) and land discount (% of land rent), Σ_r GDP_r x_r / Σ_r GDP_r over its
+    provinces. An economy without local governments gets a sentence instead."""
+    title = figure(text("chart.local_competition.title", lang), margin={"l": 60, "r": 20, "t": 70, "b": 40})
+    if local_policy.empty:
+        return empty(title, text("chart.local_competition.empty", lang))
+    fig = make_subplots(rows=1, cols=len(LOCAL_TERMS), figure=title,
+                        subplot_titles=[text(f"chart.local_competition.{term}", lang) for term in LOCAL_TERMS])
+    by = local_terms(local_policy, regions, ["year", "macro_region"])
+    for j, term in enumerate(LOCAL_TERMS, start=1):
+        for macro in [m for m in MACRO_REGIONS if m in set(by["macro_region"])]:
+            part = by[by["macro_region"] == macro]
+            fig.add_trace(go.Scatter(x=part["year"], y=100 * part[term], mode="lines+markers",
+                                     name=text(f"macro.{macro}", lang), legendgroup=macro, showlegend=j == 1,
+                                     line={"color": MACRO_COLOURS.get(macro)}), row=1, col=j)
+    fig.update_yaxes(title_text="%", rangemode="tozero")
+    return year_axes(fig, by["year"])
 
 
 def fiscal_figure(fiscal: pd.DataFrame, lang: str = "en") -> go.Figure:

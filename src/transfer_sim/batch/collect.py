@@ -20,6 +20,8 @@ from .storage import KEYS, reading
 from .store import Store
 
 KEY_COLUMNS = list(KEYS)
+#: The provinces' instruments and books: absent from directories written before they were stored.
+LOCAL_TABLES = ("local_policy", "budgets")
 
 
 @dataclass
@@ -31,6 +33,8 @@ class Experiment:
     regions: pd.DataFrame
     failures: pd.DataFrame  # run_id, error
     sensitivity: pd.DataFrame | None = None
+    local_policy: pd.DataFrame | None = None  # None in directories written before the table existed
+    budgets: pd.DataFrame | None = None
 
     @property
     def scenarios(self) -> list[str]:
@@ -81,35 +85,40 @@ def read_parquet(path: Path, **options) -> pd.DataFrame:
         return pd.read_parquet(path, **options)
 
 
+def read_tables(root: Path) -> dict[str, pd.DataFrame]:
+    """``root``'s summary and regions, and the local government tables where it holds them."""
+    names = ["summary", "regions", *(n for n in LOCAL_TABLES if (root / f"{n}.parquet").is_file())]
+    return {name: read_parquet(root / f"{name}.parquet") for name in names}
+
+
 def _load_run(root: Path, manifest: dict) -> Experiment:
     missing = [key for key in ("scenario", "seed") if key not in manifest]
     if missing:
         raise UserError(f"{root / 'manifest.json'}: has no {missing[0]!r}; not the manifest of a run")
     keys = {"run_id": "run", "scenario": manifest["scenario"], "replicate": 0, "seed": manifest["seed"]}
-    frames = {}
-    for name in ("summary", "regions"):
-        frame = read_parquet(root / f"{name}.parquet")
+    frames = read_tables(root)
+    for frame in frames.values():
         for i, (key, value) in enumerate(keys.items()):
             frame.insert(i, key, value)
-        frames[name] = frame
-    return Experiment(root.name, root, manifest, frames["summary"], frames["regions"], _no_failures())
+    return Experiment(root.name, root, manifest, frames["summary"], frames["regions"], _no_failures(),
+                      **{name: frames.get(name) for name in LOCAL_TABLES})
 
 
 def _load_experiment(root: Path, manifest: dict) -> Experiment:
     store = Store(root)
     if manifest.get("status") == "finished" and (root / "summary.parquet").is_file():  # current tables
-        summary, regions = (read_parquet(root / f"{n}.parquet") for n in ("summary", "regions"))
+        tables = read_tables(root)
     else:
         run_ids = read_parquet(store.design, columns=["run_id"])["run_id"].tolist()
-        tables = store.collect(run_ids, ("summary", "regions"))
+        tables = {n: t.to_pandas() for n, t in store.collect(run_ids, ("summary", "regions", *LOCAL_TABLES)).items()}
         if not tables:
             raise UserError(f"{root}: holds no finished run yet")
-        summary, regions = (tables[n].to_pandas() for n in ("summary", "regions"))
     failures = [_failure(store.failures / f"{i}.json") for i in sorted(store.failed())]
     failures = pd.DataFrame(failures, columns=["run_id", "error"]) if failures else _no_failures()
     sensitivity = root / "sensitivity.parquet"
-    return Experiment(manifest.get("settings", {}).get("name", root.name), root, manifest, summary, regions,
-                      failures, read_parquet(sensitivity) if sensitivity.is_file() else None)
+    return Experiment(manifest.get("settings", {}).get("name", root.name), root, manifest, tables["summary"],
+                      tables["regions"], failures, read_parquet(sensitivity) if sensitivity.is_file() else None,
+                      **{name: tables.get(name) for name in LOCAL_TABLES})
 
 
 def run_outcomes(store: Store, run_ids: list[str]) -> dict[str, dict]:

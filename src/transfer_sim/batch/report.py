@@ -1,10 +1,11 @@
 """Comparing experiments: tables of outcomes and a self-contained HTML report.
 
 The report holds the final-year outcomes per scenario with confidence intervals over
-replicates, the differences from a reference scenario (paired by seed under common random
-numbers), the scenario means over time with their bands, a map of the provinces' change in
-value-added share against the reference, the sensitivity ranking when there is one, and the
-failed runs. Plotly's script is embedded once, so the file opens offline.
+replicates, the provinces' competition for firms (their terms, park investment and books), the
+differences from a reference scenario (paired by seed under common random numbers), the
+scenario means over time with their bands, a map of the provinces' change in value-added share
+against the reference, the sensitivity ranking when there is one, and the failed runs. Plotly's
+script is embedded once, so the file opens offline.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from plotly.offline import get_plotlyjs
 
 from .. import __version__
 from . import figures
-from .collect import Experiment
+from ..metrics import local_terms
+from .collect import KEY_COLUMNS, LOCAL_TABLES, Experiment
 from .errors import UserError
 from .outcomes import DEFAULT_OUTCOMES, differences, indicator_of, mean_ci
 from .storage import atomic_write
@@ -39,19 +41,21 @@ def merge(experiments: list[Experiment]) -> Experiment:
     if len(set(labels)) < len(labels):
         labels = [str(e.root) for e in experiments]
     names = [s for e in experiments for s in e.scenarios]
-    parts = {"summary": [], "regions": [], "failures": []}
+    parts = {"summary": [], "regions": [], "failures": [], **{n: [] for n in LOCAL_TABLES}}
     for label, e in zip(labels, experiments):
         rename = {s: f"{label}/{s}" if names.count(s) > 1 else s for s in e.scenarios}
-        for name in ("summary", "regions"):
+        for name in ("summary", "regions", *LOCAL_TABLES):
             frame = getattr(e, name)
-            parts[name].append(frame.assign(run_id=label + "/" + frame["run_id"].astype(str),
-                                            scenario=frame["scenario"].map(rename)))
+            parts[name].append(None if frame is None else frame.assign(
+                run_id=label + "/" + frame["run_id"].astype(str), scenario=frame["scenario"].map(rename)))
         parts["failures"].append(e.failures.assign(run_id=label + "/" + e.failures["run_id"].astype(str)))
     sensitivity = [e.sensitivity for e in experiments if e.sensitivity is not None]
     return Experiment(
         " vs ".join(labels), experiments[0].root, {"kind": "comparison"},
         *(pd.concat(parts[n], ignore_index=True) for n in ("summary", "regions", "failures")),
         sensitivity=pd.concat(sensitivity, ignore_index=True) if sensitivity else None,
+        **{n: None if any(f is None for f in parts[n]) else pd.concat(parts[n], ignore_index=True)
+           for n in LOCAL_TABLES},  # a directory written before they were stored has none
     )
 
 
@@ -103,6 +107,43 @@ def share_differences(regions: pd.DataFrame, scenarios: list[str], reference: st
     return means[others].sub(means[reference], axis=0)
 
 
+#: The local competition table's columns, as its rows are computed in :func:`local_competition`.
+LOCAL_COLUMNS = {
+    "tax_rebate": "tax rebate (% of profit)", "land_discount": "land discount (% of rent)",
+    "park_investment": "park investment, all years (bn CNY)", "balance": "balance, final year (bn CNY)",
+    "debt": "debt, final year (% of GDP)",
+}
+
+
+def local_competition(experiment: Experiment) -> pd.DataFrame:
+    """Per run: the provinces' GDP-weighted mean tax rebate and land discount in the final year
+    (%, Σ_r GDP_r x_r / Σ_r GDP_r), their park investment summed over provinces and years, and in
+    the final year their summed balance and their debt over their GDP, 100 Σ_r D_r / Σ_r GDP_r."""
+    keys = [*KEY_COLUMNS, "year"]
+    final = experiment.regions.groupby("run_id")["year"].transform("max") == experiment.regions["year"]
+    regions = experiment.regions[final]
+    terms = local_terms(experiment.local_policy, regions, keys).set_index(keys)
+    local = experiment.local_policy
+    parks = local[local["instrument"] == "park_investment"].groupby("run_id")["value"].sum()
+    books = experiment.budgets.merge(regions[[*keys, "region", "gdp"]], on=[*keys, "region"])
+    totals = books.groupby(keys)[["balance", "debt", "gdp"]].sum()
+    runs = (100 * terms).assign(balance=totals["balance"], debt=100 * totals["debt"] / totals["gdp"]).reset_index()
+    return runs.assign(park_investment=runs["run_id"].map(parks))
+
+
+def local_competition_section(experiment: Experiment) -> str:
+    """The provinces' competition for firms by scenario, or a sentence why there is none."""
+    title = "Local competition: the provinces' terms, investment and books (95 % interval over replicates)"
+    if experiment.local_policy is None or experiment.budgets is None:
+        return html_section(title, "<p>Not stored: these runs were written by a transfer-sim that did not keep "
+                                   "the provinces' instruments and budgets; run them again to see them.</p>")
+    if experiment.local_policy.empty:
+        return html_section(title, "<p>None: the runs' economy has no local governments.</p>")
+    stats = mean_ci(local_competition(experiment), ["scenario"], list(LOCAL_COLUMNS))
+    table = _spread(stats.assign(metric=stats["metric"].map(LOCAL_COLUMNS)), "n", experiment.scenarios)
+    return html_section(title, html_table(table))
+
+
 def write_report(experiments: list[Experiment], path: Path, reference: str | None = None,
                  outcomes: list[str] | None = None) -> Path:
     """Write the HTML report of one or more experiments to ``path``."""
@@ -116,6 +157,8 @@ def write_report(experiments: list[Experiment], path: Path, reference: str | Non
     if scenario_kind:
         sections.append(html_section("Final-year outcomes (95 % interval over replicates)",
                                      html_table(outcome_table(combined, outcomes))))
+    if scenario_kind:
+        sections.append(local_competition_section(combined))
     if scenario_kind and len(combined.scenarios) > 1:
         sections.append(html_section(f"Difference from {reference!r} (paired by seed where possible)",
                                      html_table(difference_table(combined, outcomes, reference))))

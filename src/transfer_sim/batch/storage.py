@@ -25,7 +25,8 @@ import pyarrow.parquet as pq
 
 from .errors import UserError
 
-TABLES = ("summary", "regions", "sectors", "flows", "fiscal")
+#: The results tables a run stores; stores written before ``local_policy`` and ``budgets`` lack them.
+TABLES = ("summary", "regions", "sectors", "flows", "fiscal", "local_policy", "budgets")
 KEYS = ("run_id", "scenario", "replicate", "seed")
 TEMP_MARK = ".partial-"
 
@@ -94,10 +95,12 @@ def pack_run(keys: dict, tables: dict[str, pd.DataFrame]) -> bytes:
 
 
 def unpack_run(path: Path, tables=TABLES) -> dict[str, pa.Table]:
-    """The tables of a run file, each with the run's keys as leading columns."""
-    row = pq.read_table(path, columns=[*KEYS, *tables])
+    """The tables of a run file among ``tables``, each with the run's keys as leading columns
+    (a table the file does not hold, as in older stores, is left out)."""
+    held = [name for name in tables if name in pq.read_schema(path).names]
+    row = pq.read_table(path, columns=[*KEYS, *held])
     out = {}
-    for name in tables:
+    for name in held:
         table = pa.Table.from_struct_array(row.column(name).combine_chunks().flatten())
         for i, key in enumerate(KEYS):
             table = table.add_column(i, key, pa.repeat(row.column(key)[0], len(table)))

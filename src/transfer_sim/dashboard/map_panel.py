@@ -41,9 +41,15 @@ def metric_label(metric: str, sector: str, lang: str) -> str:
     return text(f"metric.{metric}", lang)
 
 
+def snapshot_values(snap: Snapshot, metric: str, year: int, sector: str) -> pd.DataFrame:
+    """The metric of every province in one year, from the tables of the snapshot."""
+    return pm.map_values(snap.regions, snap.sectors, metric, year, sector=sector, local_policy=snap.local_policy,
+                         budgets=snap.budgets)
+
+
 def run_values(snap: Snapshot, metric: str, sector: str) -> list[pd.DataFrame]:
     """The metric in every year of the run so far, for a colour range that holds them all."""
-    return [pm.map_values(snap.regions, snap.sectors, metric, year, sector=sector) for year in snap.years]
+    return [snapshot_values(snap, metric, year, sector) for year in snap.years]
 
 
 def map_figure(snap: Snapshot, metric: str, year: int, sector: str = SECTORS[0], corridors: bool = False,
@@ -55,7 +61,7 @@ def map_figure(snap: Snapshot, metric: str, year: int, sector: str = SECTORS[0],
     """
     label, fmt = metric_label(metric, sector, lang), pm.MAP_METRICS[metric]
     scale = "moves" if metric == "net_relocations" else "level"
-    values = pm.map_values(snap.regions, snap.sectors, metric, year, sector=sector)
+    values = snapshot_values(snap, metric, year, sector)
     colours = pm.common_range(run_values(snap, metric, sector), centred=scale != "level")
     arrows = pm.top_flows(snap.flows, capitals(), year, n=FLOW_ARROWS) if flows else None
     return pm.province_map(values, title + text("map.title", lang, metric=label, year=year), label, value_format=fmt,

@@ -17,7 +17,7 @@ from ..model import TransferModel
 from .settings import Settings
 
 #: The tables a snapshot carries, as the model's results name them.
-TABLES = ("regions", "sectors", "flows", "summary", "fiscal", "decomposition")
+TABLES = ("regions", "sectors", "flows", "summary", "fiscal", "decomposition", "local_policy", "budgets")
 
 #: The first simulated year, as the model defines it.
 START_YEAR: int = inspect.signature(TransferModel).parameters["start_year"].default
@@ -39,6 +39,8 @@ class Snapshot:
     summary: pd.DataFrame
     fiscal: pd.DataFrame
     decomposition: pd.DataFrame
+    local_policy: pd.DataFrame  # no rows for an economy without local governments
+    budgets: pd.DataFrame
 
     @property
     def end_year(self) -> int:
@@ -64,11 +66,8 @@ def build_model(settings: Settings) -> TransferModel:
 
 def take_snapshot(model: TransferModel, settings: Settings) -> Snapshot:
     """Copy the model's results as they stand (call with the model's lock held)."""
-    results = model.results
     return Snapshot(settings=settings, year=model.year, start_year=model.start_year,
-                    regions=results.regions.copy(), sectors=results.sectors.copy(),
-                    flows=results.flows.copy(), summary=results.summary.copy(), fiscal=results.fiscal.copy(),
-                    decomposition=results.decomposition.copy())
+                    **{name: getattr(model.results, name).copy() for name in TABLES})
 
 
 class Simulation:

@@ -1,5 +1,5 @@
-"""The Trends tab: macro-regional shares, inequality, firm dynamics, fiscal cost, real income and
-the sources of industrial jobs over the years."""
+"""The Trends tab: macro-regional shares, inequality, firm dynamics, fiscal cost, real income, the
+sources of industrial jobs and the provinces' competition for firms over the years."""
 
 from __future__ import annotations
 
@@ -24,6 +24,8 @@ def TrendsPanel(snap: Snapshot):
     income = use_plot(lambda: viz.real_income_figure(snap.regions, lang=language), [snap, language])
     sources = use_plot(lambda: viz.jobs_sources_figure(snap.decomposition, snap.regions, lang=language),
                        [snap, language])
+    competition = use_plot(lambda: viz.local_competition_figure(snap.local_policy, snap.regions, lang=language),
+                           [snap, language])
     facts = manifest(snap.settings)
     FigureCard(shares, "macro-shares", facts)
     with solara.ColumnsResponsive(12, large=6, xlarge=4):
@@ -32,3 +34,4 @@ def TrendsPanel(snap: Snapshot):
         FigureCard(fiscal, "fiscal-cost", facts)
         FigureCard(income, "real-income", facts)
         FigureCard(sources, "jobs-by-source", facts)
+        FigureCard(competition, "local-competition", facts)
