@@ -10,6 +10,7 @@ import pytest
 from dashboard_browser import (RUN_TIMEOUT_MS, browser_context_args, browser_type_launch_args,  # noqa: F401
                                charts, compare_charts, map_data, open_dashboard, run_to_the_end, server, shot)
 
+import transfer_sim as ts
 from transfer_sim.batch import spec
 from transfer_sim.batch.design import build_policy
 
@@ -30,7 +31,8 @@ def hover_text(page, place: str) -> str:
 def test_the_page_in_chinese_from_its_address_and_back_to_english(server, page):
     watch = open_dashboard(page, server + "?lang=zh", year_text="年份：2025")
     assert [t.text_content().strip() for t in page.get_by_role("tab").all()] == CHINESE_TABS
-    page.get_by_text("全国统一大市场 (11)").click()
+    unified = int((ts.lever_table()["measure"] == "Unified national market").sum())  # the group's levers
+    page.get_by_text(f"全国统一大市场 ({unified})").click()
     page.locator(".tsim-lever", has_text="腾笼换鸟费：0").wait_for()  # a lever by its Chinese name
     page.get_by_text("对腾笼地区低端行业的营业收入征费", exact=False).first.wait_for()  # and its explanation
     charts(page, 1)
