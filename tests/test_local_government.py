@@ -22,7 +22,7 @@ def one_sector_market(n: int = 3) -> lg.Prospects:
     shape = (1, 1, n)
     return lg.Prospects(entrants=np.full((1, 1), 100.0), utility=np.zeros(shape), profit=np.ones(shape),
                         land_rent=np.full(shape, 0.2), value_added=np.full(shape, 4.0), land=np.ones(shape),
-                        scale=np.full(1, 2.0), committed=np.zeros(n), revenue=np.full(n, 100.0))
+                        scale=np.full(1, 2.0), committed=np.zeros(n))
 
 
 def best_rebate(rival_rebate: float) -> float:

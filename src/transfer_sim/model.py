@@ -216,7 +216,7 @@ class TransferModel(mesa.Model):
         (:func:`local_government.choose`), the instruments users fixed kept."""
         p, c, regions, year = self.params, self.calibration, self.regions, self.year
         seen = local_government.prospects(self.firms, self.earnings, self.location_utility(self.earnings).entry, c,
-                                          self.sectors, p, year, regions.rent, regions.budgets.revenue)
+                                          self.sectors, p, year, regions.rent)
         coming = sum((amount for usable, amount in self._pipeline if usable > year), np.zeros(self.geography.n))
         land = local_government.land_outlook(regions, self.firms.land_by_region(), coming * p.park_land_ha_per_bn,
                                              c.start_land_used, self.policy.land_red_line)

@@ -70,7 +70,7 @@ class Prospects:
     sector and class (K, C); the entry utilities with last year's instruments (K, C, R); what an
     entrant would earn, pay in rent, add in value added and need in land (K, C, R; bn CNY and
     hectares); each sector's profit scale (K,); what each province owes this year to the firms in
-    their window (:func:`committed`) and its own revenue last year (R,)."""
+    their window (:func:`committed`; R,)."""
 
     entrants: np.ndarray
     utility: np.ndarray
@@ -80,7 +80,6 @@ class Prospects:
     land: np.ndarray
     scale: np.ndarray
     committed: np.ndarray
-    revenue: np.ndarray
 
 
 def committed(firms: FirmPopulation, year: int, window: int, rent: np.ndarray) -> np.ndarray:
@@ -243,8 +242,7 @@ def close_books(local: LocalPolicy, payments: dict[str, np.ndarray], base: BaseB
 
 
 def prospects(firms: FirmPopulation, earnings: Earnings, entry_utility: np.ndarray, calibration: Calibration,
-              sectors: SectorTable, params: EconomyParams, year: int, rent: np.ndarray,
-              revenue: np.ndarray) -> Prospects:
+              sectors: SectorTable, params: EconomyParams, year: int, rent: np.ndarray) -> Prospects:
     """:class:`Prospects` from what firms earned last (``earnings``) and this year's entry utility:
     the entrants expected per sector (:func:`~.demography.entry_rates` x the entry pool), spread
     evenly over the productivity classes (bands of equal probability)."""
@@ -258,7 +256,7 @@ def prospects(firms: FirmPopulation, earnings: Earnings, entry_utility: np.ndarr
         profit=terms.profit, land_rent=terms.land_rent,
         value_added=size * earnings.unit_revenue[:, None, :] * sectors.value_added_ratio[:, None, None],
         land=calibration.land_unit[:, None, :] * size**params.scale_elasticity, scale=terms.scale,
-        committed=committed(firms, year, params.newcomer_years, rent), revenue=revenue)
+        committed=committed(firms, year, params.newcomer_years, rent))
 
 
 def land_outlook(regions: RegionState, land_used: np.ndarray, coming: np.ndarray, start_land_used: np.ndarray,
@@ -287,7 +285,7 @@ def calibrate(firms: FirmPopulation, earnings: Earnings, entry_utility: np.ndarr
     g = params.government
     debt = g.start_debt * gdp
     revenue = g.tax_share * gdp + regions.rent * firms.land_by_region() / CNY_PER_BN
-    seen = prospects(firms, earnings, entry_utility, calibration, sectors, params, year, regions.rent, revenue)
+    seen = prospects(firms, earnings, entry_utility, calibration, sectors, params, year, regions.rent)
     transfers = g.transfer_share * gdp
     room_now = revenue + g.borrowing_limit * gdp - debt
     land = land_outlook(regions, firms.land_by_region(), np.zeros(gdp.size), calibration.start_land_used,
