@@ -141,6 +141,14 @@ class FirmPopulation:
         self.arrival_year[positions] = year
         self.moves[positions] += 1
 
+    def window_left(self, year: int, years: int) -> np.ndarray:
+        """The years each firm's newcomer window of ``years`` years still runs, this one included:
+        clip(since + years - year, 0, years), 0 for a firm without one."""
+        left = self.newcomer_since.astype(np.int32)
+        left += years - year
+        left[self.newcomer_since == NO_WINDOW] = 0
+        return np.clip(left, 0, years, out=left)
+
     def upgrade(self, positions: np.ndarray, sectors: np.ndarray, gain: float) -> None:
         """Firms move into ``sectors`` and their size a^(sigma-1) grows by the factor ``gain``."""
         self._tally(positions, -1)

@@ -54,7 +54,7 @@ from ..calibration import CNY_PER_BN
 from ..economics import annuity
 from ..levers import PolicyArrays
 from ..params import EconomyParams
-from ..population import NO_WINDOW, FirmPopulation
+from ..population import FirmPopulation
 from ..sectors import SectorTable
 from ..state import BaseBooks, Budgets, Calibration, Earnings, LocalPolicy, RegionState
 from .demography import entry_pool, entry_rates
@@ -85,8 +85,7 @@ class Prospects:
 def committed(firms: FirmPopulation, year: int, window: int, rent: np.ndarray) -> np.ndarray:
     """(R,) what each province owes this year to the firms whose newcomer window runs, on the terms
     they arrived with, at what they earned last: rebate x max(profit, 0) + land discount x rent x land."""
-    since = firms.newcomer_since.astype(int)
-    rows = np.flatnonzero((since != NO_WINDOW) & (year - since < window))
+    rows = np.flatnonzero(firms.window_left(year, window))
     region = firms.region[rows]
     owed = (firms.rebate[rows] * np.maximum(firms.profit[rows], 0.0)
             + firms.land_discount[rows] * rent[region] * firms.land[rows] / CNY_PER_BN)

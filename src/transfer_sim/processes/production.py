@@ -24,7 +24,7 @@ from ..economics import annuity, market_access, price_index
 from ..levers import PolicyArrays
 from ..params import SIGMA, EconomyParams
 from ..policy import Policy
-from ..population import NO_WINDOW, FirmPopulation
+from ..population import FirmPopulation
 from ..sectors import SectorTable
 from ..state import Calibration, CostShares, Earnings, EntryTerms, Environment, LocalPolicy, RegionState
 
@@ -124,8 +124,7 @@ class NewcomerTerms:
 
     def in_window(self, firms: FirmPopulation) -> np.ndarray:
         """The rows of the firms whose window is running this year."""
-        since = firms.newcomer_since.astype(int)
-        return np.flatnonzero((since != NO_WINDOW) & (self.year - since < self.years))
+        return np.flatnonzero(firms.window_left(self.year, self.years))
 
 
 def firm_profits(firms: FirmPopulation, regions: RegionState, capital_price: float, unit_revenue, unit_gross,

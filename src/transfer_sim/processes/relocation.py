@@ -8,7 +8,7 @@ from ..economics import draw_choices, logit_probabilities, relocation_hazard
 from ..geography import Geography
 from ..levers import PolicyArrays
 from ..params import EconomyParams
-from ..population import NO_WINDOW, FirmPopulation
+from ..population import FirmPopulation
 from ..sectors import SectorTable
 from ..state import Earnings, LocationUtility
 from .land import Redraw, land_free, settle
@@ -84,12 +84,11 @@ def window_groups(move, origin, group, newcomer, firms: FirmPopulation, year: in
     and each firm's row.
     """
     years = weights.size - 1
-    since = firms.newcomer_since.astype(int)
-    left = np.where(since == NO_WINDOW, 0, np.clip(since + years - year, 0, years))
-    running = np.flatnonzero(left > 0)
+    left = firms.window_left(year, years)
+    running = np.flatnonzero(left)
     if running.size == 0:
         return move, origin, group
-    keys, rows = np.unique(group[running] * (years + 1) + left[running], return_inverse=True)
+    keys, rows = dense_keys(group[running] * (years + 1) + left[running], move.shape[0] * (years + 1))
     cell, remaining = keys // (years + 1), keys % (years + 1)
     moving_on = np.arange(move.shape[1])[None, :] != origin[cell][:, None]
     left_weight, fresh_weight = weights[remaining][:, None], weights[years] * moving_on
@@ -98,6 +97,13 @@ def window_groups(move, origin, group, newcomer, firms: FirmPopulation, year: in
     group = group.copy()
     group[running] = move.shape[0] + rows
     return np.vstack([move, extra]), np.concatenate([origin, origin[cell]]), group
+
+
+def dense_keys(key: np.ndarray, bound: int) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct values of ``key`` (integers from 0 to ``bound`` - 1) in increasing order, and
+    each entry's index among them: ``np.unique(key, return_inverse=True)`` without sorting."""
+    present = np.bincount(key, minlength=bound) > 0
+    return np.flatnonzero(present), (np.cumsum(present) - 1)[key]
 
 
 def relocate(firms: FirmPopulation, utility: LocationUtility, draw: np.ndarray, land_cap: np.ndarray,
