@@ -34,6 +34,16 @@ def test_logit_probabilities_and_blocked_alternatives():
     assert ec.logit_probabilities(np.array([[1000.0, 1000.0]])) == pytest.approx(np.array([[0.5, 0.5]]))
 
 
+def test_draws_from_shared_rows_equal_draws_from_a_row_per_chooser():
+    rng = np.random.default_rng(3)
+    weights = rng.random((50, 31)) * (rng.random((50, 31)) < 0.7)  # closed alternatives repeat a CDF value
+    weights[7] = 0.0  # a group nobody may join
+    cdf = np.cumsum(weights, axis=1) / np.maximum(weights.sum(axis=1, keepdims=True), 1e-300)
+    group, uniforms = rng.integers(0, 50, 100_000), rng.random(100_000)
+    uniforms[:50] = np.concatenate([[0.0, 1.0 - 1e-16], cdf[group[2:50], 5]])  # the ends, and draws on a row's values
+    assert np.array_equal(ec.draw_in_groups(cdf, group, uniforms), ec.draw_choices(cdf[group], uniforms))
+
+
 def test_draw_choices_inverts_the_cdf():
     cdf = np.array([[0.2, 0.7, 1.0], [0.2, 0.7, 1.0], [0.2, 0.7, 1.0]])
     assert ec.draw_choices(cdf, np.array([0.1, 0.5, 0.99])).tolist() == [0, 1, 2]

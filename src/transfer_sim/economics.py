@@ -106,6 +106,19 @@ def draw_choices(cdf_rows: np.ndarray, uniforms: np.ndarray) -> np.ndarray:
     return np.minimum(choice, cdf_rows.shape[1] - 1)
 
 
+def draw_in_groups(cdf: np.ndarray, group: np.ndarray, uniforms: np.ndarray) -> np.ndarray:
+    """:func:`draw_choices` for choosers who share CDF rows: chooser i draws from row
+    ``cdf[group[i]]``, without a copy of its row per chooser.
+
+    The rows, laid end to end with row g raised by 2g, form one sorted sequence in which the
+    entries below 2g + u are the g n entries of the rows before g and the entries of row g below u.
+    """
+    n = cdf.shape[1]
+    raised = 2.0 * np.arange(cdf.shape[0])
+    below = np.searchsorted((cdf + raised[:, None]).ravel(), uniforms + raised[group], side="left")
+    return np.minimum(below - group * n, n - 1)
+
+
 def relocation_hazard(base_rate: float, gap_rate: float, stay_probability: np.ndarray) -> np.ndarray:
     """Chance to reconsider the location this year: base + gap_rate * P(a search ends in a move).
 

@@ -143,11 +143,11 @@ class FirmPopulation:
 
     def window_left(self, year: int, years: int) -> np.ndarray:
         """The years each firm's newcomer window of ``years`` years still runs, this one included:
-        clip(since + years - year, 0, years), 0 for a firm without one."""
+        max(since + years - year, 0) (a window never starts after ``year``), 0 for a firm without
+        one (``NO_WINDOW`` is far enough in the past)."""
         left = self.newcomer_since.astype(np.int32)
         left += years - year
-        left[self.newcomer_since == NO_WINDOW] = 0
-        return np.clip(left, 0, years, out=left)
+        return np.maximum(left, 0, out=left)
 
     def upgrade(self, positions: np.ndarray, sectors: np.ndarray, gain: float) -> None:
         """Firms move into ``sectors`` and their size a^(sigma-1) grows by the factor ``gain``."""

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..calibration import CNY_PER_BN, draw_sizes
-from ..economics import draw_choices, logit_probabilities
+from ..economics import draw_in_groups, logit_probabilities
 from ..levers import PolicyArrays
 from ..params import EconomyParams
 from ..population import FirmPopulation
@@ -68,7 +68,7 @@ def entrants(firms: FirmPopulation, last: Earnings, choice: np.ndarray, calibrat
                       draw_sizes(draws.stream(ENTRY, k, 2), born, params.size_dispersion),
                       draws.stream(ENTRY, k, 3).random(born)))
     sector, where_draw, size, priority = (np.concatenate(column) for column in zip(*parts))
-    region = draw_choices(where[sector, firms.classify(size)], where_draw)
+    region = draw_in_groups(where.reshape(-1, firms.n_regions), sector * where.shape[1] + firms.classify(size), where_draw)
     return sector, region, size, priority
 
 

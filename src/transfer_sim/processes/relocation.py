@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..economics import draw_choices, logit_probabilities, relocation_hazard
+from ..economics import draw_in_groups, logit_probabilities, relocation_hazard
 from ..geography import Geography
 from ..levers import PolicyArrays
 from ..params import EconomyParams
@@ -67,8 +67,7 @@ def choose_locations(utility: LocationUtility, firms: FirmPopulation, draw: np.n
     stay = choice[np.arange(choice.shape[0]), origin]
     hazard = relocation_hazard(params.relocation_rate, params.hazard_gap, stay)[group]
     looking = np.flatnonzero(draw < hazard)
-    cdf = np.cumsum(choice, axis=1)[group[looking]]
-    destination = draw_choices(cdf, draw[looking] / hazard[looking])
+    destination = draw_in_groups(np.cumsum(choice, axis=1), group[looking], draw[looking] / hazard[looking])
     return looking, destination, choice, group[looking]
 
 
@@ -85,7 +84,7 @@ def window_groups(move, origin, group, newcomer, firms: FirmPopulation, year: in
     """
     years = weights.size - 1
     left = firms.window_left(year, years)
-    running = np.flatnonzero(left)
+    running = np.flatnonzero(left > 0)
     if running.size == 0:
         return move, origin, group
     keys, rows = dense_keys(group[running] * (years + 1) + left[running], move.shape[0] * (years + 1))
