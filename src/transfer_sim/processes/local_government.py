@@ -119,33 +119,37 @@ class EntryMarket:
         self.tenure = annuity(params.government.tenure, params.discount_rate, survival)  # A_T
         self.prospects, self.params = prospects, params
         self.per_money = params.logit_beta * weights[-1] / prospects.scale[:, None, None]  # utility per bn a year
-        self.base = prospects.utility - instrument_utility(last, prospects, params)  # without the own instruments
         self.open = ~last.barred[:, None, :, None]  # the sectors a province may offer terms to
         top = prospects.utility.max(axis=2, keepdims=True)
-        self.shift = np.where(np.isfinite(top), top, 0.0)  # a sector closed everywhere has no finite utility
-        weight = np.exp(prospects.utility - self.shift)
-        self.others = np.maximum(weight.sum(axis=2, keepdims=True) - weight, 0.0)  # sum over the other provinces
+        shift = np.where(np.isfinite(top), top, 0.0)  # a sector closed everywhere has no finite utility
+        weight = np.exp(prospects.utility - shift)
+        others = np.maximum(weight.sum(axis=2, keepdims=True) - weight, 0.0)  # sum over the other provinces
+        with np.errstate(divide="ignore", invalid="ignore"):  # no other province open: it wins every entrant
+            # log odds of a province's entry utility without its own instruments against the others'
+            odds = prospects.utility - instrument_utility(last, prospects, params) - shift - np.log(others)
+        self.base_odds = np.nan_to_num(odds, nan=-np.inf)  # closed to entrants everywhere: nobody comes
+        self.profit, self.land_rent = (np.where(self.open, amount[..., None], 0.0)
+                                       for amount in (prospects.profit, prospects.land_rent))
+        g = params.government
+        self.benefit = (self.tenure * g.output_weight * prospects.value_added
+                        + self.horizon * (g.tax_share * prospects.value_added + prospects.land_rent))
 
     def payment(self, rho: np.ndarray, delta: np.ndarray) -> np.ndarray:
         """(K, C, R, G) what a newcomer receives a year: rho' pi + delta L, for rho (K, R, G), delta (R, G)
         (nothing in a sector its province is barred from)."""
-        p = self.prospects
-        return (rho[:, None] * p.profit[..., None] + delta[None, None] * p.land_rent[..., None]) * self.open
+        return rho[:, None] * self.profit + delta[None, None] * self.land_rent
 
     def outcome(self, rho: np.ndarray, delta: np.ndarray):
         """For each province and option (rho (K, R, G), delta (R, G)): U_r, this year's cash cost
         and the hectares its newcomers of this year need, each (R, G)."""
-        p, g = self.prospects, self.params.government
+        p = self.prospects
         pay = self.payment(rho, delta)
-        with np.errstate(divide="ignore", invalid="ignore"):  # no other province open: it wins every entrant
-            odds = (self.base[..., None] + self.per_money[..., None] * pay - self.shift[..., None]
-                    - np.log(self.others)[..., None])
-        odds = np.nan_to_num(odds, nan=-np.inf)  # closed to entrants everywhere: nobody comes
-        expected = p.entrants[:, :, None, None] * expit(odds)  # P = mine / (others + mine)
-        benefit = self.tenure * g.output_weight * p.value_added + self.horizon * (g.tax_share * p.value_added + p.land_rent)
-        first_year = (expected * pay).sum(axis=(0, 1))
-        return ((expected * benefit[..., None]).sum(axis=(0, 1)) - self.window * first_year,
-                p.committed[:, None] + first_year, (expected * p.land[..., None]).sum(axis=(0, 1)))
+        odds = self.base_odds[..., None] + self.per_money[..., None] * pay
+        expected = expit(odds, out=odds)  # P = mine / (others + mine)
+        expected *= p.entrants[:, :, None, None]
+        first_year = np.einsum("kcrg,kcrg->rg", expected, pay)
+        return (np.einsum("kcrg,kcr->rg", expected, self.benefit) - self.window * first_year,
+                p.committed[:, None] + first_year, np.einsum("kcrg,kcr->rg", expected, p.land))
 
 
 def caps(levers: PolicyArrays, params: EconomyParams) -> tuple[float, float]:
