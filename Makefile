@@ -77,6 +77,11 @@ bench-batch: $(STAMP)
 validate: $(STAMP)
 	$(PY) -m transfer_sim.validation docs/validation.md
 
+# docs/backcast.md's results from a back-cast of the shipped parameters.
+.PHONY: backcast
+backcast: $(STAMP)
+	$(PY) -m transfer_sim.backcast.document docs/backcast.md
+
 # docs/teaching.md's lesson steps and findings from the lessons and from runs of the model.
 .PHONY: teaching
 teaching: $(STAMP)

@@ -46,7 +46,8 @@ def call(capsys, *args) -> tuple[int, str, str]:
 
 # the timeline file ---------------------------------------------------------------------------
 def test_every_entry_of_the_timeline_names_its_source_and_basis(timeline):
-    entries = [timeline.start, *timeline.events, *timeline.paths.values(), *timeline.reference.values()]
+    entries = [timeline.start, *timeline.events, *timeline.paths.values(), *timeline.reference.values(),
+               *timeline.mechanisms.values()]
     assert len(entries) > 10
     for entry in entries:
         assert len(entry.source.strip()) > 20 and entry.basis in BASES, entry
@@ -87,13 +88,14 @@ def test_playing_the_timeline_sets_each_years_drivers(timeline):
     seen = []
     step = model.step
     model.step = lambda: (seen.append((model.year + 1, model.growth_rate, model.world_demand,
-                                       model.policy.china_europe_express)), step())
+                                       model.policy.china_europe_express, model.labour_reserve_left)), step())
     play(model, timeline, until=2012)
     assert model.year == 2012 and [s[0] for s in seen] == list(range(2006, 2013))
-    year, growth, demand, express = seen[3]  # 2009: the export collapse
+    year, growth, demand, express, reserve = seen[3]  # 2009: the export collapse
     assert year == 2009 and growth == timeline.paths["nominal_growth"].values[2009]
     assert demand == timeline.paths["world_demand"].values[2009] < 0.8
     assert [s[3] for s in seen] == [False] * 5 + [True] * 2
+    assert [s[4] for s in seen] == [0.8, 0.6, 0.4, 0.2, 0.0, 0.0, 0.0]  # the labour reserve runs down to 2010
     with pytest.raises(ValueError, match="cannot play the timeline"):
         play(model, timeline, until=2025)
 
@@ -172,6 +174,46 @@ def test_agglomeration_amplifies_a_shock_and_is_neutral_at_the_start():
         assert end_on < end_off - 0.005, seed  # losing industry costs the east productivity too
 
 
+def test_the_labour_reserve_running_down_raises_the_easts_wages_against_the_interiors():
+    east = ts.Geography.china().macro_region == "east"
+
+    def wage_gap(left):
+        model = ts.TransferModel(n_firms=FIRMS, seed=3, params=ts.EconomyParams(labour_reserve=0.4))
+        model.labour_reserve_left = left
+        wage = model.run(2).regions.wage
+        return np.log(wage[east].mean() / wage[~east].mean())
+    assert wage_gap(1.0) == pytest.approx(wage_gap(1.0))
+    assert wage_gap(0.0) > wage_gap(1.0) + 0.02  # a reserve of 40 % gone: the east's supply is 1 / 1.4 of it
+
+
+def test_infrastructure_wears_out_and_park_land_stays():
+    from transfer_sim.processes.environment import invest
+    model = ts.TransferModel(n_firms=FIRMS, seed=1)
+    regions, p, policy = model.regions, model.params, ts.Policy()
+    levers = model.levers
+    pipeline = ((2026, np.full(regions.land_cap.size, 300.0)),)
+    later, _ = invest(regions, pipeline, policy, levers, 2031, model.calibration.start_land_used, p)
+    kept = 300.0 * (1.0 - p.infrastructure_depreciation) ** 5
+    np.testing.assert_allclose(later.infrastructure, p.infrastructure_gain * (1 - np.exp(-kept / p.infrastructure_scale_bn)))
+    first, _ = invest(regions, pipeline, policy, levers, 2026, model.calibration.start_land_used, p)
+    np.testing.assert_allclose(later.land_cap, first.land_cap)  # zoned land does not wear out
+    assert (later.infrastructure < first.infrastructure).all()
+
+
+def test_a_regional_productivity_trend_moves_industry_and_bad_trends_are_refused():
+    northeast = ts.Geography.china().regions_in("northeast")
+
+    def share(trend):
+        regions = ts.TransferModel(n_firms=FIRMS, seed=2, params=ts.EconomyParams(productivity_trend=trend)).run(5)\
+            .results.regions
+        final = regions[regions["year"] == regions["year"].max()]
+        return final.loc[final["region"].isin(northeast), "value_added"].sum() / final["value_added"].sum()
+    assert share({"northeast": -0.03}) < share({}) - 0.002
+    for trend, phrase in [({"atlantis": 0.01}, "unknown macro-region 'atlantis'"), ({"west": 2.0}, "between -0.5 and 0.5")]:
+        with pytest.raises(ValueError, match=phrase):
+            ts.TransferModel(n_firms=FIRMS, params=ts.EconomyParams(productivity_trend=trend))
+
+
 # the command ----------------------------------------------------------------------------------------
 def test_backcast_has_help_with_an_example(capsys):
     status, out, _ = call(capsys, "backcast", "--help")
@@ -211,10 +253,19 @@ def test_params_file_and_report(shipped_run):
     assert document["parameters"] == shipped["parameters"] and not document["calibrated"]
     assert set(document["ranges"]) == set(shipped["parameters"])
     assert math.isclose(document["objective"]["rmse_pp"] ** 2, document["objective"]["value"])
-    assert document["objective"]["moments"] == 96
+    assert document["objective"]["moments"] == 96 + 8  # shares of 4 regions x 3 metrics x 8 years; relocation a year
     page = (shipped_run / "backcast.html").read_text()
     assert "<script src=" not in page and page.count('class="plotly-graph-div"') == 2
     assert "Stylized facts" in page and "2013 shares held" in page
+
+
+def test_the_central_runs_summary_and_sector_shares(shipped_run):
+    summary = pd.read_parquet(shipped_run / "summary.parquet")
+    assert summary["year"].tolist() == list(range(2005, 2020)) and "cross_province_relocations" in summary
+    sectors = pd.read_parquet(shipped_run / "sectors.parquet")
+    assert list(sectors.columns) == ["year", "sector", "region", "share_pct"]
+    assert set(sectors["region"]) == set(MACRO_REGIONS) and set(sectors["sector"]) == set(ts.SECTORS)
+    np.testing.assert_allclose(sectors.groupby(["year", "sector"])["share_pct"].sum(), 100.0)
 
 
 def test_the_same_command_gives_the_same_fit(shipped_run, tmp_path):
@@ -225,9 +276,14 @@ def test_the_same_command_gives_the_same_fit(shipped_run, tmp_path):
 
 
 def test_a_short_calibration_runs_end_to_end(capsys, tmp_path):
+    """One of the parameters, so that its profile stays quick."""
+    text = TIMELINE.read_text()
+    block = text[text.index("[calibration.parameters]"):]
+    kept = "\n".join(line for line in block.splitlines() if line.startswith(("[", "logit_beta")))
+    (tmp_path / "one.toml").write_text(text.replace(block, kept + "\n"))
     out = tmp_path / "calibrated"
     status, stdout, err = call(capsys, "backcast", "--calibrate", "--evaluations", 5, "--firms", FIRMS, "--seeds", 1,
-                               "--out", out, "--quiet")
+                               "--out", out, "--quiet", "--timeline", tmp_path / "one.toml")
     assert status == 0, err
     document = json.loads((out / "params.json").read_text())
     evaluations = pd.read_parquet(out / "evaluations.parquet")
@@ -235,7 +291,10 @@ def test_a_short_calibration_runs_end_to_end(capsys, tmp_path):
     assert set(evaluations["stage"]) == {"design", "nelder-mead"}
     for name, (low, high) in document["ranges"].items():
         assert low <= document["parameters"][name] <= high
-        assert len(document["search"]["profile_rmse_pp"][name]) == 2
+        profile = document["search"]["profile"]["parameters"][name]
+        assert len(profile["values"]) == len(profile["rmse_pp"]) == 7 and profile["values"] == sorted(profile["values"])
+        assert low <= profile["interval"][0] <= document["parameters"][name] <= profile["interval"][1] <= high
+    assert document["search"]["profile"]["tolerance_pp"] >= 0
     assert document["objective"]["value"] == pytest.approx(evaluations["objective"].min(), rel=1e-12)
 
 
@@ -244,6 +303,24 @@ def test_the_objective_is_zero_at_the_targets_and_grows_with_a_gap():
     assert smm.objective(targets) == 0.0
     off = targets.assign(simulated_pct=targets["simulated_pct"] + 2.0)
     assert smm.objective(off) == pytest.approx(4.0)
+    years = pd.Series(range(2005, 2020))
+    rare = pd.DataFrame({"year": years, "relocation_pct": 0.6})
+    assert smm.objective(targets, rare) == 0.0  # under the ceiling of 1 % a year: no gap
+    churn = rare.assign(relocation_pct=np.where(years == 2007, 3.0, 0.6))
+    assert smm.objective(targets, churn) == pytest.approx(2.0**2 / (96 + 8))  # one year 2 pp over the ceiling
+
+
+def test_the_linear_trend_forecast_extrapolates_the_calibration_years():
+    from transfer_sim.backcast import fit
+    years = np.arange(2005, 2020)
+    rows = [(y, m, r, 10.0 + slope * (y - 2005)) for m in history.METRICS
+            for r, slope in zip(MACRO_REGIONS, (-0.5, 0.2, 0.2, 0.1)) for y in years]
+    lines = pd.DataFrame(rows, columns=["year", "metric", "region", "target_pct"]).assign(
+        simulated_pct=lambda f: f["target_pct"], split=lambda f: f["year"].map(history.split_of))
+    errors = fit.errors(lines).set_index(["metric", "split"])
+    assert errors.loc[("gdp", "holdout"), "trend_pp"] == pytest.approx(0.0, abs=1e-9)  # a line continues
+    assert errors.loc[("gdp", "holdout"), "naive_pp"] > 0.5  # holding 2013 misses it
+    assert errors.xs("calibration", level="split")["trend_pp"].isna().all()
 
 
 def test_errors_and_stylized_facts_of_a_perfect_fit():
@@ -254,7 +331,10 @@ def test_errors_and_stylized_facts_of_a_perfect_fit():
     sectors = pd.DataFrame([(y, k, 60.0 - (3.0 if k == "labour_intensive" and y >= 2008 else 0.0)
                              - (3.0 if y >= 2010 else 0.0)) for y in years for k in ts.SECTORS],
                            columns=["year", "sector", "east_pct"])
-    perfect = simulate.Simulation(shares, sectors)
+    groups = sectors[sectors["sector"].isin(["labour_intensive", "equipment"])].replace(
+        {"equipment": "technology_intensive"}).rename(columns={"sector": "group"})
+    relocation = pd.DataFrame({"year": list(years), "relocation_pct": 0.5})
+    perfect = simulate.Simulation(shares, sectors, groups, relocation)
     table = fit.table(perfect)
     errors = fit.errors(table).set_index(["metric", "split"])
     assert (errors["rmse_pp"] == 0).all() and (errors["naive_pp"] > 0.3).all()
@@ -264,7 +344,8 @@ def test_errors_and_stylized_facts_of_a_perfect_fit():
     assert errors.loc[("gdp", "holdout"), "naive_pp"] == pytest.approx(naive)
     facts = fit.stylized_facts(table, perfect).set_index("fact")
     assert facts["data"].iloc[:3].tolist() == [8.3, 8.89, 2006] and facts["met"].all()
-    assert facts["simulated"].iloc[3] == "labour_intensive (2007.3)"  # 3 pp from 2008: 1 pp a third of the way
+    # labour-intensive: 3 pp down from 2008 (1 pp a third of the way into it) and 3 more from 2010
+    assert facts["simulated"].iloc[3] == "labour 2007.3, 6.0 pp; technology 2009.3, 3.0 pp"
 
 
 def test_bad_input_exits_2_with_one_line_and_writes_nothing(capsys, tmp_path):

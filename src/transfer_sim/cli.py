@@ -154,7 +154,8 @@ def build_parser() -> argparse.ArgumentParser:
                                "compare macro-region shares of GDP, secondary value added and exports with "
                                "history (calibrated on 2005-2013, held out 2014-2019).")
     back.add_argument("--out", type=Path, required=True, metavar="DIR",
-                      help="output directory: fit.parquet, params.json (and evaluations.parquet)")
+                      help="output directory: fit.parquet, params.json, summary.parquet, sectors.parquet "
+                           "(and evaluations.parquet)")
     back.add_argument("--firms", type=positive, help="firm agents (default: the timeline's calibration firms)")
     back.add_argument("--seeds", type=positive, help="simulations per parameter point (default: the timeline's)")
     back.add_argument("--calibrate", action="store_true",
@@ -442,7 +443,8 @@ def command_backcast(args) -> int:
             print(outcome.errors.round(2).to_string(index=False))
             print()
             print(outcome.facts.round(2).to_string(index=False))
-    written = "fit.parquet, params.json" + (", evaluations.parquet" if args.calibrate else "")
+    written = "fit.parquet, params.json, summary.parquet, sectors.parquet" + (
+        ", evaluations.parquet" if args.calibrate else "")
     print(f"wrote {args.out}: {written}" + (f"; report: {args.html}" if args.html else ""))
     return 0
 

@@ -76,11 +76,14 @@ class TransferModel(mesa.Model):
         self.growth_rate = self.params.growth
         #: foreign demand relative to its start-year path (1 = as calibrated)
         self.world_demand = 1.0
+        #: share of the start's surplus labour reserve still there (``params.labour_reserve``); a timeline runs it down
+        self.labour_reserve_left = 1.0
         self.growth_index = 1.0
         #: yearly change of each sector's spending share before renormalising (structural change;
         #: ``params.sector_trend`` by sector name, and a timeline may change it)
         self.sector_trend = np.array([self.params.sector_trend.get(name, 0.0) for name in self.sectors.names])
         self.sector_mix = np.ones(self.sectors.count)
+        self._productivity_growth = _productivity_growth(self.params.productivity_trend, self.geography)
         self._pipeline: environment.Pipeline = ()
         self._entropy = int(self.rng.integers(2**63))
         self.firms, self.regions, self.calibration = self._economy.start(
@@ -115,6 +118,8 @@ class TransferModel(mesa.Model):
         firms, c, p, year = self.firms, self.calibration, self.params, self.year
         draws = YearDraws(self._entropy, year)
         with self._timed("regions"):
+            if self._productivity_growth.any():
+                self.regions = replace(self.regions, productivity=self.regions.productivity * (1.0 + self._productivity_growth))
             if c.local_books is not None:
                 self.regions = self._local_policy()
             regions, self._pipeline = self._economy.invest(
@@ -141,7 +146,7 @@ class TransferModel(mesa.Model):
             accounts = self.accounts(earnings)
             jobs = production.employment_by_cell(firms, earnings, c.costs, regions.wage)
             self.regions = self._economy.clear_markets(regions, firms, c, self.geography, p,
-                                                       self.growth_index, accounts.gdp, jobs)
+                                                       self.growth_index, accounts.gdp, jobs, self.labour_reserve_left)
             if c.local_books is not None:
                 self.regions = replace(self.regions, budgets=self._close_books(earnings, accounts))
             self._gdp = accounts.gdp
@@ -324,6 +329,18 @@ def fewest_firms(geography: Geography, economy: str = "full") -> int:
     if economy == "footloose_capital":
         return geography.n
     return max(MIN_FIRMS_PER_REGION * geography.n, 100)
+
+
+def _productivity_growth(trend: dict, geography: Geography) -> np.ndarray:
+    """(R,) each region's yearly productivity growth from ``params.productivity_trend`` (by macro-region)."""
+    unknown = sorted(set(trend) - set(geography.macro_region))
+    if unknown:
+        raise ValueError(f"productivity_trend: unknown macro-region {unknown[0]!r}; "
+                         f"choose from {', '.join(dict.fromkeys(geography.macro_region))}")
+    for name, rate in trend.items():
+        if isinstance(rate, bool) or not isinstance(rate, int | float) or not -0.5 < rate < 0.5:
+            raise ValueError(f"productivity_trend[{name!r}] must be a yearly growth rate between -0.5 and 0.5, got {rate!r}")
+    return np.array([float(trend.get(macro, 0.0)) for macro in geography.macro_region])
 
 
 def _checked_export_targets(targets, n: int) -> np.ndarray | None:

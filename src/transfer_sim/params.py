@@ -94,6 +94,7 @@ class EconomyParams:
     # regions: wages, rents, migration, demand
     growth: float = 0.05  # nominal growth of demand, wages and rents per year
     wage_elasticity: float = 0.3  # wage response to labour demand / supply
+    labour_reserve: float = 0.0  # surplus rural labour the east's industry draws on at the start, share of its labour supply (0: none)
     rent_elasticity: float = 0.5  # land rent response to land use
     land_scarcity: float = 0.25  # land rent response to the free share of the zoning cap shrinking
     migration_rate: float = 0.02  # share of people who consider moving each year
@@ -105,6 +106,8 @@ class EconomyParams:
     sector_substitution: float = 2.0  # elasticity of substitution between sectors' goods (upper CES tier)
     # structural change: yearly change of a sector's spending share before renormalising, e.g. {"frontier_tech": 0.03}
     sector_trend: dict = field(default_factory=dict)
+    # regional productivity growth: macro-region -> yearly growth of its industrial productivity factor, e.g. {"northeast": -0.01}
+    productivity_trend: dict = field(default_factory=dict)
     redundancy_penalty: float = 0.3  # returns lost by emerging sectors spread over every region
     agglomeration: float = 0.0  # elasticity of a region's productivity to its share of industry (0: off)
     # external markets: China's export revenue as a share of domestic demand, and its
@@ -117,6 +120,7 @@ class EconomyParams:
     park_land_ha_per_bn: float = 40.0
     infrastructure_gain: float = 0.2  # largest cut of a region's trade-cost margin
     infrastructure_scale_bn: float = 600.0
+    infrastructure_depreciation: float = 0.096  # yearly loss of matured infrastructure (Zhang, Wu & Zhang 2004: 9.6 %)
     trade_costs: TradeCostParams = field(default_factory=TradeCostParams)
     fiscal: FiscalCosts = field(default_factory=FiscalCosts)
     government: GovernmentParams = field(default_factory=GovernmentParams)

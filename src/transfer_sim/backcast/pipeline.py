@@ -3,6 +3,8 @@ timeline with several seeds, and write the fit, the parameters and the report.
 
     DIR/fit.parquet          year, metric, region, target_pct, simulated_pct, split
     DIR/params.json          parameters, their ranges, the objective, the settings
+    DIR/summary.parquet      the central run's summary frame (the first seed), one row a year
+    DIR/sectors.parquet      year, sector, region (macro-region), share_pct of the sector's national output (central run)
     DIR/evaluations.parquet  every point the calibration evaluated (with --calibrate)
 """
 
@@ -21,7 +23,7 @@ from ..geography import MACRO_REGIONS
 from ..batch.executors import open_executor
 from ..batch.storage import write_frame, write_json
 from ..batch.store import ensure_writable
-from . import fit, history, report, simulate, smm
+from . import fit, history, measure, report, simulate, smm
 from .timeline import Calibration, Timeline
 
 _DATA = Path(str(files("transfer_sim") / "data"))
@@ -47,6 +49,8 @@ class Outcome:
     document: dict  # params.json
     errors: pd.DataFrame  # fit.errors
     facts: pd.DataFrame  # fit.stylized_facts
+    fit: pd.DataFrame  # fit.parquet
+    simulation: simulate.Simulation
 
 
 def shipped_parameters(path: Path, calibration: Calibration) -> dict[str, float]:
@@ -87,21 +91,26 @@ def run(request: Request, progress=None) -> Outcome:
             result = smm.calibrate(problem, budget, min(settings.design_points, budget - 1), settings.seed,
                                    executor, progress)
         parameters = result.parameters
-        profile = smm.profile(problem, parameters)
+        noise = smm.seed_noise(problem, parameters, tuple(simulate.replicate_seeds(settings.seed + 1, request.seeds)))
+        profile = {"tolerance_pp": noise, "parameters": smm.profile(problem, parameters, noise)}
     else:
         parameters = request.parameters or {}
     simulation = simulate.simulated(timeline, parameters, seeds, request.firms)
     table = fit.table(simulation)
     errors, facts = fit.errors(table), fit.stylized_facts(table, simulation)
-    document = params_document(timeline, parameters, smm.objective(simulation.shares), request, result, profile)
+    document = params_document(timeline, parameters, smm.objective(simulation.shares, simulation.relocation),
+                               request, result, profile)
     write_frame(request.out / "fit.parquet", table)
     write_json(request.out / "params.json", document)
+    central = simulation.central
+    write_frame(request.out / "summary.parquet", central.summary)
+    write_frame(request.out / "sectors.parquet", measure.macro_sector_shares(central.sectors, central.regions))
     if result is not None:
         write_frame(request.out / "evaluations.parquet", result.evaluations)
     if request.html is not None:
         report.write(request.html, table, errors, facts, simulation, document,
                      None if result is None else result.evaluations)
-    return Outcome(document, errors, facts)
+    return Outcome(document, errors, facts, table, simulation)
 
 
 def params_document(timeline: Timeline, parameters: dict, objective: float, request: Request,
@@ -113,9 +122,10 @@ def params_document(timeline: Timeline, parameters: dict, objective: float, requ
         "parameters": parameters,
         "ranges": {name: list(bounds) for name, bounds in settings.parameters.items()},
         "objective": {
-            "value": objective, "unit": "pp^2, mean squared gap of simulated and target shares",
-            "rmse_pp": math.sqrt(objective), "moments": len(smm.moments(history.targets())),
-            "years": [history.CALIBRATION.start + 1, history.CALIBRATION.stop - 1],
+            "value": objective, "unit": "pp^2, mean squared gap of simulated and target shares (and of "
+                                        "relocation above 1 % a year)",
+            "rmse_pp": math.sqrt(objective), "moments": smm.moment_count(),
+            "years": [smm.MOMENT_YEARS.start, smm.MOMENT_YEARS.stop - 1],
             "metrics": list(history.METRICS), "regions": list(MACRO_REGIONS), "weights": "identity",
         },
         "simulation": {"firms": request.firms, "seeds": request.seeds, "seed": settings.seed},
@@ -124,6 +134,6 @@ def params_document(timeline: Timeline, parameters: dict, objective: float, requ
         document["search"] = {
             "method": "Latin hypercube, then bounded Nelder-Mead from the best point",
             "evaluations": len(result.evaluations),
-            "profile_rmse_pp": {"step": "0.1 of the range, down and up", **profile},
+            "profile": {"offsets": f"{list(smm.PROFILE_OFFSETS)} of the range", **profile},
         }
     return document

@@ -1,7 +1,8 @@
 """Calibration by simulated method of moments on the calibration years only.
 
 The moments are the four macro-regions' shares of GDP, secondary value added and exports in
-every calibration year after the start (the start year matches by construction); the
+every calibration year after the start (the start year matches by construction), and the share
+of firms relocating across provinces in each of those years wherever it exceeds 1 %; the
 simulated moments are means over replicates that share their seeds at every parameter point
 (common random numbers), so the objective is a deterministic function of the parameters.
 The objective is the mean squared gap in percentage points squared (identity weights: all
@@ -15,7 +16,7 @@ same result.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 
 import numpy as np
@@ -29,18 +30,41 @@ from . import history, simulate
 from .timeline import Timeline
 
 SIMPLEX_STEP = 0.15  # initial Nelder-Mead simplex, as a share of each parameter's range
+#: registration data put firms' relocation across provinces well under 1 % a year
+RELOCATION_CEILING_PCT = 1.0
+
+
+#: the years whose moments count: the calibration years after the start, which matches by construction
+MOMENT_YEARS = range(history.CALIBRATION.start + 1, history.CALIBRATION.stop)
 
 
 def moments(frame: pd.DataFrame) -> pd.DataFrame:
     """The calibration moments of a frame with target_pct and simulated_pct."""
-    years = frame["year"].between(history.CALIBRATION.start + 1, history.CALIBRATION.stop - 1)
-    return frame[years & frame["region"].isin(MACRO_REGIONS)]
+    return frame[frame["year"].isin(MOMENT_YEARS) & frame["region"].isin(MACRO_REGIONS)]
 
 
-def objective(simulated: pd.DataFrame) -> float:
-    """Mean squared gap between simulated and target shares, pp squared."""
+def moment_count() -> int:
+    """The number of moments: the shares, and the relocation rate of each moment year."""
+    return len(moments(history.targets())) + len(MOMENT_YEARS)
+
+
+def gaps(simulated: pd.DataFrame, relocation: pd.DataFrame | None = None) -> np.ndarray:
+    """The calibration moments' gaps, pp: simulated minus target share of every macro-region, metric
+    and calibration year after the start; and, given the yearly ``relocation`` (year, relocation_pct),
+    by how much the share of firms moving across provinces in each of those years exceeds
+    :data:`RELOCATION_CEILING_PCT` (0 below it)."""
     paired = moments(history.targets().merge(simulated, on=["year", "metric", "region"], validate="one_to_one"))
-    return float(((paired["simulated_pct"] - paired["target_pct"]) ** 2).mean())
+    share_gaps = (paired["simulated_pct"] - paired["target_pct"]).to_numpy()
+    if relocation is None:
+        return share_gaps
+    years = relocation["year"].isin(MOMENT_YEARS)
+    excess = np.maximum(relocation.loc[years, "relocation_pct"].to_numpy() - RELOCATION_CEILING_PCT, 0.0)
+    return np.concatenate([share_gaps, excess])
+
+
+def objective(simulated: pd.DataFrame, relocation: pd.DataFrame | None = None) -> float:
+    """Mean squared gap of the moments (:func:`gaps`), pp squared."""
+    return float(np.mean(gaps(simulated, relocation) ** 2))
 
 
 @dataclass(frozen=True)
@@ -67,7 +91,8 @@ class Problem:
 
 def evaluate(problem: Problem, parameters: dict[str, float]) -> float:
     until = history.CALIBRATION.stop - 1
-    return objective(simulate.simulated(problem.timeline, parameters, list(problem.seeds), problem.firms, until).shares)
+    simulation = simulate.simulated(problem.timeline, parameters, list(problem.seeds), problem.firms, until)
+    return objective(simulation.shares, simulation.relocation)
 
 
 @dataclass(frozen=True)
@@ -130,15 +155,41 @@ def _evaluate_item(problem: Problem, item: tuple[int, dict[str, float]]) -> floa
     return evaluate(problem, item[1])
 
 
-def profile(problem: Problem, parameters: dict[str, float], step: float = 0.1) -> dict[str, list[float]]:
-    """Calibration RMSE with each parameter moved by ``step`` of its range down and up (within
-    its range) from ``parameters``: a flat profile means the calibration years hardly pin it down."""
+#: where each parameter is moved for its profile, as shares of its range
+PROFILE_OFFSETS = (-0.2, -0.1, -0.05, 0.05, 0.1, 0.2)
+
+
+def profile(problem: Problem, parameters: dict[str, float], tolerance_pp: float) -> dict[str, dict]:
+    """Each parameter's profile: the calibration RMSE with it moved by :data:`PROFILE_OFFSETS` of
+    its range (within the range) and the others held, and its interval: from the lowest to the
+    highest value, reached from the estimate without a gap, whose RMSE exceeds the estimate's by
+    at most ``tolerance_pp`` (the seed noise, :func:`seed_noise`). A wide interval means the
+    calibration years hardly pin the parameter down."""
     low, high = problem.bounds.T
+    best = float(np.sqrt(evaluate(problem, parameters)))
     out = {}
     for i, name in enumerate(problem.names):
-        out[name] = []
-        for sign in (-1.0, 1.0):
+        values, rmse = [parameters[name]], [best]
+        for offset in PROFILE_OFFSETS:
             moved = dict(parameters)
-            moved[name] = float(np.clip(parameters[name] + sign * step * (high[i] - low[i]), low[i], high[i]))
-            out[name].append(float(np.sqrt(evaluate(problem, moved))))
+            moved[name] = float(np.clip(parameters[name] + offset * (high[i] - low[i]), low[i], high[i]))
+            values.append(moved[name])
+            rmse.append(float(np.sqrt(evaluate(problem, moved))) if moved[name] != parameters[name] else best)
+        order = np.argsort(values, kind="stable")
+        values, rmse = np.array(values)[order], np.array(rmse)[order]
+        inside = rmse <= best + tolerance_pp
+        at = int(np.flatnonzero(order == 0)[0])  # the estimate's place
+        lo = at
+        while lo > 0 and inside[lo - 1]:
+            lo -= 1
+        hi = at
+        while hi < len(values) - 1 and inside[hi + 1]:
+            hi += 1
+        out[name] = {"values": values.tolist(), "rmse_pp": rmse.tolist(), "interval": [values[lo], values[hi]]}
     return out
+
+
+def seed_noise(problem: Problem, parameters: dict[str, float], other_seeds: tuple[int, ...]) -> float:
+    """How much the calibration RMSE at ``parameters`` changes on another set of seeds, pp."""
+    other = replace(problem, seeds=tuple(other_seeds))
+    return abs(float(np.sqrt(evaluate(other, parameters))) - float(np.sqrt(evaluate(problem, parameters))))

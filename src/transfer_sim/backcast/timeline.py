@@ -12,7 +12,7 @@ Region lists may name macro-regions (``"west"``); they stand for their provinces
 
 from __future__ import annotations
 
-from dataclasses import fields
+from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -30,7 +30,9 @@ from ..run_settings import FEWEST_FIRMS, MOST_FIRMS, default
 from ..sectors import sector_table
 
 Basis = Literal["data", "computed", "reported", "memory", "assumption"]
-DRIVERS = ("nominal_growth", "world_demand")  # paths that set model attributes, not levers
+DRIVERS = ("nominal_growth", "world_demand")  # paths that set model attributes, not levers; one value a year
+#: drivers a timeline may leave out, each with its value before its path starts (a path keeps its latest value)
+OPTIONAL_DRIVERS = {"labour_reserve_left": 1.0}
 
 
 class Sourced(Strict):
@@ -52,6 +54,14 @@ class Event(Sourced):
     description: str = ""
     set: dict[str, Any] = {}
     add: dict[str, Any] = {}
+
+
+class Mechanism(Sourced):
+    """A part of the model the back-cast relies on that no lever or path shows: what it is, and the
+    parameters the calibration estimates for it (documentation, with its source)."""
+
+    description: str = Field(min_length=1)
+    parameters: list[str] = []
 
 
 class Series(Sourced):
@@ -80,7 +90,17 @@ class SectorTrend(Sourced):
 
 #: What a back-cast can estimate: the logit sharpness and every real-valued behavioural parameter
 #: (not nominal growth, which the timeline sets year by year).
-CALIBRATABLE = tuple(f.name for f in fields(EconomyParams) if f.type in ("float", float) and f.name != "growth")
+CALIBRATABLE = (*(f.name for f in fields(EconomyParams) if f.type in ("float", float) and f.name != "growth"),
+                *(f"productivity_trend.{macro}" for macro in MACRO_REGIONS))
+
+
+def economy_params(values: dict[str, float]) -> EconomyParams:
+    """The default parameters with calibrated ``values``; ``productivity_trend.<macro-region>``
+    sets that macro-region's entry of the productivity trend."""
+    trend = {name.split(".", 1)[1]: value for name, value in values.items() if name.startswith("productivity_trend.")}
+    plain = {name: value for name, value in values.items() if "." not in name}
+    base = EconomyParams()
+    return replace(base, **plain, productivity_trend={**base.productivity_trend, **trend})
 
 
 class Calibration(Strict):
@@ -120,6 +140,7 @@ class Timeline(Strict):
     events: list[Event] = []
     paths: dict[str, Series] = {}
     reference: dict[str, Series] = {}
+    mechanisms: dict[str, Mechanism] = {}
     sector_trend: SectorTrend | None = None
     calibration: Calibration
 
@@ -133,6 +154,10 @@ class Timeline(Strict):
             missing = sorted(set(range(first + 1, last + 1)) - years)
             if missing:
                 raise ValueError(f"paths.{driver} has no value for {missing[0]}")
+        for name, mechanism in self.mechanisms.items():
+            unknown = [p for p in mechanism.parameters if p not in CALIBRATABLE]
+            if unknown:
+                raise ValueError(f"mechanisms.{name}: {unknown[0]!r} is not a parameter the back-cast can calibrate")
         for event in self.events:
             if not first < event.year <= last:
                 raise ValueError(f"event {event.name!r} in {event.year} is outside {first + 1}-{last}")
@@ -155,11 +180,17 @@ class Timeline(Strict):
             for name, more in _expanded(event.add).items():
                 have = levers.get(name) or ({} if isinstance(more, dict) else [])
                 levers[name] = {**have, **more} if isinstance(more, dict) else have + [r for r in more if r not in have]
-        for name, path in self.paths.items():
-            reached = [value for when, value in sorted(path.values.items()) if when <= year]
-            if name not in DRIVERS and reached:
-                levers[name] = reached[-1]  # a lever keeps its latest value
+        for name in self.paths:
+            reached = self.latest(name, year)
+            if name not in DRIVERS and name not in OPTIONAL_DRIVERS and reached is not None:
+                levers[name] = reached  # a lever keeps its latest value
         return levers
+
+    def latest(self, path: str, year: int) -> float | None:
+        """The value of ``path`` in ``year`` or the last year before it that it gives (None: none)."""
+        series = self.paths.get(path)
+        reached = [] if series is None else [value for when, value in sorted(series.values.items()) if when <= year]
+        return reached[-1] if reached else None
 
     def policy_in(self, year: int) -> Policy:
         try:
@@ -172,8 +203,12 @@ class Timeline(Strict):
         return policy
 
     def drivers_in(self, year: int) -> dict[str, float]:
-        """Nominal growth over the previous year and foreign demand (1 = start year) in ``year``."""
-        return {driver: self.paths[driver].values[year] for driver in DRIVERS}
+        """Nominal growth over the previous year, foreign demand (1 = start year) and the share of
+        the labour reserve left in ``year``."""
+        optional = {driver: self.latest(driver, year) for driver in OPTIONAL_DRIVERS}
+        return {**{driver: self.paths[driver].values[year] for driver in DRIVERS},
+                **{driver: before if optional[driver] is None else optional[driver]
+                   for driver, before in OPTIONAL_DRIVERS.items()}}
 
 
 def _expanded(levers: dict[str, Any]) -> dict[str, Any]:
@@ -197,8 +232,8 @@ def load(path: str | Path) -> Timeline:
 
 def play(model: TransferModel, timeline: Timeline, until: int | None = None) -> TransferModel:
     """Step ``model`` from its current year to ``until`` (default the timeline's end), setting
-    each year's levers, nominal growth, foreign demand and (when given) the sector trend before
-    that year is simulated."""
+    each year's levers, nominal growth, foreign demand, the labour reserve left and (when given)
+    the sector trend before that year is simulated."""
     last = timeline.timeline.end_year if until is None else until
     if not model.year <= last <= timeline.timeline.end_year:
         raise ValueError(f"cannot play the timeline from {model.year} to {last}: it ends in {timeline.timeline.end_year}")
@@ -208,6 +243,7 @@ def play(model: TransferModel, timeline: Timeline, until: int | None = None) -> 
         model.set_policy(timeline.policy_in(year))
         model.growth_rate = drivers["nominal_growth"]
         model.world_demand = drivers["world_demand"]
+        model.labour_reserve_left = drivers["labour_reserve_left"]
         if timeline.sector_trend is not None:
             model.sector_trend = timeline.sector_trend.array()
         model.step()

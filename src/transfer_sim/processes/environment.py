@@ -27,17 +27,22 @@ def invest(regions: RegionState, pipeline: Pipeline, policy: Policy, levers: Pol
 
     land_cap = min(start land used x (1 + headroom) + matured bn x park ha per bn,
                    red line x start land used);
-    infrastructure = gain x (1 - exp(-matured bn / scale)).
+    infrastructure = gain x (1 - exp(-K / scale)), K = sum of matured bn x (1 - depreciation)^years since;
+
+    land once zoned stays zoned, while roads and park facilities wear out.
     """
     if policy.nest_investment > 0:
         pipeline = (*pipeline, (year + policy.nest_build_lag, policy.nest_investment * levers.nest_regions))
     if regions.local is not None and regions.local.park_investment.any():
         pipeline = (*pipeline, (year + policy.nest_build_lag, regions.local.park_investment))
-    invested = sum((amount for usable, amount in pipeline if usable <= year), np.zeros(regions.land_cap.size))
+    matured = [(usable, amount) for usable, amount in pipeline if usable <= year]
+    invested = sum((amount for _, amount in matured), np.zeros(regions.land_cap.size))
     land_cap = start_land_used * (1.0 + policy.land_headroom) + invested * params.park_land_ha_per_bn
     if policy.land_red_line is not None:
         land_cap = np.minimum(land_cap, policy.land_red_line * start_land_used)
-    infrastructure = params.infrastructure_gain * (1.0 - np.exp(-invested / params.infrastructure_scale_bn))
+    kept = 1.0 - params.infrastructure_depreciation
+    capital = sum((amount * kept ** (year - usable) for usable, amount in matured), np.zeros(regions.land_cap.size))
+    infrastructure = params.infrastructure_gain * (1.0 - np.exp(-capital / params.infrastructure_scale_bn))
     return replace(regions, land_cap=land_cap, infrastructure=infrastructure), pipeline
 
 

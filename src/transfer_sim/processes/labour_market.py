@@ -44,18 +44,28 @@ def income_shares(gdp: np.ndarray, fallback: np.ndarray) -> np.ndarray:
     return gdp / total if total > 0 else fallback
 
 
+def reserve_supply(size: float, left: float, receiving: np.ndarray) -> np.ndarray:
+    """(R,) labour supply relative to the start's as a Lewis reserve runs down: the east's
+    industry draws on surplus rural labour of the interior (migrants at a flat wage) of ``size``
+    times its own labour supply at the start, of which the share ``left`` is still there:
+    (1 + size x left) / (1 + size) in the ``receiving`` regions, 1 elsewhere."""
+    return np.where(receiving, (1.0 + size * left) / (1.0 + size), 1.0)
+
+
 def clear(regions: RegionState, firms: FirmPopulation, calibration: Calibration,
           geography: Geography, params: EconomyParams, growth_index: float, gdp: np.ndarray,
-          jobs: np.ndarray) -> RegionState:
+          jobs: np.ndarray, reserve_left: float = 1.0) -> RegionState:
     """Migration, then wages (labour demand over supply), rents (land use) and demand (income).
 
     Labour demand is ``jobs``, the (K, R) workers (fixed workforce plus variable labour); labour supply is the
-    start-year labour demand scaled by population; a region's share of domestic spending is
+    start-year labour demand scaled by population and by what is left of the east's labour reserve
+    (:func:`reserve_supply`, ``reserve_left`` of it); a region's share of domestic spending is
     (1 - linkage) x its start share + linkage x its share of GDP.
     """
     c = calibration
     population = migrate(regions, migration_cost(params, geography), c.migration_constants, params)
-    labour_supply = c.start_labour_demand * population / c.start_population
+    labour_supply = (c.start_labour_demand * population / c.start_population
+                     * reserve_supply(params.labour_reserve, reserve_left, geography.macro_region == "east"))
     demand = jobs.sum(axis=0)
     wage = wage_level(c.start_wage, growth_index, demand, labour_supply, params.wage_elasticity)
     rent = rent_level(c.start_rent, growth_index, firms.land_by_region(), c.start_land_used,
