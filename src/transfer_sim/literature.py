@@ -296,7 +296,18 @@ def literature_table(effects: pd.DataFrame, experiments=EXPERIMENTS) -> pd.DataF
 # ------------------------------------------------------------------ the page's section
 def literature_section(effects: pd.DataFrame) -> str:
     """The markdown section of docs/validation.md: the table and how each design differs."""
-    found = estimates(effects)["mean"]
+    summary = estimates(effects)
+    found = summary["mean"]
+
+    def share(component: str) -> str:
+        row = summary.loc[f"{component}_share"]
+        return f"{row['mean']:.0f} % [{row['low']:.0f}, {row['high']:.0f}]"
+
+    gap = summary.loc["entry_over_relocation"]
+    verdict = ("more" if gap["mean"] > 0 else "less") + " than relocation, " + (
+        "and the interval of the difference excludes zero" if gap["low"] > 0 or gap["high"] < 0
+        else f"but with {effects['seed'].nunique()} seeds the interval of the difference includes zero")
+
     seeds, firms = effects["seed"].nunique(), int(effects["firms"].iloc[0])
     zones, city_in_province = PUBLISHED["zones"].low, PUBLISHED["zones_province"].low
     designs = "\n".join(f"- {source}: {design}." for source, design in
@@ -349,9 +360,10 @@ How the model's experiments differ, and what that means for the comparison:
   other provinces' growth. The model's number is thus the first-year effect of a province-wide cut
   in export costs, the published one that of an institutional pilot in part of the city.
 - **Entry vs relocation.** Of {ZONE_PROVINCE}'s net gain in industrial jobs from the programme over
-  {YEARS} years, entry contributes {found["entry_share"]:.0f} %, relocation {found["relocation_share"]:.0f} %,
-  incumbents' growth {found["growth_share"]:.0f} % and exit {found["exit_share"]:.0f} % (exit counts the
-  jobs closures take away: a negative share means more closures). The model's relocation is across provinces only: a move within {ZONE_PROVINCE}
+  {YEARS} years (95 % intervals in brackets), entry contributes {share("entry")}, relocation
+  {share("relocation")}, incumbents' growth {share("growth")} and exit {share("exit")} (exit
+  counts the jobs closures take away: a negative share means more closures). Entry contributes
+  {verdict}. The model's relocation is across provinces only: a move within {ZONE_PROVINCE}
   changes none of its jobs, where the published relocation includes moves into a zone from nearby
   areas of the same city. The nest subsidy pays every arrival, a newcomer or a firm that moves in.
 """
