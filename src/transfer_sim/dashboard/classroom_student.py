@@ -25,6 +25,8 @@ FIGURES = (
 )
 #: How each instrument is shown: as a share (a fraction typed from 0 to 1) or in bn CNY.
 INSTRUMENT_KINDS = {"tax_rebate": "share", "land_discount": "share", "park_investment": "money"}
+#: The decimals an input starts with, by kind.
+DECIMALS = {"share": 3, "money": 1}
 
 
 @solara.component
@@ -90,7 +92,7 @@ def ChoiceForm(code: str, token: str, room: RoomState, position: Position, refre
     stores the choice for the coming round."""
     limits = solara.use_memo(lambda: classroom().limits(code, token), dependencies=[code, token, room.rounds_done])
     pending = classroom().pending(code, token)
-    start = {name: (pending or position.policy)[name] for name in limits}
+    start = {name: round((pending or position.policy)[name], DECIMALS[INSTRUMENT_KINDS[name]]) for name in limits}
     values, set_values = solara.use_state(start)
     refusal, attempt = use_attempt()
     solara.Markdown(f"### {tr('classroom.choose_title', round=room.rounds_done + 1, rounds=room.scenario.rounds)}")
@@ -107,7 +109,8 @@ def ChoiceForm(code: str, token: str, room: RoomState, position: Position, refre
         if attempt(lambda: classroom().submit(code, token, dict(values)))[0]:
             refresh()
 
-    solara.Button(tr("classroom.submit"), on_click=submit, color="primary", classes=["tsim-submit"])
+    with solara.Row():
+        solara.Button(tr("classroom.submit"), on_click=submit, color="primary", classes=["tsim-submit"])
     if pending is not None:
         solara.Success(tr("classroom.submitted", round=room.rounds_done + 1), dense=True, classes=["tsim-submitted"])
     Refusal(refusal)

@@ -110,9 +110,14 @@ def Export(code: str, key: str):
     """The whole game, choices and results, as a zip of CSV or of Parquet files."""
     with solara.Row():
         for kind in FORMATS:
-            data = use_latest_call(lambda kind: game_zip(classroom().export(code, key), kind), kind)
-            solara.FileDownload(data, filename=f"classroom-{code}-{kind}.zip", label=tr(f"classroom.export.{kind}"),
-                                mime_type="application/zip")
+            ExportButton(code, key, kind)
+
+
+@solara.component
+def ExportButton(code: str, key: str, kind: str):
+    data = use_latest_call(lambda kind: game_zip(classroom().export(code, key), kind), kind)
+    solara.FileDownload(data, filename=f"classroom-{code}-{kind}.zip", label=tr(f"classroom.export.{kind}"),
+                        mime_type="application/zip")
 
 
 @solara.component
