@@ -30,7 +30,7 @@ def classroom(tmp_path) -> Classroom:
 
 def room_with(classroom: Classroom, provinces: list[str], **scenario) -> tuple[str, str, list[str]]:
     """A started room with one player per province: (code, teacher key, player tokens)."""
-    code, key = classroom.open_room(Scenario.checked(n_firms=FIRMS, rounds=3, **scenario))
+    code, key = classroom.open_room(Scenario.checked(**{"n_firms": FIRMS, "rounds": 3, **scenario}))
     tokens = []
     for i, region in enumerate(provinces):
         token = classroom.join(code, f"Student {i}")
