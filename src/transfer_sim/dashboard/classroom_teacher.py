@@ -25,7 +25,7 @@ def ScenarioForm(on_open: Callable[[Scenario], None]):
     refusal, attempt = use_attempt()
 
     def put(name: str):
-        return lambda value: set_fields({**fields, name: value})
+        return lambda value: set_fields(lambda now: {**now, name: value})
 
     presets = {tr(f"preset.{name}.title"): name for name in PRESETS}
     lengths = {tr(f"classroom.round_length.{years}"): years for years in ROUND_LENGTHS}
@@ -54,8 +54,8 @@ def ScenarioForm(on_open: Callable[[Scenario], None]):
     with solara.Row(style={"flex-wrap": "wrap"}):
         for name in INSTRUMENTS:
             solara.Checkbox(label=tr(f"classroom.instrument.{name}"), value=name in fields["locked"],
-                            on_value=lambda on, name=name: put("locked")(
-                                tuple(n for n in INSTRUMENTS if (n == name and on) or (n != name and n in fields["locked"]))))
+                            on_value=lambda on, name=name: set_fields(lambda now: {**now, "locked": tuple(
+                                n for n in INSTRUMENTS if (n == name and on) or (n != name and n in now["locked"]))}))
 
     def open_room():
         chosen = {**fields, "preferential_policy_cap": (fields["preferential_policy_cap"] or 0.1) if capped else None}
