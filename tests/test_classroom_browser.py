@@ -144,6 +144,8 @@ def test_a_teacher_and_three_students_play_two_rounds(server, browser):
 
 def test_a_student_can_change_neither_another_province_nor_the_round(server, browser):
     teacher = browser.new_context().new_page()
+    teacher.goto(f"{server}classroom?lang=zh")
+    teacher.get_by_text("教师：开设房间").wait_for(timeout=RUN_TIMEOUT_MS)  # both languages, as the dashboard
     code = open_room(teacher, server)
     first, second = (browser.new_context().new_page() for _ in range(2))
     join(first, server, code, "Ann", "Henan")

@@ -123,17 +123,6 @@ class Classroom:
             if self.store.add_room(code, key, scenario.to_json()):
                 return code, key
 
-    def configure(self, code: str, key: str, scenario: Scenario) -> None:
-        """Change the scenario of a room that has not started."""
-        self._teacher(code, key)
-        room = self._live(code)
-        with room.lock:
-            if self.store.room(code).started:
-                raise SettingsError("classroom.error.already_started")
-            self.store.set_scenario(code, scenario.to_json())
-            room.scenario, room.model, room.rounds_simulated = scenario, None, 0
-            self._changed(room)
-
     def start(self, code: str, key: str) -> None:
         """Let the rounds begin (students may claim provinces and choose before it too)."""
         self._teacher(code, key)
@@ -382,13 +371,14 @@ class Classroom:
         settings = room.scenario.settings
         years = model.year - model.start_year
         own = build_model(settings).run(years)
-        coordinated_settings = replace(settings, policy=settings.policy.with_changes(national_coordination=True))
-        coordinated = build_model(coordinated_settings).run(years)
+        coordinated = build_model(replace(settings, policy=settings.policy.with_changes(national_coordination=True)))
+        coordinated.run(years)
         runs = {"class": model, "own_governments": own, "national_coordination": coordinated}
         national = pd.DataFrame({name: outcomes.national_outcome(run) for name, run in runs.items()})
         national = national.loc[list(outcomes.OUTCOME_ROWS)]
         held = self._holders(room.code)
-        growth = {name: outcomes.scoreboard(run, held).set_index("region")["output_growth"] for name, run in runs.items()}
+        growth = {name: outcomes.scoreboard(run, held).set_index("region")["output_growth"]
+                  for name, run in runs.items()}
         provinces = pd.DataFrame({"region": list(held), "player": list(held.values()),
                                   **{name: [float(g[r]) for r in held] for name, g in growth.items()}})
         return Debrief(national, provinces)

@@ -51,8 +51,9 @@ class Scenario:
         if isinstance(rounds, bool) or not isinstance(rounds, int) or not 1 <= rounds <= most:
             raise SettingsError("classroom.error.rounds", got=repr(rounds), high=most)
         locked = tuple(scenario.locked)
-        if set(locked) - set(INSTRUMENTS):
-            raise SettingsError("classroom.error.unknown_instrument", name=", ".join(sorted(set(locked) - set(INSTRUMENTS))),
+        unknown = sorted(set(locked) - set(INSTRUMENTS))
+        if unknown:
+            raise SettingsError("classroom.error.unknown_instrument", name=", ".join(unknown),
                                 allowed=", ".join(INSTRUMENTS))
         if len(locked) == len(INSTRUMENTS):
             raise SettingsError("classroom.error.all_locked")

@@ -104,10 +104,6 @@ class Store:
                              (code,)).fetchone()
         return None if row is None else RoomRow(row[0], row[1], row[2], bool(row[3]), row[4])
 
-    def set_scenario(self, code: str, scenario: str) -> None:
-        with self._connection() as db:
-            db.execute("UPDATE rooms SET scenario = ? WHERE code = ?", (scenario, code))
-
     def start(self, code: str) -> None:
         with self._connection() as db:
             db.execute("UPDATE rooms SET started = 1 WHERE code = ?", (code,))

@@ -32,9 +32,11 @@ solara_server.configure()
 STYLE = """
 .tsim-explain { font-size: 0.8rem; color: #666; white-space: normal; }
 .tsim-section { font-weight: 600; margin-top: 6px; }
-.tsim-scoreboard, .tsim-debrief, .tsim-debrief-provinces { border-collapse: collapse; margin: 8px 0; font-size: 0.85rem; }
+.tsim-scoreboard, .tsim-debrief, .tsim-debrief-provinces { border-collapse: collapse; margin: 8px 0;
+  font-size: 0.85rem; }
 .tsim-scoreboard th, .tsim-scoreboard td, .tsim-debrief th, .tsim-debrief td,
-.tsim-debrief-provinces th, .tsim-debrief-provinces td { padding: 2px 10px; border-bottom: 1px solid #eee; text-align: right; }
+.tsim-debrief-provinces th, .tsim-debrief-provinces td { padding: 2px 10px; border-bottom: 1px solid #eee;
+  text-align: right; }
 .tsim-scoreboard td:nth-child(-n+2), .tsim-debrief-provinces td:nth-child(-n+2) { text-align: left; }
 .tsim-province .v-sheet { background: transparent !important; }
 """

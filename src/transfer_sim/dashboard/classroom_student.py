@@ -100,10 +100,12 @@ def ChoiceForm(code: str, token: str, room: RoomState, position: Position, refre
         unit = tr(f"classroom.unit.{INSTRUMENT_KINDS[name]}")
         solara.InputFloat(tr("classroom.instrument_input", name=tr(f"classroom.instrument.{name}"), unit=unit,
                              low=f"{low:,.2f}", high=f"{high:,.2f}"),
-                          value=values[name], on_value=lambda value, name=name: set_values(lambda now: {**now, name: value}),
+                          value=values[name],
+                          on_value=lambda value, name=name: set_values(lambda now: {**now, name: value}),
                           continuous_update=True, classes=[f"tsim-input-{name}"], style={"max-width": "420px"})
     for name in room.scenario.locked:
-        solara.Text(tr("classroom.locked_instrument", name=tr(f"classroom.instrument.{name}")), classes=["tsim-explain"])
+        solara.Text(tr("classroom.locked_instrument", name=tr(f"classroom.instrument.{name}")),
+                    classes=["tsim-explain"])
 
     def submit():
         if attempt(lambda: classroom().submit(code, token, dict(values)))[0]:

@@ -16,6 +16,9 @@ from .classroom_views import ChoicesMap, Refusal, Scoreboard, classroom, use_att
 from .language import lang, tr
 from .widgets import use_latest_call
 
+#: How the debrief writes an outcome (the others as whole numbers).
+OUTCOME_FORMATS = {"fiscal_balance": "{:+,.1f}", "theil": "{:.4f}"}
+
 
 @solara.component
 def ScenarioForm(on_open: Callable[[Scenario], None]):
@@ -93,10 +96,10 @@ def Debrief(code: str, key: str, rounds_done: int):
 @solara.component
 def DebriefTables(code: str, key: str, rounds_done: int):
     debrief = solara.use_memo(lambda: classroom().debrief(code, key), dependencies=[code, rounds_done])
-    national = debrief.national.rename(index=lambda row: tr(f"classroom.outcome.{row}"),
-                                       columns=lambda run: tr(f"classroom.run.{run}"))
-    solara.HTML(tag="div", unsafe_innerHTML=national.to_html(float_format="{:,.3f}".format, escape=True,
-                                                               classes="tsim-debrief", border=0))
+    national = debrief.national.apply(lambda row: row.map(OUTCOME_FORMATS.get(row.name, "{:,.0f}").format), axis=1)
+    national = national.rename(index=lambda row: tr(f"classroom.outcome.{row}"),
+                               columns=lambda run: tr(f"classroom.run.{run}"))
+    solara.HTML(tag="div", unsafe_innerHTML=national.to_html(escape=True, classes="tsim-debrief", border=0))
     provinces = debrief.provinces.assign(region=[region(name, lang()) for name in debrief.provinces["region"]])
     provinces = provinces.rename(columns=lambda c: tr(f"classroom.run.{c}") if c in debrief.national.columns
                                  else tr(f"classroom.score.{c}"))
