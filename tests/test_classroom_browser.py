@@ -13,7 +13,7 @@ from dashboard_browser import (ARTIFACTS, RUN_TIMEOUT_MS, Watch, _unavailable,  
 from playwright.sync_api import expect
 
 import transfer_sim as ts
-from transfer_sim.classroom.store import DIRECTORY_VARIABLE
+from transfer_sim.classroom.store import DIRECTORY_VARIABLE, FILE_NAME, Store
 from transfer_sim.dashboard import assets, local_server
 
 pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestRemovedIn10Warning")
@@ -47,8 +47,13 @@ def classroom_server(directory, log_name: str):
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    with classroom_server(tmp_path_factory.mktemp("classroom"), "classroom-server.log") as url:
+def store_directory(tmp_path_factory):
+    return tmp_path_factory.mktemp("classroom")
+
+
+@pytest.fixture(scope="module")
+def server(store_directory):
+    with classroom_server(store_directory, "classroom-server.log") as url:
         yield url
 
 
@@ -73,7 +78,9 @@ def join(page, url: str, code: str, name: str, province: str) -> None:
     page.get_by_text(f"You govern {province}").wait_for(timeout=RUN_TIMEOUT_MS)
 
 
-def submit(page, instruments: dict[str, float]) -> None:
+def submit(page, instruments: dict[str, float], round_: int = 1) -> None:
+    """Choose for ``round_``, once that round's form is drawn (the last round's goes with its year)."""
+    page.get_by_text(f"Your choice for round {round_} of").wait_for(timeout=RUN_TIMEOUT_MS)
     for name, value in instruments.items():
         page.locator(f".tsim-input-{name} input").fill(str(value))
     page.get_by_role("button", name="Submit").click()
@@ -102,7 +109,7 @@ def expected_spending(rounds: int) -> dict[str, str]:
             for province in CHOICES}
 
 
-def test_a_teacher_and_three_students_play_two_rounds(server, browser):
+def test_a_teacher_and_three_students_play_two_rounds(server, store_directory, browser):
     teacher = browser.new_context().new_page()
     watch = Watch(teacher)
     code = open_room(teacher, server)
@@ -115,13 +122,14 @@ def test_a_teacher_and_three_students_play_two_rounds(server, browser):
     teacher.locator(".tsim-start").click()
     for round_ in range(2):
         for province, page in students.items():
-            submit(page, CHOICES[province][round_])
+            submit(page, CHOICES[province][round_], round_ + 1)
         teacher.locator(".tsim-all-submitted").wait_for()
         advance(teacher, round_ + 1)
         expected = expected_spending(round_ + 1)
         for province, page in students.items():
             page.get_by_text(f"Year: {2026 + round_}").wait_for(timeout=RUN_TIMEOUT_MS)
-            assert spending(page) == expected[province], province  # the student's choice, and only theirs
+            stored = Store(store_directory / FILE_NAME).choices(code)
+            assert spending(page) == expected[province], (province, stored)  # the student's choice, and only theirs
             if round_ == 0:
                 mine = own.region_agents[own.geography.index(province)].budget["spending"]
                 assert spending(page) != f"{mine:,.1f}", province  # not what the province's government did
@@ -201,7 +209,7 @@ def test_a_restarted_server_resumes_the_room(tmp_path, browser):
         advance(teacher, 1)
         student.get_by_text("Year: 2026").wait_for(timeout=RUN_TIMEOUT_MS)
         before = spending(student)
-        submit(student, CHOICES["Henan"][1])  # chosen for round 2, not yet played
+        submit(student, CHOICES["Henan"][1], 2)  # chosen for round 2, not yet played
     with classroom_server(tmp_path, "classroom-restart-2.log") as url:
         teacher.goto(url + teacher_address)
         teacher.get_by_text("Rounds played: 1 of 5 · year 2026").wait_for(timeout=RUN_TIMEOUT_MS)

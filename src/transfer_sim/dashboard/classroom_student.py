@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Callable
 
+import reacton.ipyvuetify as v
 import solara
 
 from ..classroom.game import RoomState
@@ -86,29 +87,46 @@ def ProvincePanel(position: Position):
     solara.Text(tr("classroom.in_force", terms=terms), classes=["tsim-explain"])
 
 
+def typed_number(text: str) -> float | str:
+    """``"1,000.5"`` -> 1000.5; anything else stays text, for the game to refuse in words."""
+    try:
+        return float(str(text).replace(",", "").strip())
+    except ValueError:
+        return text
+
+
 @solara.component
 def ChoiceForm(code: str, token: str, room: RoomState, position: Position, refresh: Callable[[], None]):
     """One input per instrument the scenario leaves open, within the province's limits; Submit
-    stores the choice for the coming round."""
+    stores the choice for the coming round.
+
+    What is typed is kept as it arrives, in the event that brings it (``typed``), not in a later
+    redraw: the page also redraws when other players act, and Submit must see the last keystroke."""
     limits = solara.use_memo(lambda: classroom().limits(code, token), dependencies=[code, token, room.rounds_done])
     pending = classroom().pending(code, token)
-    start = {name: round((pending or position.policy)[name], DECIMALS[INSTRUMENT_KINDS[name]]) for name in limits}
-    values, set_values = solara.use_state(start)
+    start = {name: str(round((pending or position.policy)[name], DECIMALS[INSTRUMENT_KINDS[name]])) for name in limits}
+    texts, set_texts = solara.use_state(start)
+    typed = solara.use_ref(start)
     refusal, attempt = use_attempt()
     solara.Markdown(f"### {tr('classroom.choose_title', round=room.rounds_done + 1, rounds=room.scenario.rounds)}")
+
+    def type_in(name: str, text: str) -> None:
+        typed.current = {**typed.current, name: text}
+        set_texts(typed.current)
+
     for name, (low, high) in limits.items():
         unit = tr(f"classroom.unit.{INSTRUMENT_KINDS[name]}")
-        solara.InputFloat(tr("classroom.instrument_input", name=tr(f"classroom.instrument.{name}"), unit=unit,
+        v.TextField(v_model=texts[name], on_v_model=lambda text, name=name: type_in(name, text), hide_details="auto",
+                    label=tr("classroom.instrument_input", name=tr(f"classroom.instrument.{name}"), unit=unit,
                              low=f"{low:,.2f}", high=f"{high:,.2f}"),
-                          value=values[name],
-                          on_value=lambda value, name=name: set_values(lambda now: {**now, name: value}),
-                          continuous_update=True, classes=[f"tsim-input-{name}"], style={"max-width": "420px"})
+                    class_=f"tsim-input-{name}", style_="max-width: 420px")
     for name in room.scenario.locked:
         solara.Text(tr("classroom.locked_instrument", name=tr(f"classroom.instrument.{name}")),
                     classes=["tsim-explain"])
 
     def submit():
-        if attempt(lambda: classroom().submit(code, token, dict(values)))[0]:
+        chosen = {name: typed_number(text) for name, text in typed.current.items()}
+        if attempt(lambda: classroom().submit(code, token, chosen))[0]:
             refresh()
 
     with solara.Row():
@@ -138,5 +156,5 @@ def StudentView(code: str, token: str):
         # a new form each round, starting from what is in force or submitted
         ChoiceForm(code, token, room, position, refresh).key(f"round-{room.rounds_done}")
     if room.rounds_done:
-        Scoreboard(code, room.rounds_done)
+        Scoreboard(code, room)
         ChoicesMap(code, room.rounds_done)

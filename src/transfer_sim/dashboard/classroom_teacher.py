@@ -155,7 +155,7 @@ def TeacherView(code: str, key: str, join_address: str):
             solara.Text(tr("classroom.all_submitted"), classes=["tsim-all-submitted"])
     Refusal(refusal)
     if room.rounds_done:
-        Scoreboard(code, room.rounds_done)
+        Scoreboard(code, room)
         ChoicesMap(code, room.rounds_done)
     Debrief(code, key, room.rounds_done)
     Export(code, key)

@@ -9,7 +9,7 @@ from typing import Callable
 import pandas as pd
 import solara
 
-from ..classroom.game import Classroom, shared
+from ..classroom.game import Classroom, RoomState, shared
 from ..classroom.outcomes import SCORE_COLUMNS
 from ..i18n import region
 from .figure_card import FigureCard, use_plot
@@ -85,8 +85,10 @@ def scoreboard_html(table: pd.DataFrame, language: str) -> str:
 
 
 @solara.component
-def Scoreboard(code: str, rounds_done: int):
-    table = solara.use_memo(lambda: classroom().scoreboard(code), dependencies=[code, rounds_done])
+def Scoreboard(code: str, room: RoomState):
+    """Worked out again after a round, or when a student takes a province."""
+    holders = [(p.region, p.name) for p in room.players if p.region is not None]
+    table = solara.use_memo(lambda: classroom().scoreboard(code), dependencies=[code, room.rounds_done, holders])
     solara.Markdown(f"**{tr('classroom.scoreboard')}**")
     solara.HTML(tag="div", unsafe_innerHTML=scoreboard_html(table, lang()))
     solara.Text(tr("classroom.score.explain"), classes=["tsim-explain"])
