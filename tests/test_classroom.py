@@ -101,6 +101,19 @@ def test_only_the_player_changes_their_province_and_only_the_teacher_runs_the_ga
     assert classroom.pending(code, henan) is None and classroom.pending(code, sichuan) == STINGY
 
 
+def test_a_student_who_moves_before_the_start_leaves_no_choice_behind(classroom):
+    code, key = classroom.open_room(Scenario.checked(n_firms=FIRMS))
+    token = classroom.join(code, "Ann")
+    classroom.claim(code, token, "Henan")
+    classroom.submit(code, token, GENEROUS)
+    classroom.claim(code, token, "Hubei")  # before the start a student may move
+    assert classroom.pending(code, token) is None and classroom.export(code, key)["choices"].empty
+    classroom.start(code, key)
+    classroom.advance(code, key)
+    henan = classroom.snapshot(code).local_policy.query("year == 2026 and region == 'Henan'")
+    assert henan.set_index("instrument").loc["tax_rebate", "value"] <= ts.GovernmentParams().max_rebate
+
+
 def test_inputs_are_checked_with_readable_messages(classroom):
     code, key = classroom.open_room(Scenario.checked(n_firms=FIRMS, preferential_policy_cap=0.2,
                                                      locked=("park_investment",)))

@@ -19,7 +19,7 @@ import hmac
 import math
 import secrets
 import threading
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from functools import cache
 
 import pandas as pd
@@ -169,8 +169,8 @@ class Classroom:
                                     for r, region, values in self.store.choices(code)],
                                    columns=["round", "region", *SETTABLE])
             players = pd.DataFrame([(p.name, p.region) for p in self.store.players(code)], columns=["name", "region"])
-            scenario = pd.DataFrame({"field": list(room.scenario.__dataclass_fields__),
-                                     "value": [str(v) for v in room.scenario.__dict__.values()]})
+            fields = asdict(room.scenario)
+            scenario = pd.DataFrame({"field": list(fields), "value": [str(v) for v in fields.values()]})
             return {"scenario": scenario, "players": players, "choices": choices,
                     "scoreboard": outcomes.scoreboard(model, self._holders(code)),
                     **{name: getattr(model.results, name).copy() for name in ("regions", "local_policy", "budgets",

@@ -131,9 +131,12 @@ class Store:
         return [PlayerRow(*row) for row in rows]
 
     def claim(self, code: str, token: str, region: str) -> bool:
-        """Give the player the province; False if another player of the room holds it."""
+        """Give the player the province, dropping the choices they made for the one they leave
+        (only ever before the first round); False if another player of the room holds it."""
         try:
             with self._connection() as db:
+                db.execute("DELETE FROM choices WHERE room = ? AND region = "
+                           "(SELECT region FROM players WHERE room = ? AND token = ?)", (code, code, token))
                 db.execute("UPDATE players SET region = ? WHERE room = ? AND token = ?", (region, code, token))
         except sqlite3.IntegrityError:
             return False
