@@ -27,11 +27,12 @@ $(STAMP): pyproject.toml constraints.txt
 
 venv: $(STAMP)
 
-# The dashboard on 127.0.0.1 (PORT= overrides 8765); `transfer-sim run` (or `python -m transfer_sim run`) prints a text summary.
+# The dashboard and the classroom game (/classroom) on 127.0.0.1 (HOST= opens it to a network,
+# PORT= overrides 8765); `transfer-sim run` (or `python -m transfer_sim run`) prints a text summary.
 run: $(STAMP) assets
-	@echo "transfer-sim dashboard: http://127.0.0.1:$${PORT:-8765}/  (Ctrl-C stops it)"
+	@echo "transfer-sim dashboard: http://$${HOST:-127.0.0.1}:$${PORT:-8765}/  classroom: /classroom  (Ctrl-C stops it)"
 	SOLARA_TELEMETRY_MIXPANEL_ENABLE=False $(VENV)/bin/solara run app.py --production --no-open \
-	  --host 127.0.0.1 --port $${PORT:-8765}
+	  --host $${HOST:-127.0.0.1} --port $${PORT:-8765}
 
 .PHONY: assets browser dashboard-test-setup
 # Solara's front-end files and plotly.js, unpacked from the npm registry into Solara's asset

@@ -4,7 +4,8 @@ Each case runs in a fresh process, so its peak resident memory is its own. Repor
 wall time, firm-years per second, peak memory and the time per phase of the yearly step
 for 20,000, 100,000, 500,000 and 5,000,000 firms x 15 years; and, as ratios measured in the same run,
 transfer-sim against the per-agent way (20,000 firms) and against the bare kernel
-(500,000 firms) — see references.py. Writes benchmarks/results/latest.json.
+(500,000 firms) — see references.py; and one round of the classroom game (a year, 31 students,
+20,000 firms, the scoreboard included). Writes benchmarks/results/latest.json.
 
     .venv/bin/python benchmarks/run.py            # the whole table (about two minutes)
     .venv/bin/python benchmarks/run.py --quick    # 20,000 and 100,000 firms only
@@ -31,7 +32,9 @@ YEARS = 15
 TARGETS = {  # what each figure must meet
     "total_s_500000": 3.0, "peak_mb_500000": 2048.0, "year_ms_20000": 50.0, "total_s_100000": 15.0,
     "total_s_5000000": 30.0, "peak_mb_5000000": 3072.0, "per_agent_ratio": 30.0, "kernel_ratio": 2.5,
+    "classroom_round_s": 2.0,
 }
+CLASSROOM_FIRMS = 20_000
 
 
 def peak_mb() -> float:
@@ -83,6 +86,35 @@ def reference_case(kind: str, n_firms: int, repeats: int = 5) -> dict:
             "reference_year_s": statistics.median(reference_s)}
 
 
+def classroom_case(n_firms: int = CLASSROOM_FIRMS) -> dict:
+    """A classroom room with a student in each of the 31 provinces, every one of them choosing:
+    the seconds from the teacher's Advance (one year) to the scoreboard, and for every student's
+    view of their province after it."""
+    import tempfile
+
+    from transfer_sim.classroom.game import PROVINCES, Classroom
+    from transfer_sim.classroom.scenario import Scenario
+    from transfer_sim.classroom.store import Store
+
+    with tempfile.TemporaryDirectory() as directory:
+        game = Classroom(Store(Path(directory) / "benchmark.sqlite3"))
+        code, key = game.open_room(Scenario.checked(n_firms=n_firms))
+        tokens = [game.join(code, f"Student {i}") for i in range(len(PROVINCES))]
+        for token, province in zip(tokens, PROVINCES):
+            game.claim(code, token, province)
+        game.start(code, key)
+        for i, token in enumerate(tokens):
+            game.submit(code, token, {"tax_rebate": 0.01 * i, "land_discount": 0.02 * i, "park_investment": 1.0})
+        start = time.perf_counter()
+        game.advance(code, key)
+        game.scoreboard(code)
+        advanced = time.perf_counter()
+        for token in tokens:
+            game.position(code, token)
+        viewed = time.perf_counter()
+    return {"firms": n_firms, "players": len(tokens), "round_s": advanced - start, "views_s": viewed - advanced}
+
+
 def in_subprocess(*args: str) -> dict:
     out = subprocess.run([sys.executable, __file__, *args], check=True, capture_output=True, text=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -93,7 +125,11 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="skip the 500,000- and 5,000,000-firm cases")
     parser.add_argument("--case", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--reference", nargs=2, metavar=("KIND", "FIRMS"), help=argparse.SUPPRESS)
+    parser.add_argument("--classroom", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.classroom:
+        print(json.dumps(classroom_case()))
+        return 0
     if args.case:
         print(json.dumps(run_case(args.case)))
         return 0
@@ -105,12 +141,14 @@ def main() -> int:
     cases = [in_subprocess("--case", str(n)) for n in scales]
     per_agent = in_subprocess("--reference", "per_agent", "20000")
     kernel = in_subprocess("--reference", "kernel", str(min(KERNEL_FIRMS, scales[-1])))
+    classroom = in_subprocess("--classroom")
     ratios = {
         "per_agent_ratio": per_agent["reference_year_s"] / per_agent["model_year_s"],
         "kernel_ratio": kernel["model_year_s"] / kernel["reference_year_s"],
     }
-    print_report(cases, per_agent, kernel, ratios)
-    figures = {**ratios, **{f"{key}_{c['firms']}": c[key] for c in cases for key in ("total_s", "peak_mb", "year_ms")}}
+    print_report(cases, per_agent, kernel, ratios, classroom)
+    figures = {**ratios, **{f"{key}_{c['firms']}": c[key] for c in cases for key in ("total_s", "peak_mb", "year_ms")},
+               "classroom_round_s": classroom["round_s"]}
     verdicts = {name: (figures[name] >= bound if name == "per_agent_ratio" else figures[name] <= bound)
                 for name, bound in TARGETS.items() if name in figures}
     for name, ok in verdicts.items():
@@ -119,13 +157,14 @@ def main() -> int:
     results = HERE / "results"
     results.mkdir(exist_ok=True)
     report = {"python": sys.version.split()[0], "machine": platform.machine(), "cases": cases,
-              "per_agent": per_agent, "kernel": kernel, "ratios": ratios, "targets_met": verdicts}
+              "per_agent": per_agent, "kernel": kernel, "classroom": classroom, "ratios": ratios,
+              "targets_met": verdicts}
     (results / "latest.json").write_text(json.dumps(report, indent=2))
     print(f"\nwritten: {results / 'latest.json'}")
     return 0 if all(verdicts.values()) else 1
 
 
-def print_report(cases, per_agent, kernel, ratios) -> None:
+def print_report(cases, per_agent, kernel, ratios, classroom) -> None:
     print(f"China mode, {YEARS} years, one process per case\n")
     print(f"{'firms':>9} {'total s':>8} {'init s':>7} {'ms/year':>8} {'firm-years/s':>13} {'peak MB':>8} "
           f"{'bytes/firm':>10}")
@@ -145,7 +184,9 @@ def print_report(cases, per_agent, kernel, ratios) -> None:
     print(f"\nper-agent way, {per_agent['firms']:,} firms: {per_agent['reference_year_s'] * 1000:.1f} ms a year "
           f"against transfer-sim's {per_agent['model_year_s'] * 1000:.1f} ms -> {ratios['per_agent_ratio']:.0f}x faster")
     print(f"bare kernel, {kernel['firms']:,} firms: {kernel['reference_year_s'] * 1000:.1f} ms a year against "
-          f"transfer-sim's full year {kernel['model_year_s'] * 1000:.1f} ms -> {ratios['kernel_ratio']:.2f}x the kernel\n")
+          f"transfer-sim's full year {kernel['model_year_s'] * 1000:.1f} ms -> {ratios['kernel_ratio']:.2f}x the kernel")
+    print(f"classroom, {classroom['players']} students, {classroom['firms']:,} firms: a one-year round with the "
+          f"scoreboard {classroom['round_s']:.2f} s; every student's view after it {classroom['views_s']:.2f} s\n")
 
 
 if __name__ == "__main__":

@@ -18,9 +18,10 @@ from transfer_sim.geography import MACRO_REGIONS
 from transfer_sim.processes.fiscal import LOCAL_INSTRUMENT_BOOKS
 
 SOURCES = [*Path(ts.__file__).parent.joinpath("dashboard").glob("*.py"),
+           *Path(ts.__file__).parent.joinpath("classroom").glob("*.py"),
            Path(viz.__file__), Path(pm.__file__)]
 ID = re.compile(r"^[a-z_]+(\.[a-z0-9_]+)+$")
-FILE_NAME = re.compile(r"\.(json|toml|csv|html|png|zip|vue)$")
+FILE_NAME = re.compile(r"\.(json|toml|csv|html|png|zip|vue|sqlite3)$")
 
 
 def fields(template: str) -> set[str]:
