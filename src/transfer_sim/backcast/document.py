@@ -9,15 +9,16 @@ whether the page agrees (``make backcast``).
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
 import sys
 import tempfile
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
 
+from ..page_update import update_page
 from . import history, smm
 from .pipeline import DEFAULT_PARAMS, DEFAULT_TIMELINE, Outcome, Request, run, shipped_parameters
 from .timeline import load
@@ -26,8 +27,9 @@ MARKERS = re.compile(r"<!-- backcast results.*?<!-- end of backcast results -->"
 NAMES = {"gdp": "GDP", "secondary_va": "secondary value added", "exports": "exports"}
 
 
+@cache
 def shipped_outcome() -> Outcome:
-    """The back-cast of the shipped parameters at the timeline's own firms and seeds."""
+    """The back-cast of the shipped parameters at the timeline's own firms and seeds (run once a process)."""
     timeline = load(DEFAULT_TIMELINE)
     settings = timeline.calibration
     with tempfile.TemporaryDirectory() as out:
@@ -60,9 +62,12 @@ def parameter_table(estimate: dict) -> str:
     return "\n".join(rows) + (
         f"\n\nCalibration RMSE {estimate['objective']['rmse_pp']:.3f} pp over {estimate['objective']['moments']} "
         f"moments, found in {search['evaluations']} evaluations ({search['method']}). The profile interval of a "
-        f"parameter holds the values, reached from the estimate with the others held, whose RMSE is within the "
-        f"seed noise ({profile['tolerance_pp']:.3f} pp: the change of the RMSE at the estimate on another set of "
-        f"seeds) of the estimate's.")
+        f"parameter holds the values, reached from the estimate with the others held, whose RMSE exceeds the "
+        f"estimate's by at most {profile['tolerance_pp']:.3f} pp: the larger of the seed noise "
+        f"({profile['seed_noise_pp']:.3f} pp, the change of the RMSE at the estimate on another set of seeds) and "
+        f"the rise a 95 % profile-likelihood interval allows if the gaps were independent "
+        f"({smm.likelihood_tolerance(estimate['objective']['rmse_pp'], estimate['objective']['moments']):.3f} pp). "
+        f"An interval that ends at a bound of the range means the data would take the parameter beyond it.")
 
 
 def errors_table(errors: pd.DataFrame) -> str:
@@ -113,23 +118,16 @@ def activity_text(outcome: Outcome) -> str:
             f"and 17.5 %).")
 
 
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m transfer_sim.backcast.document",
-                                     description="Write the back-cast's results into its page.")
-    parser.add_argument("doc", type=Path, help="the back-cast page (docs/backcast.md)")
-    parser.add_argument("--check", action="store_true", help="only report; exit 1 when the page disagrees")
-    args = parser.parse_args(argv)
-    doc = args.doc.read_text(encoding="utf-8")
+def with_results(doc: str) -> str:
+    """The page with its results block written from the back-cast of the shipped estimate."""
     if not MARKERS.search(doc):
-        print(f"error: {args.doc} has no '<!-- backcast results -->' ... '<!-- end of backcast results -->' markers",
-              file=sys.stderr)
-        return 1
-    written = MARKERS.sub(lambda _: block(shipped_outcome(), json.loads(DEFAULT_PARAMS.read_text())), doc)
-    if args.check:
-        print(f"{args.doc}: " + ("agrees with the back-cast" if written == doc else "differs from the back-cast"))
-        return 0 if written == doc else 1
-    args.doc.write_text(written, encoding="utf-8")
-    return 0
+        raise ValueError("the page has no '<!-- backcast results -->' ... '<!-- end of backcast results -->' markers")
+    return MARKERS.sub(lambda _: block(shipped_outcome(), json.loads(DEFAULT_PARAMS.read_text())), doc)
+
+
+def main(argv=None) -> int:
+    return update_page(argv, "python -m transfer_sim.backcast.document", "Write the back-cast's results into its page.",
+                       "the back-cast page (docs/backcast.md)", with_results, "the back-cast")
 
 
 if __name__ == "__main__":

@@ -92,7 +92,9 @@ def run(request: Request, progress=None) -> Outcome:
                                    executor, progress)
         parameters = result.parameters
         noise = smm.seed_noise(problem, parameters, tuple(simulate.replicate_seeds(settings.seed + 1, request.seeds)))
-        profile = {"tolerance_pp": noise, "parameters": smm.profile(problem, parameters, noise)}
+        tolerance = max(noise, smm.likelihood_tolerance(math.sqrt(result.objective), smm.moment_count()))
+        profile = {"seed_noise_pp": noise, "tolerance_pp": tolerance,
+                   "parameters": smm.profile(problem, parameters, tolerance)}
     else:
         parameters = request.parameters or {}
     simulation = simulate.simulated(timeline, parameters, seeds, request.firms)

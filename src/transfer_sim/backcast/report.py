@@ -23,6 +23,10 @@ def write(path: Path, fit: pd.DataFrame, errors: pd.DataFrame, facts: pd.DataFra
     """Write the page to ``path``; ``document`` is the content of params.json."""
     parameters = pd.DataFrame({"value": document["parameters"]})
     parameters["range"] = [str(document["ranges"].get(n, "")) for n in parameters.index]
+    profile = document.get("search", {}).get("profile")
+    if profile is not None:
+        parameters["profile interval"] = [str([round(v, 4) for v in profile["parameters"][n]["interval"]])
+                                          for n in parameters.index]
     objective = document["objective"]
     settings = document["simulation"]
     intro = (f"<p>Timeline <b>{html.escape(document['timeline'])}</b>, {settings['firms']:,} firms, "
@@ -35,7 +39,8 @@ def write(path: Path, fit: pd.DataFrame, errors: pd.DataFrame, facts: pd.DataFra
     sections = [
         html_section("Back-cast", intro + html_table(parameters.rename_axis("parameter"))),
         html_section("Target and simulated macro-region shares (grey: holdout years)", html_figure(figures.fit_grid(fit))),
-        html_section("Errors: RMSE over the four macro-regions and the years of each split (pp)",
+        html_section("Errors: RMSE over the four macro-regions and the years of each split (pp), beside holding "
+                     "the last observed shares (naive) and the linear trend of the calibration years (trend)",
                      html_table(errors.set_index(["metric", "split"]).round(2))),
         html_section("Stylized facts", html_table(facts.set_index("fact").round(2))),
         html_section("Largest gaps (simulated minus target, pp)", html_table(worst_gaps(fit))),

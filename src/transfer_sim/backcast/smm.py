@@ -2,7 +2,8 @@
 
 The moments are the four macro-regions' shares of GDP, secondary value added and exports in
 every calibration year after the start (the start year matches by construction), and the share
-of firms relocating across provinces in each of those years wherever it exceeds 1 %; the
+of firms relocating across provinces in each of those years wherever it exceeds 1 % (ten times
+the excess: a bound, not a target); the
 simulated moments are means over replicates that share their seeds at every parameter point
 (common random numbers), so the objective is a deterministic function of the parameters.
 The objective is the mean squared gap in percentage points squared (identity weights: all
@@ -15,6 +16,7 @@ same result.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import partial
@@ -32,6 +34,9 @@ from .timeline import Timeline
 SIMPLEX_STEP = 0.15  # initial Nelder-Mead simplex, as a share of each parameter's range
 #: registration data put firms' relocation across provinces well under 1 % a year
 RELOCATION_CEILING_PCT = 1.0
+#: a relocation rate above the ceiling is a bound broken, not a share missed: 0.1 pp above it
+#: weighs as much as a share 1 pp off its target
+RELOCATION_WEIGHT = 10.0
 
 
 #: the years whose moments count: the calibration years after the start, which matches by construction
@@ -51,15 +56,15 @@ def moment_count() -> int:
 def gaps(simulated: pd.DataFrame, relocation: pd.DataFrame | None = None) -> np.ndarray:
     """The calibration moments' gaps, pp: simulated minus target share of every macro-region, metric
     and calibration year after the start; and, given the yearly ``relocation`` (year, relocation_pct),
-    by how much the share of firms moving across provinces in each of those years exceeds
-    :data:`RELOCATION_CEILING_PCT` (0 below it)."""
+    :data:`RELOCATION_WEIGHT` times by how much the share of firms moving across provinces in each
+    of those years exceeds :data:`RELOCATION_CEILING_PCT` (0 below it)."""
     paired = moments(history.targets().merge(simulated, on=["year", "metric", "region"], validate="one_to_one"))
     share_gaps = (paired["simulated_pct"] - paired["target_pct"]).to_numpy()
     if relocation is None:
         return share_gaps
     years = relocation["year"].isin(MOMENT_YEARS)
     excess = np.maximum(relocation.loc[years, "relocation_pct"].to_numpy() - RELOCATION_CEILING_PCT, 0.0)
-    return np.concatenate([share_gaps, excess])
+    return np.concatenate([share_gaps, RELOCATION_WEIGHT * excess])
 
 
 def objective(simulated: pd.DataFrame, relocation: pd.DataFrame | None = None) -> float:
@@ -155,6 +160,7 @@ def _evaluate_item(problem: Problem, item: tuple[int, dict[str, float]]) -> floa
     return evaluate(problem, item[1])
 
 
+CHI2_95 = 3.841  # the 95 % point of the chi-squared distribution with one degree of freedom
 #: where each parameter is moved for its profile, as shares of its range
 PROFILE_OFFSETS = (-0.2, -0.1, -0.05, 0.05, 0.1, 0.2)
 
@@ -187,6 +193,15 @@ def profile(problem: Problem, parameters: dict[str, float], tolerance_pp: float)
             hi += 1
         out[name] = {"values": values.tolist(), "rmse_pp": rmse.tolist(), "interval": [values[lo], values[hi]]}
     return out
+
+
+def likelihood_tolerance(rmse_pp: float, moments: int) -> float:
+    """How far the RMSE may rise above ``rmse_pp`` inside a 95 % profile-likelihood interval, pp,
+    if the ``moments`` gaps were independent normal errors of a common variance: the profile
+    log-likelihood is -n/2 log(RMSE^2), so the interval holds n log(RMSE^2 / RMSE*^2) <= 3.84
+    (chi-squared, 1 degree of freedom), RMSE <= RMSE* exp(3.84 / 2n). Gaps of the same series in
+    neighbouring years are correlated, so the interval is narrower than it should be."""
+    return rmse_pp * (math.exp(CHI2_95 / (2 * moments)) - 1.0)
 
 
 def seed_noise(problem: Problem, parameters: dict[str, float], other_seeds: tuple[int, ...]) -> float:

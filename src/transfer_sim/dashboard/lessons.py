@@ -11,19 +11,18 @@ the runs of the lesson's steps (:mod:`.findings`), between ``<!-- findings ID ..
 
 from __future__ import annotations
 
-import argparse
 import re
 import sys
 import textwrap
 import tomllib
 from functools import cache
 from importlib.resources import files
-from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
 from ..i18n import DEFAULT_LANGUAGE, text
+from ..page_update import update_page
 from .findings import findings_text
 from .lever_words import settings_text
 
@@ -163,22 +162,9 @@ def with_lessons(doc: str) -> str:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m transfer_sim.dashboard.lessons",
-                                     description="Write the lessons' steps and findings into the teaching notes.")
-    parser.add_argument("doc", type=Path, help="the teaching notes (docs/teaching.md)")
-    parser.add_argument("--check", action="store_true", help="only report; exit 1 when the doc disagrees")
-    args = parser.parse_args(argv)
-    doc = args.doc.read_text(encoding="utf-8")
-    try:
-        written = with_lessons(doc)
-    except ValueError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    if args.check:
-        print(f"{args.doc}: " + ("agrees with the lessons" if written == doc else "differs from the lessons"))
-        return 0 if written == doc else 1
-    args.doc.write_text(written, encoding="utf-8")
-    return 0
+    return update_page(argv, "python -m transfer_sim.dashboard.lessons",
+                       "Write the lessons' steps and findings into the teaching notes.",
+                       "the teaching notes (docs/teaching.md)", with_lessons, "the lessons")
 
 
 if __name__ == "__main__":
