@@ -46,6 +46,20 @@ def classroom_server(directory, log_name: str):
             os.environ[DIRECTORY_VARIABLE] = before
 
 
+@pytest.fixture
+def new_page(browser):
+    """A page in a browser context of its own (one person), every context closed after the test,
+    so that no page of a stopped server keeps the browser busy for the tests that follow."""
+    contexts = []
+
+    def open_page():
+        contexts.append(browser.new_context())
+        return contexts[-1].new_page()
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
 @pytest.fixture(scope="module")
 def store_directory(tmp_path_factory):
     return tmp_path_factory.mktemp("classroom")
@@ -109,13 +123,13 @@ def expected_spending(rounds: int) -> dict[str, str]:
             for province in CHOICES}
 
 
-def test_a_teacher_and_three_students_play_two_rounds(server, store_directory, browser):
-    teacher = browser.new_context().new_page()
+def test_a_teacher_and_three_students_play_two_rounds(server, store_directory, new_page):
+    teacher = new_page()
     watch = Watch(teacher)
     code = open_room(teacher, server)
     students = {}
     for i, province in enumerate(CHOICES):
-        students[province] = browser.new_context().new_page()
+        students[province] = new_page()
         join(students[province], server, code, f"Student {i + 1}", province)
     teacher.get_by_text("0 of 3 provinces' players have chosen").wait_for()
     own = ts.TransferModel(n_firms=FIRMS, seed=1).run(1)
@@ -150,12 +164,12 @@ def test_a_teacher_and_three_students_play_two_rounds(server, store_directory, b
     assert watch.problems == []
 
 
-def test_a_student_can_change_neither_another_province_nor_the_round(server, browser):
-    teacher = browser.new_context().new_page()
+def test_a_student_can_change_neither_another_province_nor_the_round(server, new_page):
+    teacher = new_page()
     teacher.goto(f"{server}classroom?lang=zh")
     teacher.get_by_text("教师：开设房间").wait_for(timeout=RUN_TIMEOUT_MS)  # both languages, as the dashboard
     code = open_room(teacher, server)
-    first, second = (browser.new_context().new_page() for _ in range(2))
+    first, second = (new_page() for _ in range(2))
     join(first, server, code, "Ann", "Henan")
     second.goto(f"{server}classroom?room={code}")
     second.get_by_label("Your name").fill("Bo")
@@ -178,10 +192,10 @@ def test_a_student_can_change_neither_another_province_nor_the_round(server, bro
     teacher.get_by_text("0 of 1 provinces' players have chosen").wait_for()
 
 
-def test_two_rooms_at_once_do_not_interfere(server, browser):
-    teachers = [browser.new_context().new_page() for _ in range(2)]
+def test_two_rooms_at_once_do_not_interfere(server, new_page):
+    teachers = [new_page() for _ in range(2)]
     codes = [open_room(page, server) for page in teachers]
-    students = [browser.new_context().new_page() for _ in range(2)]
+    students = [new_page() for _ in range(2)]
     for code, page, name in zip(codes, students, ("Ann", "Bo")):
         join(page, server, code, name, "Henan")  # the same province in each room
         page.locator(".tsim-input-tax_rebate input").wait_for()
@@ -196,12 +210,12 @@ def test_two_rooms_at_once_do_not_interfere(server, browser):
     expect(teachers[1].get_by_text("Ann")).to_have_count(0)
 
 
-def test_a_restarted_server_resumes_the_room(tmp_path, browser):
+def test_a_restarted_server_resumes_the_room(tmp_path, new_page):
     with classroom_server(tmp_path, "classroom-restart-1.log") as url:
-        teacher = browser.new_context().new_page()
+        teacher = new_page()
         code = open_room(teacher, url)
         teacher_address = teacher.url.removeprefix(url)
-        student = browser.new_context().new_page()
+        student = new_page()
         join(student, url, code, "Ann", "Henan")
         student_address = student.url.removeprefix(url)
         teacher.locator(".tsim-start").click()

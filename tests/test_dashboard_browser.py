@@ -162,6 +162,7 @@ def test_two_sessions_have_their_own_models(server, browser):
 def test_theory_lab_follows_its_sliders(server, page):
     watch = open_dashboard(page, server)
     click_tab(page, "Theory lab")
+    page.wait_for_url("**tab=theory**")  # the address has followed the tab, so the page has settled
     before = charts(page, 2)
     assert "φ = 0.30" in before[0]["title"]
     knob = page.locator(".tsim-knob", has_text="trade freeness").locator(".v-slider__thumb-container")
