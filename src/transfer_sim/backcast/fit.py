@@ -17,7 +17,7 @@ from .simulate import Simulation
 
 FIT_COLUMNS = ["year", "metric", "region", "target_pct", "simulated_pct", "split"]
 AIMS = {("gdp", "holdout"): 2.0, ("secondary_va", "holdout"): 3.0}  # pp: the back-cast's stated aims
-FACT_YEAR = 2013  # the calibration's last year: how far each group has moved by then
+FACT_YEAR = history.CALIBRATION.stop - 1  # the calibration's last year: how far each group has moved by then
 SECTOR_SHIFT_PP = 1.0  # a sector has started to move inland once the east's share is this far below the start
 
 
