@@ -34,7 +34,9 @@ def test_the_components_add_up_to_each_regions_change_in_jobs(shocked):
 
 
 def test_transfer_out_of_the_east_is_led_by_new_plants():
-    """cage_and_nest against the baseline: the east loses far more jobs through entry (plants not
-    built there) than through relocation (Lu, Wang & Zhu 2019: zones work through new entry)."""
-    effect = east_components(ts.Policy.preset("cage_and_nest")) - east_components(ts.Policy())
+    """cage_and_nest against the baseline, summed over seeds 1-3 (one seed's ratio ranges from about
+    1.8 to 3.4): the east loses far more jobs through entry (plants not built there) than through
+    relocation (Lu, Wang & Zhu 2019: zones work through new entry)."""
+    effect = sum(east_components(ts.Policy.preset("cage_and_nest"), seed) - east_components(ts.Policy(), seed)
+                 for seed in (1, 2, 3))
     assert effect["entry"] < 0 and abs(effect["entry"]) > 2 * abs(effect["relocation"]), effect
