@@ -409,3 +409,17 @@ def test_the_page_quotes_the_back_cast_of_the_shipped_estimate(tmp_path):
     assert document.main([str(changed), "--check"]) == 1
     assert document.main([str(changed)]) == 0 and changed.read_text(encoding="utf-8") == text
 
+
+
+def test_the_page_says_when_the_profile_reaches_below_the_estimate():
+    from transfer_sim.backcast.document import profile_minimum_text
+
+    def estimate(rmse_at_offset: float) -> dict:
+        profile = {"seed_noise_pp": 0.01, "parameters": {"a": {"values": [1.0, 2.0, 3.0],
+                                                                "rmse_pp": [0.70, 0.69, rmse_at_offset]}}}
+        return {"objective": {"rmse_pp": 0.69}, "search": {"profile": profile}}
+
+    assert profile_minimum_text(estimate(0.75)) == ""
+    assert "within the seed noise" in profile_minimum_text(estimate(0.685))
+    assert "`a` = 3" in profile_minimum_text(estimate(0.685))
+    assert "stopped short of the minimum" in profile_minimum_text(estimate(0.60))

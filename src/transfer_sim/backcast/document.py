@@ -67,7 +67,23 @@ def parameter_table(estimate: dict) -> str:
         f"({profile['seed_noise_pp']:.3f} pp, the change of the RMSE at the estimate on another set of seeds) and "
         f"the rise a 95 % profile-likelihood interval allows if the gaps were independent "
         f"({smm.likelihood_tolerance(estimate['objective']['rmse_pp'], estimate['objective']['moments']):.3f} pp). "
-        f"An interval that ends at a bound of the range means the data would take the parameter beyond it.")
+        f"An interval that ends at a bound of the range means the data would take the parameter beyond it."
+        f"{profile_minimum_text(estimate)}")
+
+
+def profile_minimum_text(estimate: dict) -> str:
+    """A sentence on the lowest RMSE the profile reached, when it is below the estimate's: within
+    the seed noise the search stopped at the minimum as far as the simulations can tell."""
+    profile, best = estimate["search"]["profile"], estimate["objective"]["rmse_pp"]
+    lowest = min(((rmse, name, value) for name, entry in profile["parameters"].items()
+                  for value, rmse in zip(entry["values"], entry["rmse_pp"])), default=(best, None, None))
+    if lowest[0] >= best:
+        return ""
+    rmse, name, value = lowest
+    verdict = ("within the seed noise, so the estimate is the minimum as far as the simulations can tell"
+               if best - rmse <= profile["seed_noise_pp"] else "more than the seed noise: the search stopped short of the minimum")
+    return (f" The profile's lowest RMSE, {rmse:.3f} pp at `{name}` = {value:.3g}, is {best - rmse:.3f} pp below the "
+            f"estimate's, {verdict}.")
 
 
 def errors_table(errors: pd.DataFrame) -> str:

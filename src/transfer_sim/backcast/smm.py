@@ -121,7 +121,7 @@ def calibrate(problem: Problem, evaluations: int, design_points: int, seed: int,
     def record(stage: str, unit: np.ndarray, value: float) -> float:
         seen[tuple(unit)] = value
         log.append({"evaluation": len(log), "stage": stage, "objective": value, **problem.point(unit)})
-        if progress:
+        if progress and stage != "design":  # the design's progress is told as its points finish
             progress(len(log))
         return value
 
@@ -132,6 +132,8 @@ def calibrate(problem: Problem, evaluations: int, design_points: int, seed: int,
         if isinstance(value, BaseException):
             raise value
         values[index] = value
+        if progress:
+            progress(len(values))
     for index, unit in enumerate(design):  # logged in design order, whatever order points finished in
         record("design", unit, values[index])
     best = design[min(values, key=values.get)]
