@@ -56,7 +56,8 @@ def test_every_entry_of_the_timeline_names_its_source_and_basis(timeline):
 def test_the_growth_and_foreign_demand_paths_are_those_of_the_panel(timeline, panel):
     totals = panel.groupby("year")[["gdp_bn_cny", "exports_bn_usd"]].sum(min_count=1)
     fx = pd.Series(timeline.reference["cny_per_usd"].values)
-    openness = totals["exports_bn_usd"] * fx / totals["gdp_bn_cny"]
+    secondary = pd.Series(timeline.reference["secondary_share"].values) / 100
+    openness = totals["exports_bn_usd"] * fx / (totals["gdp_bn_cny"] * secondary)  # exports to industry
     for year in range(2006, 2020):
         assert timeline.paths["nominal_growth"].values[year] == pytest.approx(
             totals.loc[year, "gdp_bn_cny"] / totals.loc[year - 1, "gdp_bn_cny"] - 1, abs=6e-5)
