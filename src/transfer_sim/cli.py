@@ -433,7 +433,7 @@ def command_backcast(args) -> int:
         parameters=None if args.calibrate else backcast.shipped_parameters(args.params or backcast.DEFAULT_PARAMS,
                                                                            settings),
     )
-    budget = args.evaluations or settings.evaluations
+    budget = (args.evaluations or settings.evaluations) + backcast.smm.profile_evaluations(settings.parameters)
     with tqdm(total=budget, desc="Calibrating", unit="point", disable=args.quiet or not args.calibrate) as bar:
         outcome = backcast.run(request, progress=lambda done: bar.update(done - bar.n))
     if not args.quiet:

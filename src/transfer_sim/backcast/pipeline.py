@@ -91,10 +91,14 @@ def run(request: Request, progress=None) -> Outcome:
             result = smm.calibrate(problem, budget, min(settings.design_points, budget - 1), settings.seed,
                                    executor, progress)
         parameters = result.parameters
+        after_search = (lambda done: progress(budget + done)) if progress else None  # the uncertainty's simulations
         noise = smm.seed_noise(problem, parameters, tuple(simulate.replicate_seeds(settings.seed + 1, request.seeds)))
+        if after_search:
+            after_search(2)
         tolerance = max(noise, smm.likelihood_tolerance(math.sqrt(result.objective), smm.moment_count()))
         profile = {"seed_noise_pp": noise, "tolerance_pp": tolerance,
-                   "parameters": smm.profile(problem, parameters, tolerance)}
+                   "parameters": smm.profile(problem, parameters, tolerance,
+                                             after_search and (lambda done: after_search(3 + done)))}
     else:
         parameters = request.parameters or {}
     simulation = simulate.simulated(timeline, parameters, seeds, request.firms)

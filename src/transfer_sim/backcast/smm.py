@@ -167,7 +167,14 @@ CHI2_95 = 3.841  # the 95 % point of the chi-squared distribution with one degre
 PROFILE_OFFSETS = (-0.2, -0.1, -0.05, 0.05, 0.1, 0.2)
 
 
-def profile(problem: Problem, parameters: dict[str, float], tolerance_pp: float) -> dict[str, dict]:
+def profile_evaluations(names) -> int:
+    """The simulations the uncertainty takes after the search: the seed noise (2), the estimate
+    and every parameter at every profile offset."""
+    return 3 + len(names) * len(PROFILE_OFFSETS)
+
+
+def profile(problem: Problem, parameters: dict[str, float], tolerance_pp: float,
+            progress: Callable[[int], None] | None = None) -> dict[str, dict]:
     """Each parameter's profile: the calibration RMSE with it moved by :data:`PROFILE_OFFSETS` of
     its range (within the range) and the others held, and its interval: from the lowest to the
     highest value, reached from the estimate without a gap, whose RMSE exceeds the estimate's by
@@ -183,6 +190,8 @@ def profile(problem: Problem, parameters: dict[str, float], tolerance_pp: float)
             moved[name] = float(np.clip(parameters[name] + offset * (high[i] - low[i]), low[i], high[i]))
             values.append(moved[name])
             rmse.append(float(np.sqrt(evaluate(problem, moved))) if moved[name] != parameters[name] else best)
+            if progress:
+                progress(len(values) - 1 + i * len(PROFILE_OFFSETS))
         order = np.argsort(values, kind="stable")
         values, rmse = np.array(values)[order], np.array(rmse)[order]
         inside = rmse <= best + tolerance_pp
