@@ -284,8 +284,10 @@ def test_a_short_calibration_runs_end_to_end(capsys, tmp_path):
     (tmp_path / "one.toml").write_text(text.replace(block, kept + "\n"))
     out = tmp_path / "calibrated"
     status, stdout, err = call(capsys, "backcast", "--calibrate", "--evaluations", 5, "--firms", FIRMS, "--seeds", 1,
-                               "--out", out, "--quiet", "--timeline", tmp_path / "one.toml")
+                               "--out", out, "--quiet", "--timeline", tmp_path / "one.toml", "--html", out / "report.html")
     assert status == 0, err
+    page = (out / "report.html").read_text()
+    assert "np.float64" not in page and " to " in page  # the profile interval as numbers, not their Python repr
     document = json.loads((out / "params.json").read_text())
     evaluations = pd.read_parquet(out / "evaluations.parquet")
     assert document["calibrated"] and len(evaluations) == document["search"]["evaluations"] <= 5

@@ -25,7 +25,7 @@ def write(path: Path, fit: pd.DataFrame, errors: pd.DataFrame, facts: pd.DataFra
     parameters["range"] = [str(document["ranges"].get(n, "")) for n in parameters.index]
     profile = document.get("search", {}).get("profile")
     if profile is not None:
-        parameters["profile interval"] = [str([round(v, 4) for v in profile["parameters"][n]["interval"]])
+        parameters["profile interval"] = ["{:.4g} to {:.4g}".format(*profile["parameters"][n]["interval"])
                                           for n in parameters.index]
     objective = document["objective"]
     settings = document["simulation"]

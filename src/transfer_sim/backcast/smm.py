@@ -202,7 +202,7 @@ def profile(problem: Problem, parameters: dict[str, float], tolerance_pp: float,
         hi = at
         while hi < len(values) - 1 and inside[hi + 1]:
             hi += 1
-        out[name] = {"values": values.tolist(), "rmse_pp": rmse.tolist(), "interval": [values[lo], values[hi]]}
+        out[name] = {"values": values.tolist(), "rmse_pp": rmse.tolist(), "interval": [float(values[lo]), float(values[hi])]}
     return out
 
 
