@@ -165,5 +165,8 @@ def shot(page, name: str):
 
 
 def choose_preset(page, title: str):
-    page.locator(".v-select", has_text="Scenario preset").click()
+    """Pick a preset and wait until the page shows it, so that later edits are not made to the page before it."""
+    select = page.locator(".v-select", has_text="Scenario preset")
+    select.click()
     page.get_by_role("option", name=title, exact=True).click()
+    expect(select).to_contain_text(title)

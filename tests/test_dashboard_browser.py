@@ -6,6 +6,8 @@ The server, the browser and the helpers are in ``dashboard_browser.py``; screens
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from dashboard_browser import (ARTIFACTS, CHARTS_PER_TAB, RUN_TIMEOUT_MS, TABS, Watch,  # noqa: F401 - fixtures
                                browser_context_args, browser_type_launch_args, charts, choose_preset, click_tab,
@@ -238,8 +240,10 @@ def test_a_lever_that_cannot_act_yet_says_why(server, page):
     lever.get_by_text("Not paid yet: choose the regions that pay", exact=False).wait_for()
     assert "Local profit subsidy: 0 " not in lever.inner_text()  # the value stays
     choose_preset(page, "Coastal shock")
+    expect(page).to_have_url(re.compile(r"preset=coastal_shock"))  # the preset's settings are in place
     years = page.get_by_label("Years")
     years.fill("2")
+    expect(years).to_have_value("2")
     years.press("Enter")
     page.get_by_text("starts in 2028, after the run's last year (2027), so it never happens", exact=False).wait_for()
     page.get_by_text("Shocks (1)", exact=True).click()
