@@ -433,8 +433,8 @@ def command_backcast(args) -> int:
         parameters=None if args.calibrate else backcast.shipped_parameters(args.params or backcast.DEFAULT_PARAMS,
                                                                            settings),
     )
-    budget = (args.evaluations or settings.evaluations) + backcast.smm.profile_evaluations(settings.parameters)
-    with tqdm(total=budget, desc="Calibrating", unit="point", disable=args.quiet or not args.calibrate) as bar:
+    simulations = (args.evaluations or settings.evaluations) + backcast.smm.profile_evaluations(settings.parameters)
+    with tqdm(total=simulations, desc="Calibrating", unit="point", disable=args.quiet or not args.calibrate) as bar:
         outcome = backcast.run(request, progress=lambda done: bar.update(done - bar.n))
     if not args.quiet:
         with pd.option_context("display.width", 200, "display.max_columns", 20, "display.max_colwidth", 60):
