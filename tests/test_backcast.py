@@ -53,15 +53,23 @@ def test_every_entry_of_the_timeline_names_its_source_and_basis(timeline):
         assert len(entry.source.strip()) > 20 and entry.basis in BASES, entry
 
 
-def test_the_growth_and_foreign_demand_paths_are_those_of_the_panel(timeline, panel):
+def test_the_growth_foreign_demand_and_sector_weight_paths_are_those_of_the_data(timeline, panel):
     totals = panel.groupby("year")[["gdp_bn_cny", "exports_bn_usd"]].sum(min_count=1)
     fx = pd.Series(timeline.reference["cny_per_usd"].values)
     secondary = pd.Series(timeline.reference["secondary_share"].values) / 100
+    primary = pd.Series(timeline.reference["primary_share"].values) / 100
     openness = totals["exports_bn_usd"] * fx / (totals["gdp_bn_cny"] * secondary)  # exports to industry
     for year in range(2006, 2020):
         assert timeline.paths["nominal_growth"].values[year] == pytest.approx(
             totals.loc[year, "gdp_bn_cny"] / totals.loc[year - 1, "gdp_bn_cny"] - 1, abs=6e-5)
         assert timeline.paths["world_demand"].values[year] == pytest.approx(openness[year] / openness[2005], abs=6e-5)
+        tertiary = 1 - secondary - primary
+        assert timeline.paths["services_weight"].values[year] == pytest.approx(
+            tertiary[year] / secondary[year] / (tertiary[2005] / secondary[2005]), abs=6e-5)
+        assert timeline.paths["agriculture_weight"].values[year] == pytest.approx(
+            primary[year] / secondary[year] / (primary[2005] / secondary[2005]), abs=6e-5)
+    accounts = pd.read_csv(ROOT / "src/transfer_sim/data/national_accounts.csv").set_index("year")
+    assert primary[[2005, 2019]].tolist() == (accounts.loc[[2005, 2019], "primary_pct_gdp"] / 100).tolist()
     trains = timeline.reference["china_europe_trains"].values
     for year, capacity in timeline.paths["corridor_capacity"].values.items():
         assert capacity == pytest.approx(max(0.1, trains[year] / trains[2023]), abs=6e-4)
@@ -89,14 +97,16 @@ def test_playing_the_timeline_sets_each_years_drivers(timeline):
     seen = []
     step = model.step
     model.step = lambda: (seen.append((model.year + 1, model.growth_rate, model.world_demand,
-                                       model.policy.china_europe_express, model.labour_reserve_left)), step())
+                                       model.policy.china_europe_express, model.labour_reserve_left,
+                                       model.services_weight)), step())
     play(model, timeline, until=2012)
     assert model.year == 2012 and [s[0] for s in seen] == list(range(2006, 2013))
-    year, growth, demand, express, reserve = seen[3]  # 2009: the export collapse
+    year, growth, demand, express, reserve, services = seen[3]  # 2009: the export collapse
     assert year == 2009 and growth == timeline.paths["nominal_growth"].values[2009]
     assert demand == timeline.paths["world_demand"].values[2009] < 0.8
     assert [s[3] for s in seen] == [False] * 5 + [True] * 2
     assert [s[4] for s in seen] == [0.8, 0.6, 0.4, 0.2, 0.0, 0.0, 0.0]  # the labour reserve runs down to 2010
+    assert [s[5] for s in seen] == [timeline.paths["services_weight"].values[y] for y in range(2006, 2013)]
     with pytest.raises(ValueError, match="cannot play the timeline"):
         play(model, timeline, until=2025)
 

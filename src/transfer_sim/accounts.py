@@ -10,6 +10,8 @@ secondary share in the data; construction is the national construction share of 
 agriculture is the national primary share of GDP apportioned by population; services are the
 rest. Later, agriculture grows with nominal demand, and construction and services, which serve
 local demand, follow the province's basic income (industry + agriculture) with an elasticity.
+A timeline may also change services' and agriculture's weight against industry nationally (the
+turn to services of a growing economy, which firms' demand does not make).
 """
 
 from __future__ import annotations
@@ -83,15 +85,22 @@ def start_accounts(geography: Geography, national: NationalAccounts) -> RegionAc
     return RegionAccounts(secondary - construction, construction, gdp - secondary - agriculture, agriculture)
 
 
-def year_accounts(start: RegionAccounts, industry: np.ndarray, growth_index: float,
-                  local_elasticity: float) -> RegionAccounts:
+def year_accounts(start: RegionAccounts, industry: np.ndarray, growth_index: float, local_elasticity: float,
+                  services_weight: float = 1.0, agriculture_weight: float = 1.0) -> RegionAccounts:
     """This year's accounts given industry's value added (bn CNY).
 
-    agriculture = agriculture_0 G;  basic = industry + agriculture;
-    construction, services = (start value) x G x (basic / (basic_0 G))^local_elasticity.
+    agriculture = agriculture_0 G W_a;  basic = industry + agriculture_0 G;
+    local = G (basic / (basic_0 G))^local_elasticity;
+    construction = construction_0 local;  services = services_0 local W_s,
+
+    where W_s and W_a (1 = as in the start year) are services' and agriculture's weight against
+    industry nationally. The basic income a province's local sectors follow is measured at
+    agriculture's start-year weight, so the weights move each sector's size without moving
+    where construction and services are.
     """
-    agriculture = start.agriculture * growth_index
+    grown_agriculture = start.agriculture * growth_index
     basic_0 = start.industry + start.agriculture
-    ratio = np.divide(industry + agriculture, basic_0 * growth_index, out=np.ones_like(basic_0), where=basic_0 > 0)
+    ratio = np.divide(industry + grown_agriculture, basic_0 * growth_index, out=np.ones_like(basic_0), where=basic_0 > 0)
     local = growth_index * ratio**local_elasticity
-    return RegionAccounts(industry, start.construction * local, start.services * local, agriculture)
+    return RegionAccounts(industry, start.construction * local, start.services * local * services_weight,
+                          grown_agriculture * agriculture_weight)

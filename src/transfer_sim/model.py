@@ -78,6 +78,9 @@ class TransferModel(mesa.Model):
         self.world_demand = 1.0
         #: share of the start's surplus labour reserve still there (``params.labour_reserve``); a timeline runs it down
         self.labour_reserve_left = 1.0
+        #: services' and agriculture's weight against industry nationally (1 = as in the start
+        #: year, :func:`~transfer_sim.accounts.year_accounts`); a timeline may change them
+        self.services_weight = self.agriculture_weight = 1.0
         self.growth_index = 1.0
         #: yearly change of each sector's spending share before renormalising (structural change;
         #: ``params.sector_trend`` by sector name, and a timeline may change it)
@@ -206,7 +209,8 @@ class TransferModel(mesa.Model):
     def accounts(self, earnings: Earnings) -> RegionAccounts:
         """This year's value added by sector and region, given what industry earned (:mod:`transfer_sim.accounts`)."""
         return year_accounts(self.calibration.start_accounts, earnings.value_added_cells.sum(axis=0),
-                             self.growth_index, self.params.local_sectors_elasticity)
+                             self.growth_index, self.params.local_sectors_elasticity,
+                             self.services_weight, self.agriculture_weight)
 
     def location_utility(self, earnings: Earnings) -> LocationUtility:
         """This year's logit utilities of moving and of entry (:func:`relocation.location_utility`)."""

@@ -32,7 +32,7 @@ from ..sectors import sector_table
 Basis = Literal["data", "computed", "reported", "memory", "assumption"]
 DRIVERS = ("nominal_growth", "world_demand")  # paths that set model attributes, not levers; one value a year
 #: drivers a timeline may leave out, each with its value before its path starts (a path keeps its latest value)
-OPTIONAL_DRIVERS = {"labour_reserve_left": 1.0}
+OPTIONAL_DRIVERS = {"labour_reserve_left": 1.0, "services_weight": 1.0, "agriculture_weight": 1.0}
 
 
 class Sourced(Strict):
@@ -203,8 +203,8 @@ class Timeline(Strict):
         return policy
 
     def drivers_in(self, year: int) -> dict[str, float]:
-        """Nominal growth over the previous year, foreign demand (1 = start year) and the share of
-        the labour reserve left in ``year``."""
+        """Nominal growth over the previous year, foreign demand (1 = start year), the share of
+        the labour reserve left and services' and agriculture's weights against industry in ``year``."""
         optional = {driver: self.latest(driver, year) for driver in OPTIONAL_DRIVERS}
         return {**{driver: self.paths[driver].values[year] for driver in DRIVERS},
                 **{driver: before if optional[driver] is None else optional[driver]
@@ -232,8 +232,8 @@ def load(path: str | Path) -> Timeline:
 
 def play(model: TransferModel, timeline: Timeline, until: int | None = None) -> TransferModel:
     """Step ``model`` from its current year to ``until`` (default the timeline's end), setting
-    each year's levers, nominal growth, foreign demand, the labour reserve left and (when given)
-    the sector trend before that year is simulated."""
+    each year's levers, nominal growth, foreign demand, the labour reserve left, services' and
+    agriculture's weights and (when given) the sector trend before that year is simulated."""
     last = timeline.timeline.end_year if until is None else until
     if not model.year <= last <= timeline.timeline.end_year:
         raise ValueError(f"cannot play the timeline from {model.year} to {last}: it ends in {timeline.timeline.end_year}")
@@ -244,6 +244,8 @@ def play(model: TransferModel, timeline: Timeline, until: int | None = None) -> 
         model.growth_rate = drivers["nominal_growth"]
         model.world_demand = drivers["world_demand"]
         model.labour_reserve_left = drivers["labour_reserve_left"]
+        model.services_weight = drivers["services_weight"]
+        model.agriculture_weight = drivers["agriculture_weight"]
         if timeline.sector_trend is not None:
             model.sector_trend = timeline.sector_trend.array()
         model.step()
