@@ -342,6 +342,9 @@ def test_the_linear_trend_forecast_extrapolates_the_calibration_years():
     assert errors.loc[("gdp", "holdout"), "trend_pp"] == pytest.approx(0.0, abs=1e-9)  # a line continues
     assert errors.loc[("gdp", "holdout"), "naive_pp"] > 0.5  # holding 2013 misses it
     assert errors.xs("calibration", level="split")["trend_pp"].isna().all()
+    assert errors.xs("holdout", level="split")["beats_both"].all()  # a perfect fit ties the trend
+    flat = lines.assign(simulated_pct=lines.groupby(["metric", "region"])["target_pct"].transform("first"))
+    assert not fit.errors(flat).set_index(["metric", "split"]).xs("holdout", level="split")["beats_both"].any()
 
 
 def test_errors_and_stylized_facts_of_a_perfect_fit():
