@@ -111,12 +111,29 @@ def draw_in_groups(cdf: np.ndarray, group: np.ndarray, uniforms: np.ndarray) -> 
     ``cdf[group[i]]``, without a copy of its row per chooser.
 
     The rows, laid end to end with row g raised by 2g, form one sorted sequence in which the
-    entries below 2g + u are the g n entries of the rows before g and the entries of row g below u.
+    entries below 2g + u are the g n entries of the rows before g and the entries of row g below u;
+    each chooser counts the latter by a binary search in its own row (:func:`count_below`).
     """
     n = cdf.shape[1]
-    raised = 2.0 * np.arange(cdf.shape[0])
-    below = np.searchsorted((cdf + raised[:, None]).ravel(), uniforms + raised[group], side="left")
-    return np.minimum(below - group * n, n - 1)
+    raised = (cdf + 2.0 * np.arange(cdf.shape[0])[:, None]).ravel()
+    return np.minimum(count_below(raised, group * n, n, uniforms + 2.0 * group), n - 1)
+
+
+def count_below(values: np.ndarray, start: np.ndarray, length: int, key: np.ndarray) -> np.ndarray:
+    """For each i, how many of the sorted ``values[start[i] : start[i] + length]`` are below ``key[i]``.
+
+    All searches at once, by binary lifting: the count grows by each power of 2 from the largest
+    one up to ``length`` down to 1 wherever the entry it would count last is still below the key
+    (log2 length passes over the searches instead of one pass of length comparisons).
+    """
+    below = np.zeros(key.size, dtype=np.intp)
+    step = 1 << (max(length, 1).bit_length() - 1)
+    while step:
+        count = below + step
+        last = values[start + np.minimum(count, length) - 1]
+        below += step * ((last < key) & (count <= length))
+        step >>= 1
+    return below
 
 
 def relocation_hazard(base_rate: float, gap_rate: float, stay_probability: np.ndarray) -> np.ndarray:

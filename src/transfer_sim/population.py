@@ -141,13 +141,15 @@ class FirmPopulation:
         self.arrival_year[positions] = year
         self.moves[positions] += 1
 
-    def window_left(self, year: int, years: int) -> np.ndarray:
-        """The years each firm's newcomer window of ``years`` years still runs, this one included:
-        max(since + years - year, 0) (a window never starts after ``year``), 0 for a firm without
-        one (``NO_WINDOW`` is far enough in the past)."""
-        left = self.newcomer_since.astype(np.int32)
-        left += years - year
-        return np.maximum(left, 0, out=left)
+    def in_window(self, year: int, years: int) -> np.ndarray:
+        """The rows of the firms whose newcomer window of ``years`` years runs in ``year``:
+        since + years > year, compared in the column's 16 bits (``NO_WINDOW`` is far enough in the past)."""
+        return np.flatnonzero(self.newcomer_since > year - years)
+
+    def window_left(self, rows: np.ndarray, year: int, years: int) -> np.ndarray:
+        """The years the running newcomer windows of the firms in ``rows`` (:meth:`in_window`) still
+        run, this one included: since + years - year."""
+        return self.newcomer_since[rows].astype(np.intp) + (years - year)
 
     def upgrade(self, positions: np.ndarray, sectors: np.ndarray, gain: float) -> None:
         """Firms move into ``sectors`` and their size a^(sigma-1) grows by the factor ``gain``."""

@@ -85,7 +85,7 @@ class Prospects:
 def committed(firms: FirmPopulation, year: int, window: int, rent: np.ndarray) -> np.ndarray:
     """(R,) what each province owes this year to the firms whose newcomer window runs, on the terms
     they arrived with, at what they earned last: rebate x max(profit, 0) + land discount x rent x land."""
-    rows = np.flatnonzero(firms.window_left(year, window) > 0)
+    rows = firms.in_window(year, window)
     region = firms.region[rows]
     owed = (firms.rebate[rows] * np.maximum(firms.profit[rows], 0.0)
             + firms.land_discount[rows] * rent[region] * firms.land[rows] / CNY_PER_BN)

@@ -124,7 +124,7 @@ class NewcomerTerms:
 
     def in_window(self, firms: FirmPopulation) -> np.ndarray:
         """The rows of the firms whose window is running this year."""
-        return np.flatnonzero(firms.window_left(self.year, self.years) > 0)
+        return firms.in_window(self.year, self.years)
 
 
 def firm_profits(firms: FirmPopulation, regions: RegionState, capital_price: float, unit_revenue, unit_gross,

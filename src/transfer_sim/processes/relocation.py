@@ -83,11 +83,11 @@ def window_groups(move, origin, group, newcomer, firms: FirmPopulation, year: in
     and each firm's row.
     """
     years = weights.size - 1
-    left = firms.window_left(year, years)
-    running = np.flatnonzero(left > 0)
+    running = firms.in_window(year, years)
     if running.size == 0:
         return move, origin, group
-    keys, rows = dense_keys(group[running] * (years + 1) + left[running], move.shape[0] * (years + 1))
+    keys, rows = dense_keys(group[running] * (years + 1) + firms.window_left(running, year, years),
+                           move.shape[0] * (years + 1))
     cell, remaining = keys // (years + 1), keys % (years + 1)
     moving_on = np.arange(move.shape[1])[None, :] != origin[cell][:, None]
     left_weight, fresh_weight = weights[remaining][:, None], weights[years] * moving_on
