@@ -168,8 +168,12 @@ class FirmPopulation:
             self._kept.pop(column, None)
 
     def classify(self, size: np.ndarray) -> np.ndarray:
-        """The productivity class of each size: the number of class edges at or below it."""
-        return np.searchsorted(self.class_edges, size, side="right").astype(np.int8)
+        """The productivity class of each size: the number of class edges at or below it (a
+        comparison with each of the few edges)."""
+        size_class = np.zeros(np.shape(size), dtype=np.int8)
+        for edge in self.class_edges:
+            size_class += size >= edge
+        return size_class
 
     def _choice_cells(self, positions: np.ndarray) -> None:
         self.choice_cell[positions] = self.cell[positions] * self.n_classes + self.size_class[positions]

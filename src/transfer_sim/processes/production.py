@@ -137,37 +137,67 @@ def firm_profits(firms: FirmPopulation, regions: RegionState, capital_price: flo
     Adds what each subsidy pays to ``fiscal``, and what the provinces' own instruments pay in
     each province to ``local_payments``; stores revenue and profit on ``firms``.
     """
-    k_count, n = unit_revenue.shape
+    profit = operating_profits(firms, regions, capital_price, unit_gross)
+    window = newcomer.in_window(firms) if newcomer.offered else None
+    window_positive = None if window is None else np.maximum(profit[window], 0.0)  # before the levers' subsidies
+    if lever_rates:
+        profit += lever_subsidies(firms, profit, lever_rates, fiscal)
+    if window is not None:
+        profit[window] += newcomer_payments(firms, window, window_positive, regions.rent, newcomer, fiscal,
+                                            local_payments)
+    revenue = firms.revenue
+    np.take(unit_revenue.ravel(), firms.cell, out=revenue, mode="clip")  # clip: no buffer, cells are valid
+    revenue *= firms.size
+    firms.profit[:] = profit
+    return profit
+
+
+def operating_profits(firms: FirmPopulation, regions: RegionState, capital_price: float, unit_gross) -> np.ndarray:
+    """Every firm's operating profit before subsidies, size_i gross[k, r] - w_r / 1e9 labour_i
+    - rent_r / 1e9 land_i - capital price x capital_i, worked out in two arrays of the firms' length."""
+    k_count, n = unit_gross.shape
     cell = firms.cell
     profit = np.take(unit_gross.ravel(), cell)
     profit *= firms.size
-    for price, factor in ((regions.wage, firms.labour), (regions.rent, firms.land)):  # in place: 500,000 firms
-        cost = np.take(np.broadcast_to(price / CNY_PER_BN, (k_count, n)).ravel(), cell)
+    cost = np.empty_like(profit)
+    for price, factor in ((regions.wage, firms.labour), (regions.rent, firms.land)):
+        np.take(np.broadcast_to(price / CNY_PER_BN, (k_count, n)).ravel(), cell, out=cost, mode="clip")
         cost *= factor
         profit -= cost
-    profit -= capital_price * firms.capital
-    positive = np.maximum(profit, 0.0) if lever_rates or newcomer.offered else None  # what subsidies pay a share of
-    if lever_rates:
-        positive_cells = firms.by_cell(positive)
-        fiscal.update({lever: float((rate * positive_cells).sum()) for lever, rate in lever_rates.items()})
-        rate = sum(lever_rates.values(), np.zeros((k_count, n))).ravel()[cell]
-        profit = profit + rate * positive
-    if newcomer.offered:
-        rows = newcomer.in_window(firms)
-        region = firms.region[rows]
-        paid = {book: rate.ravel()[cell[rows]] * positive[rows] for book, rate in newcomer.central.items()}
-        contract = {"tax_rebate": firms.rebate[rows] * positive[rows],
-                    "land_discount": firms.land_discount[rows] * regions.rent[region] * firms.land[rows] / CNY_PER_BN}
-        for book, payment in contract.items():
-            if payment.any():
-                paid[book] = payment
-                local_payments[book] = np.bincount(region, weights=payment, minlength=n)
-        for book, payment in paid.items():
-            fiscal[book] = float(payment.sum())
-        profit[rows] += sum(paid.values(), np.zeros(rows.size))
-    np.multiply(firms.size, np.take(unit_revenue.ravel(), cell), out=firms.revenue)
-    firms.profit[:] = profit
+    profit -= np.multiply(firms.capital, capital_price, out=cost)
     return profit
+
+
+def lever_subsidies(firms: FirmPopulation, profit: np.ndarray, lever_rates: dict[str, np.ndarray],
+                    fiscal: dict[str, float]) -> np.ndarray:
+    """What the profit-subsidy levers pay every firm, their rates x max(profit, 0); adds what each
+    pays in all to ``fiscal``."""
+    positive = np.maximum(profit, 0.0)
+    positive_cells = firms.by_cell(positive)
+    fiscal.update({lever: float((rate * positive_cells).sum()) for lever, rate in lever_rates.items()})
+    k_count, n = positive_cells.shape
+    return sum(lever_rates.values(), np.zeros((k_count, n))).ravel()[firms.cell] * positive
+
+
+def newcomer_payments(firms: FirmPopulation, window: np.ndarray, positive: np.ndarray, rent: np.ndarray,
+                      newcomer: NewcomerTerms, fiscal: dict[str, float],
+                      local_payments: dict[str, np.ndarray]) -> np.ndarray:
+    """What the firms in ``window`` (rows whose newcomer window runs) receive: the central newcomer
+    rates x their positive profit ``positive``, and their contracts, rebate x positive profit + land
+    discount x rent x land / 1e9. Adds what each book pays in all to ``fiscal``, and what the
+    provinces' own books pay in each province to ``local_payments``."""
+    region = firms.region[window].astype(np.intp)
+    cell = firms.cell[window]
+    paid = {book: rate.ravel()[cell] * positive for book, rate in newcomer.central.items()}
+    contract = {"tax_rebate": firms.rebate[window] * positive,
+                "land_discount": firms.land_discount[window] * rent[region] * firms.land[window] / CNY_PER_BN}
+    for book, payment in contract.items():
+        if payment.any():
+            paid[book] = payment
+            local_payments[book] = np.bincount(region, weights=payment, minlength=rent.size)
+    for book, payment in paid.items():
+        fiscal[book] = float(payment.sum())
+    return sum(paid.values(), np.zeros(window.size))
 
 
 def location_values(regions: RegionState, calibration: Calibration, capital_price: float, unit_gross,
