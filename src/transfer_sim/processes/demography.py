@@ -140,14 +140,23 @@ def upgrade_firms(firms: FirmPopulation, fate: np.ndarray, earnings: Earnings, s
     subsidy = levers.policy.upgrade_subsidy
     boost = 1.0 + 4.0 * subsidy * levers.cage_regions
     chance = params.upgrade_rate * np.outer(sectors.upgrade_to >= 0, innovation * boost)
-    again = (fate - params.death_rate) / (1.0 - params.death_rate)  # uniform again for the survivors
-    candidates = np.flatnonzero((fate >= params.death_rate) & (again < chance.max(initial=0.0)))
-    up = candidates[again[candidates] < chance.ravel()[firms.cell[candidates]]]
+    candidates, again = survivors_drawing_below(fate, params.death_rate, chance.max(initial=0.0))
+    up = candidates[again < chance.ravel()[firms.cell[candidates]]]
     revenue = earnings.unit_revenue.ravel()[firms.cell[up]] * firms.size[up]
     paid = subsidy * params.fiscal.upgrade_investment_revenue_share * float(
         (revenue * levers.cage_regions[firms.region[up]]).sum())
     firms.upgrade(up, sectors.upgrade_to[firms.sector[up]], params.upgrade_productivity_gain)
     return int(up.size), paid
+
+
+def survivors_drawing_below(fate: np.ndarray, death_rate: float, bound: float) -> tuple[np.ndarray, np.ndarray]:
+    """The survivors whose fate, uniform again, again = (fate - death_rate) / (1 - death_rate), is
+    below ``bound``: their rows in increasing order and their ``again``. As again >= fate - death_rate,
+    it is worked out only for the survivors with fate < death_rate + bound (+ 1e-9 for rounding)."""
+    near = np.flatnonzero((fate >= death_rate) & (fate < death_rate + bound + 1e-9))
+    again = (fate[near] - death_rate) / (1.0 - death_rate)
+    below = again < bound
+    return near[below], again[below]
 
 
 @dataclass(frozen=True)

@@ -187,7 +187,7 @@ def newcomer_payments(firms: FirmPopulation, window: np.ndarray, positive: np.nd
     discount x rent x land / 1e9. Adds what each book pays in all to ``fiscal``, and what the
     provinces' own books pay in each province to ``local_payments``."""
     region = firms.region[window].astype(np.intp)
-    cell = firms.cell[window]
+    cell = firms.cell[window] if newcomer.central else None
     paid = {book: rate.ravel()[cell] * positive for book, rate in newcomer.central.items()}
     contract = {"tax_rebate": firms.rebate[window] * positive,
                 "land_discount": firms.land_discount[window] * rent[region] * firms.land[window] / CNY_PER_BN}
