@@ -106,6 +106,15 @@ def draw_choices(cdf_rows: np.ndarray, uniforms: np.ndarray) -> np.ndarray:
     return np.minimum(choice, cdf_rows.shape[1] - 1)
 
 
+def row_cdfs(probabilities: np.ndarray) -> np.ndarray:
+    """``np.cumsum(probabilities, axis=1)``, adding a column at a time: the same sums in the same
+    order, faster for many short rows (numpy accumulates along each row separately)."""
+    cdf = probabilities.copy()
+    for column in range(1, cdf.shape[1]):
+        cdf[:, column] += cdf[:, column - 1]
+    return cdf
+
+
 def draw_in_groups(cdf: np.ndarray, group: np.ndarray, uniforms: np.ndarray) -> np.ndarray:
     """:func:`draw_choices` for choosers who share CDF rows: chooser i draws from row
     ``cdf[group[i]]``, without a copy of its row per chooser.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..economics import draw_in_groups, logit_probabilities, relocation_hazard
+from ..economics import draw_in_groups, logit_probabilities, relocation_hazard, row_cdfs
 from ..geography import Geography
 from ..levers import PolicyArrays
 from ..params import EconomyParams
@@ -67,7 +67,7 @@ def choose_locations(utility: LocationUtility, firms: FirmPopulation, draw: np.n
     stay = choice[np.arange(choice.shape[0]), origin]
     hazard = relocation_hazard(params.relocation_rate, params.hazard_gap, stay)
     looking = below_hazard(draw, hazard, group)
-    destination = draw_in_groups(np.cumsum(choice, axis=1), group[looking], draw[looking] / hazard[group[looking]])
+    destination = draw_in_groups(row_cdfs(choice), group[looking], draw[looking] / hazard[group[looking]])
     return looking, destination, choice, group[looking]
 
 
