@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import numpy as np
 
 from ..economics import draw_in_groups, logit_probabilities, relocation_hazard, row_cdfs
@@ -59,27 +61,42 @@ def choose_locations(utility: LocationUtility, firms: FirmPopulation, draw: np.n
     n = firms.n_regions
     move = utility.move.reshape(-1, n)
     origin = np.arange(move.shape[0]) // firms.n_classes % n
-    group = firms.choice_cell
+    groups = ChoiceGroups(firms.choice_cell)
     if utility.newcomer is not None:
-        move, origin, group = window_groups(move, origin, group, utility.newcomer.reshape(2, -1, n), firms, year,
-                                            remaining_weights(params))
+        move, origin, groups = window_groups(move, origin, groups, utility.newcomer.reshape(2, -1, n), firms, year,
+                                             remaining_weights(params))
     choice = logit_probabilities(move)
     stay = choice[np.arange(choice.shape[0]), origin]
     hazard = relocation_hazard(params.relocation_rate, params.hazard_gap, stay)
-    looking = below_hazard(draw, hazard, group)
-    destination = draw_in_groups(row_cdfs(choice), group[looking], draw[looking] / hazard[group[looking]])
-    return looking, destination, choice, group[looking]
+    candidates = np.flatnonzero(draw < hazard.max(initial=0.0))  # a few per cent of the firms
+    group = groups.of(candidates)
+    looks = draw[candidates] < hazard[group]
+    looking, group = candidates[looks], group[looks]
+    destination = draw_in_groups(row_cdfs(choice), group, draw[looking] / hazard[group])
+    return looking, destination, choice, group
 
 
-def below_hazard(draw: np.ndarray, hazard: np.ndarray, group: np.ndarray) -> np.ndarray:
-    """The rows whose draw is below their group's hazard, ``draw < hazard[group]``, searched among
-    the draws below the highest hazard only (a few per cent of the firms): no hazard is looked up
-    for every firm."""
-    candidates = np.flatnonzero(draw < hazard.max(initial=0.0))
-    return candidates[draw[candidates] < hazard[group[candidates]]]
+@dataclass(frozen=True)
+class ChoiceGroups:
+    """The utility row each firm chooses by: its cell's, ``cells`` (``firms.choice_cell``), or for
+    the firms in ``window`` (rows in increasing order) their own, ``window_row``
+    (:func:`window_groups`). Looked up only for the firms that may look around."""
+
+    cells: np.ndarray
+    window: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.intp))
+    window_row: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.intp))
+
+    def of(self, rows: np.ndarray) -> np.ndarray:
+        """The groups of the firms in ``rows``."""
+        group = self.cells[rows]
+        if self.window.size:
+            at = np.minimum(np.searchsorted(self.window, rows), self.window.size - 1)
+            in_window = self.window[at] == rows
+            group[in_window] = self.window_row[at[in_window]]
+        return group
 
 
-def window_groups(move, origin, group, newcomer, firms: FirmPopulation, year: int, weights: np.ndarray):
+def window_groups(move, origin, groups: ChoiceGroups, newcomer, firms: FirmPopulation, year: int, weights: np.ndarray):
     """Utility rows for the firms whose newcomer window is running, with r = 1 .. n years left.
 
     Such a firm keeps the central subsidy for r more years wherever it is in a nest region,
@@ -88,22 +105,21 @@ def window_groups(move, origin, group, newcomer, firms: FirmPopulation, year: in
     - A_n [d != o])) / A_H, with ``weights`` A_r / A_H and ``newcomer`` the (2, cells, R) central
     and local terms (a stayer's contract valued at its province's offer of this year). Returns
     the utility rows with one row appended per (cell, r) among those firms, each row's origin,
-    and each firm's row.
+    and the :class:`ChoiceGroups` with those firms' rows.
     """
     years = weights.size - 1
     running = firms.in_window(year, years)
     if running.size == 0:
-        return move, origin, group
-    keys, rows = dense_keys(group[running] * (years + 1) + firms.window_left(running, year, years),
+        return move, origin, groups
+    keys, rows = dense_keys(groups.cells[running] * (years + 1) + firms.window_left(running, year, years),
                            move.shape[0] * (years + 1))
     cell, remaining = keys // (years + 1), keys % (years + 1)
     moving_on = np.arange(move.shape[1])[None, :] != origin[cell][:, None]
     left_weight, fresh_weight = weights[remaining][:, None], weights[years] * moving_on
     extra = (move[cell] + newcomer[0][cell] * (left_weight - fresh_weight)
              + newcomer[1][cell] * (left_weight * ~moving_on - fresh_weight))
-    group = group.copy()
-    group[running] = move.shape[0] + rows
-    return np.vstack([move, extra]), np.concatenate([origin, origin[cell]]), group
+    return (np.vstack([move, extra]), np.concatenate([origin, origin[cell]]),
+            ChoiceGroups(groups.cells, running, move.shape[0] + rows))
 
 
 def dense_keys(key: np.ndarray, bound: int) -> tuple[np.ndarray, np.ndarray]:
