@@ -142,6 +142,18 @@ def test_step_stop_and_invalid_input(server, page):
     assert watch.problems == []
 
 
+def test_a_run_size_being_typed_survives_the_years_a_run_plays(server, page):
+    watch = open_dashboard(page, server + "?years=40")
+    page.get_by_role("button", name="Run", exact=True).click()
+    years = page.get_by_label("Years")
+    years.fill("7")  # not yet applied: no Enter, the box keeps the focus
+    page.get_by_text("Year: 2065", exact=True).wait_for(timeout=RUN_TIMEOUT_MS)
+    expect(years).to_have_value("7")  # the years played meanwhile leave what is typed alone
+    years.press("Enter")
+    page.get_by_text("of 2025–2032", exact=False).wait_for()
+    assert watch.problems == []
+
+
 def test_two_sessions_have_their_own_models(server, browser):
     first = browser.new_context(viewport={"width": 1600, "height": 1000})
     second = browser.new_context(viewport={"width": 1600, "height": 1000})

@@ -43,9 +43,11 @@ def RunSize():
 
 @solara.component
 def RunSizeField(field: str, label: str, value: str, revision: int):
-    """One run-size box, applied on Enter or when left; each new ``revision`` (a rejected change)
-    puts the value in force back in the box."""
-    box = v.TextField(label=label, v_model=value, hide_details="auto")
+    """One run-size box, applied on Enter or when left. What is typed is the box's own state, so
+    the page redrawing meanwhile (a year played) leaves it alone; a new ``value`` or ``revision``
+    (a rejected change) puts the value in force back in the box."""
+    typed, set_typed = solara.use_state(value)
+    box = v.TextField(label=label, v_model=typed, on_v_model=set_typed, hide_details="auto")
 
     def submit(widget, event, data):
         if widget.v_model != value:
@@ -53,11 +55,7 @@ def RunSizeField(field: str, label: str, value: str, revision: int):
 
     v.use_event(box, "keyup.enter", submit)
     v.use_event(box, "focusout", submit)
-
-    def show_value_in_force():
-        solara.get_widget(box).v_model = value
-
-    solara.use_effect(show_value_in_force, dependencies=[revision, value])
+    solara.use_effect(lambda: set_typed(value), dependencies=[revision, value])
 
 
 @solara.component
