@@ -12,8 +12,8 @@ from transfer_sim.population import NO_WINDOW, FirmPopulation
 from transfer_sim.processes import demography, environment, labour_market, production, relocation
 from transfer_sim.sectors import sector_table
 from transfer_sim.accounts import RegionAccounts
-from transfer_sim.state import (Calibration, CostShares, Earnings, EntryTerms, LocationUtility, Markets, RegionState,
-                                YearDraws)
+from transfer_sim.state import (Calibration, CostShares, Earnings, EntryTerms, FirmUniforms, LocationUtility, Markets,
+                                RegionState, YearDraws)
 
 PARAMS = ts.EconomyParams()
 TWO = ts.Geography.abstract([0.5, 0.5], [[1, 0.5], [0.5, 1]])
@@ -67,7 +67,7 @@ def test_exit_after_losses_or_by_chance():
     firms = three_firms()
     firms.loss_years[:] = [2, 0, 0]
     firms.profit[:] = [-1.0, 2.0, 3.0]  # what they earned last year
-    exits = demography.exit_firms(firms, np.array([0.5, 0.01, 0.9]), PARAMS, 2026)
+    exits = demography.exit_firms(firms, FirmUniforms.by_row([0.5, 0.01, 0.9]), PARAMS, 2026)
     # firm 0: third loss year in a row; firm 1: the death draw 0.01 < 0.03; firm 2 survives
     assert exits.tolist() == [1.0, 1.0]
     assert firms.count == 1 and firms.id.tolist() == [2]
@@ -77,7 +77,7 @@ def test_a_profit_resets_the_loss_count():
     firms = three_firms()
     firms.loss_years[:] = [2, 2, 0]
     firms.profit[:] = [1.0, -1.0, -1.0]
-    exits = demography.exit_firms(firms, np.full(3, 0.5), PARAMS, 2026)
+    exits = demography.exit_firms(firms, FirmUniforms.by_row(np.full(3, 0.5)), PARAMS, 2026)
     assert exits.tolist() == [0.0, 1.0]  # firm 1's third loss year in a row
     assert firms.id.tolist() == [0, 2] and firms.loss_years.tolist() == [0, 1]
 
@@ -145,7 +145,7 @@ def test_upgrading_needs_a_draw_below_the_chance():
     params = replace(PARAMS, upgrade_rate=0.1, death_rate=0.0)
     innovation = np.array([1.0, 2.0])  # chance 0.1 in region 0, 0.2 in region 1
     fate = np.array([0.15, 0.15, 0.0])  # above the chance in 0, below it in 1; frontier has nowhere to go
-    upgrades, paid = demography.upgrade_firms(firms, fate, upgrade_earnings(), SECTORS, levers, innovation, params)
+    upgrades, paid = demography.upgrade_firms(firms, FirmUniforms.by_row(fate), upgrade_earnings(), SECTORS, levers, innovation, params)
     assert upgrades == 1 and paid == 0.0  # no upgrade subsidy
     assert firms.sector.tolist() == [LOW, SECTORS.upgrade_to[LOW], SECTORS.index("frontier_tech")]
     assert firms.cell[1] == SECTORS.upgrade_to[LOW] * 2 + 1
@@ -158,7 +158,7 @@ def test_a_firm_that_dies_this_year_does_not_upgrade():
     levers = resolve(ts.Policy(), TWO, SECTORS)
     params = replace(PARAMS, upgrade_rate=1.0, death_rate=0.1)
     fate = np.array([0.05, 0.5, 0.2])  # firm 0 dies by chance; the others survive and upgrade (chance 1)
-    upgrades, _ = demography.upgrade_firms(firms, fate, upgrade_earnings(), SECTORS, levers, np.ones(2), params)
+    upgrades, _ = demography.upgrade_firms(firms, FirmUniforms.by_row(fate), upgrade_earnings(), SECTORS, levers, np.ones(2), params)
     assert upgrades == 2 and firms.sector[0] == LOW
 
 
@@ -166,7 +166,7 @@ def test_the_upgrade_subsidy_pays_its_share_of_the_investment():
     firms = three_firms(sector=(LOW, LOW, LOW), n_sectors=SECTORS.count)
     levers = resolve(ts.Policy(upgrade_subsidy=0.5, cage_regions=["Region 1"]), TWO, SECTORS)
     params = replace(PARAMS, upgrade_rate=1.0, death_rate=0.0)
-    upgrades, paid = demography.upgrade_firms(firms, np.zeros(3), upgrade_earnings(), SECTORS, levers, np.ones(2),
+    upgrades, paid = demography.upgrade_firms(firms, FirmUniforms.by_row(np.zeros(3)), upgrade_earnings(), SECTORS, levers, np.ones(2),
                                               params)
     # all three upgrade; only firm 0 is in a cage region: 0.5 x 0.5 x its revenue (unit revenue 3 x size 1)
     assert upgrades == 3
@@ -186,7 +186,7 @@ def test_relocation_moves_lookers_to_their_choice_within_land_caps():
     utility = LocationUtility(move=np.array([[[[-np.inf, 0.0]], [[-np.inf, 0.0]]]]), entry=np.zeros((1, 1, 2)))
     draw = np.array([0.1, 0.4, 0.9])  # firms 0 and 1 look (draw < 0.5), firm 2 does not
     land_cap = np.array([np.inf, 2.5])  # firm 0 (1 ha) fits, then firm 1 (2 ha) does not
-    moves = relocation.relocate(firms, utility, draw, land_cap, params, 2026, NO_REDRAW)
+    moves = relocation.relocate(firms, utility, FirmUniforms.by_row(draw), land_cap, params, 2026, NO_REDRAW)
     assert moves.tolist() == [[0.0, 1.0, 10.0]]
     assert firms.region.tolist() == [1, 0, 0] and firms.arrival_year[0] == 2026 and firms.moves[0] == 1
 
@@ -276,7 +276,8 @@ def test_a_firm_in_its_newcomer_window_keeps_its_subsidy_by_staying_and_gains_no
     newcomer = np.stack([np.ones((1, 2, 1, 2)), np.zeros((1, 2, 1, 2))])  # central, local terms
     arrivals = weights[-1] * newcomer[0] * (1.0 - np.eye(2))[None, :, None, :]
     utility = LocationUtility(move=arrivals, entry=np.zeros((1, 1, 2)), newcomer=newcomer)
-    looking, _, choice, rows = relocation.choose_locations(utility, firms, np.zeros(2), PARAMS, 2028)
+    looking, _, choice, rows, _ = relocation.choose_locations(utility, firms, FirmUniforms.by_row(np.zeros(2)),
+                                                                 PARAMS, 2028)
     np.testing.assert_array_equal(looking, [0, 1])
     np.testing.assert_allclose(choice[rows[1]], [0.5, 0.5])
     incumbent_moves = np.exp(weights[5]) / (1.0 + np.exp(weights[5]))

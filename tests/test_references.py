@@ -8,6 +8,7 @@ import pytest
 
 import transfer_sim as ts
 from transfer_sim.processes.relocation import choose_locations
+from transfer_sim.state import FirmUniforms
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from references import WITHOUT_LOCAL_GOVERNMENTS, PerAgentModel, bare_kernel, snapshot  # noqa: E402
@@ -25,8 +26,8 @@ def case():
 def test_bare_kernel_matches_the_model(case):
     model, earnings, inputs, draw = case
     profit, looked, choice = bare_kernel(inputs, draw)
-    slots, destination, *_ = choose_locations(model.location_utility(earnings), model.firms, draw, model.params,
-                                                model.year)
+    slots, destination, *_ = choose_locations(model.location_utility(earnings), model.firms,
+                                              FirmUniforms.by_row(draw), model.params, model.year)
     np.testing.assert_allclose(profit, earnings.profit, rtol=1e-10)
     np.testing.assert_array_equal(looked, slots)
     np.testing.assert_array_equal(choice, destination)
@@ -38,8 +39,8 @@ def test_per_agent_way_matches_the_model(case):
     reference = PerAgentModel(inputs, draw)
     reference.step()
     profit, looked, choice = reference.decisions()
-    slots, destination, *_ = choose_locations(model.location_utility(earnings), model.firms, draw, model.params,
-                                                model.year)
+    slots, destination, *_ = choose_locations(model.location_utility(earnings), model.firms,
+                                              FirmUniforms.by_row(draw), model.params, model.year)
     np.testing.assert_allclose(profit, earnings.profit, rtol=1e-10)
     np.testing.assert_array_equal(looked, slots)
     np.testing.assert_array_equal(choice, destination)

@@ -7,6 +7,7 @@ population, the region state, the investment pipeline and the calibration).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -239,10 +240,36 @@ class YearDraws:
         movers (``claimant`` 0) or entrants (1)."""
         return lambda attempt, count: self.stream(LAND, claimant, attempt).random(count)
 
-    def per_firm(self, process: int, firms: FirmPopulation) -> np.ndarray:
-        """One uniform per live firm, in the order of its rows (drawn once a year per process:
-        a firm's draw is the same however often it is asked for)."""
+    def per_firm(self, process: int, firms: FirmPopulation) -> FirmUniforms:
+        """One uniform per firm by its id (drawn once a year per process: a firm's draw is the
+        same however often it is asked for)."""
         drawn = self._by_id.get(process)
         if drawn is None or drawn.size < firms.next_id:
             drawn = self._by_id[process] = self.stream(process).random(firms.next_id)
-        return drawn[firms.id]
+        return FirmUniforms(drawn, firms.positions)
+
+
+@dataclass(frozen=True)
+class FirmUniforms:
+    """One uniform per firm, ``by_id``, with ``rows_of`` the rows of ids (-1 for firms gone).
+
+    The processes ask only for the small draws (who dies, who looks around), so the draws are
+    looked at where they fall below a bound rather than gathered into the rows of every firm.
+    """
+
+    by_id: np.ndarray
+    rows_of: Callable[[np.ndarray], np.ndarray]
+
+    @classmethod
+    def by_row(cls, draws: np.ndarray) -> FirmUniforms:
+        """The uniforms of the firms in rows 0, 1, ... (firm i's row is i)."""
+        return cls(np.asarray(draws, dtype=float), lambda ids: ids)
+
+    def below(self, bound: float) -> tuple[np.ndarray, np.ndarray]:
+        """The live firms whose draw is below ``bound``: their rows in increasing order and their draws."""
+        ids = np.flatnonzero(self.by_id < bound)
+        rows = self.rows_of(ids)
+        live = rows >= 0
+        rows, drawn = rows[live], self.by_id[ids[live]]
+        order = np.argsort(rows, kind="stable")
+        return rows[order], drawn[order]

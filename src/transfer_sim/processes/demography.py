@@ -12,7 +12,8 @@ from ..levers import PolicyArrays
 from ..params import EconomyParams
 from ..population import FirmPopulation
 from ..sectors import SectorTable
-from ..state import ENTRY, FATE, Calibration, Earnings, Environment, LocationUtility, RegionState, YearDraws
+from ..state import (ENTRY, FATE, Calibration, Earnings, Environment, FirmUniforms, LocationUtility, RegionState,
+                     YearDraws)
 from .land import land_free, settle
 
 
@@ -22,12 +23,13 @@ def sector_margins(earnings: Earnings) -> np.ndarray:
     return np.divide(profit, revenue, out=np.zeros_like(profit), where=revenue > 0)
 
 
-def exit_firms(firms: FirmPopulation, fate: np.ndarray, params: EconomyParams, year: int) -> np.ndarray:
+def exit_firms(firms: FirmPopulation, fate: FirmUniforms, params: EconomyParams, year: int) -> np.ndarray:
     """At the start of a year, remove firms that die by chance (``fate < death rate``) or after
     ``exit_after_losses`` loss years in a row, last year's included (``firms.profit``, what they
     earned last); returns the exits per region."""
     firms.loss_years[:] = (firms.loss_years + 1) * (firms.profit < 0)
-    leaving = (fate < params.death_rate) | (firms.loss_years >= params.exit_after_losses)
+    leaving = firms.loss_years >= params.exit_after_losses
+    leaving[fate.below(params.death_rate)[0]] = True
     firms.remove(leaving, year)
     return np.bincount(firms.exits_in(year)["region"], minlength=firms.n_regions).astype(float)
 
@@ -123,7 +125,7 @@ def entry_profits(sector, region, size, scaled, earnings: Earnings, calibration:
     return size * earnings.unit_gross[sector, region] - fixed * scaled
 
 
-def upgrade_firms(firms: FirmPopulation, fate: np.ndarray, earnings: Earnings, sectors: SectorTable,
+def upgrade_firms(firms: FirmPopulation, fate: FirmUniforms, earnings: Earnings, sectors: SectorTable,
                   levers: PolicyArrays, innovation: np.ndarray, params: EconomyParams) -> tuple[int, float]:
     """"Old trees grow new branches": low-end firms move up, faster with innovation and subsidy.
 
@@ -149,12 +151,13 @@ def upgrade_firms(firms: FirmPopulation, fate: np.ndarray, earnings: Earnings, s
     return int(up.size), paid
 
 
-def survivors_drawing_below(fate: np.ndarray, death_rate: float, bound: float) -> tuple[np.ndarray, np.ndarray]:
+def survivors_drawing_below(fate: FirmUniforms, death_rate: float, bound: float) -> tuple[np.ndarray, np.ndarray]:
     """The survivors whose fate, uniform again, again = (fate - death_rate) / (1 - death_rate), is
     below ``bound``: their rows in increasing order and their ``again``. As again >= fate - death_rate,
     it is worked out only for the survivors with fate < death_rate + bound (+ 1e-9 for rounding)."""
-    near = np.flatnonzero((fate >= death_rate) & (fate < death_rate + bound + 1e-9))
-    again = (fate[near] - death_rate) / (1.0 - death_rate)
+    near, drawn = fate.below(death_rate + bound + 1e-9)
+    survives = drawn >= death_rate
+    near, again = near[survives], (drawn[survives] - death_rate) / (1.0 - death_rate)
     below = again < bound
     return near[below], again[below]
 

@@ -12,7 +12,7 @@ from ..levers import PolicyArrays
 from ..params import EconomyParams
 from ..population import FirmPopulation
 from ..sectors import SectorTable
-from ..state import Earnings, LocationUtility
+from ..state import Earnings, FirmUniforms, LocationUtility
 from .land import Redraw, land_free, settle
 from .production import remaining_weights
 
@@ -46,15 +46,15 @@ def location_utility(earnings: Earnings, open_to: np.ndarray, cost: np.ndarray, 
     return LocationUtility(move + constants[:, None, :, :], entry + constants, newcomer)
 
 
-def choose_locations(utility: LocationUtility, firms: FirmPopulation, draw: np.ndarray, params: EconomyParams,
+def choose_locations(utility: LocationUtility, firms: FirmPopulation, draw: FirmUniforms, params: EconomyParams,
                      year: int):
     """The relocation rule for all firms at once, given one uniform draw per firm.
 
     A firm looks around when ``draw < hazard``; then ``draw / hazard`` is again uniform
     and picks the region where the logit CDF first exceeds it. Returns the rows of
-    the firms that looked, the regions they chose (their own when staying), before
-    land is allotted, the choice probabilities of every group of firms that choose alike,
-    (groups, R), and the group of each firm that looked. The groups are the (sector x origin x
+    the firms that looked (in increasing order), the regions they chose (their own when staying),
+    before land is allotted, the choice probabilities of every group of firms that choose alike,
+    (groups, R), the group of each firm that looked and its draw. The groups are the (sector x origin x
     productivity class) cells of ``firms.choice_cell``, and for firms whose newcomer window is
     running, those cells by the years left (:func:`window_groups`).
     """
@@ -68,12 +68,12 @@ def choose_locations(utility: LocationUtility, firms: FirmPopulation, draw: np.n
     choice = logit_probabilities(move)
     stay = choice[np.arange(choice.shape[0]), origin]
     hazard = relocation_hazard(params.relocation_rate, params.hazard_gap, stay)
-    candidates = np.flatnonzero(draw < hazard.max(initial=0.0))  # a few per cent of the firms
+    candidates, drawn = draw.below(hazard.max(initial=0.0))  # a few per cent of the firms
     group = groups.of(candidates)
-    looks = draw[candidates] < hazard[group]
-    looking, group = candidates[looks], group[looks]
-    destination = draw_in_groups(row_cdfs(choice), group, draw[looking] / hazard[group])
-    return looking, destination, choice, group
+    looks = drawn < hazard[group]
+    looking, group, drawn = candidates[looks], group[looks], drawn[looks]
+    destination = draw_in_groups(row_cdfs(choice), group, drawn / hazard[group])
+    return looking, destination, choice, group, drawn
 
 
 @dataclass(frozen=True)
@@ -129,7 +129,7 @@ def dense_keys(key: np.ndarray, bound: int) -> tuple[np.ndarray, np.ndarray]:
     return np.flatnonzero(present), (np.cumsum(present) - 1)[key]
 
 
-def relocate(firms: FirmPopulation, utility: LocationUtility, draw: np.ndarray, land_cap: np.ndarray,
+def relocate(firms: FirmPopulation, utility: LocationUtility, draw: FirmUniforms, land_cap: np.ndarray,
              params: EconomyParams, year: int, redraw: Redraw,
              offers: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
     """Who reconsiders (one uniform ``draw`` per firm), where to, who gets land; moves the firms.
@@ -140,7 +140,7 @@ def relocate(firms: FirmPopulation, utility: LocationUtility, draw: np.ndarray, 
     to, jobs), the jobs being the firm's fixed workforce (its variable labour is hired wherever it
     produces).
     """
-    positions, destination, choice, rows = choose_locations(utility, firms, draw, params, year)
+    positions, destination, choice, rows, drawn = choose_locations(utility, firms, draw, params, year)
     origins = firms.region[positions].astype(np.intp)
     land = firms.land[positions]
 
@@ -149,7 +149,7 @@ def relocate(firms: FirmPopulation, utility: LocationUtility, draw: np.ndarray, 
         probabilities = choice[rows[claims]]
         return probabilities, np.broadcast_to(land[claims, None], probabilities.shape)
 
-    destination = settle(destination, land, land_free(firms, land_cap), draw[positions], options, origins, redraw)
+    destination = settle(destination, land, land_free(firms, land_cap), drawn, options, origins, redraw)
     moving = destination != origins
     positions, origins, destination = positions[moving], origins[moving], destination[moving]
     firms.relocate(year, positions, destination, params.newcomer_years, offers)
