@@ -224,8 +224,9 @@ class TransferModel(mesa.Model):
         """The regions with this year's instruments of every province
         (:func:`local_government.choose`), the instruments users fixed kept."""
         p, c, regions, year = self.params, self.calibration, self.regions, self.year
-        seen = local_government.prospects(self.firms, self.earnings, self.location_utility(self.earnings).entry, c,
-                                          self.sectors, p, year, regions.rent)
+        entry = relocation.entry_utility(self.earnings, relocation.allowed(self.sectors, self.environment.levers),
+                                         p.logit_beta, c.location_constants)
+        seen = local_government.prospects(self.firms, self.earnings, entry, c, self.sectors, p, year, regions.rent)
         coming = sum((amount for usable, amount in self._pipeline if usable > year), np.zeros(self.geography.n))
         land = local_government.land_outlook(regions, self.firms.land_by_region(), coming * p.park_land_ha_per_bn,
                                              c.start_land_used, self.policy.land_red_line)

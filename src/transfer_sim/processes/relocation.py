@@ -41,9 +41,13 @@ def location_utility(earnings: Earnings, open_to: np.ndarray, cost: np.ndarray, 
     move = beta * earnings.move_value - cost[None, :, None, :]
     closed = ~open_to[:, None, None, :] & ~np.eye(n, dtype=bool)[None, :, None, :]
     move = np.where(closed, -np.inf, move)
-    entry = np.where(open_to[:, None, :], beta * earnings.entry_value, -np.inf)
     newcomer = None if earnings.newcomer_value is None else beta * earnings.newcomer_value
-    return LocationUtility(move + constants[:, None, :, :], entry + constants, newcomer)
+    return LocationUtility(move + constants[:, None, :, :], entry_utility(earnings, open_to, beta, constants), newcomer)
+
+
+def entry_utility(earnings: Earnings, open_to: np.ndarray, beta: float, constants: np.ndarray) -> np.ndarray:
+    """(K, C, R) u_entry[k, c, d] = beta value[k, c, d] + xi[k, c, d]; -inf where ``open_to`` is closed."""
+    return np.where(open_to[:, None, :], beta * earnings.entry_value, -np.inf) + constants
 
 
 def choose_locations(utility: LocationUtility, firms: FirmPopulation, draw: FirmUniforms, params: EconomyParams,
