@@ -27,8 +27,10 @@ def exit_firms(firms: FirmPopulation, fate: FirmUniforms, params: EconomyParams,
     """At the start of a year, remove firms that die by chance (``fate < death rate``) or after
     ``exit_after_losses`` loss years in a row, last year's included (``firms.profit``, what they
     earned last); returns the exits per region."""
-    firms.loss_years[:] = (firms.loss_years + 1) * (firms.profit < 0)
-    leaving = firms.loss_years >= params.exit_after_losses
+    loss_years = firms.loss_years  # a view: updated in place
+    loss_years += 1
+    loss_years *= firms.profit < 0
+    leaving = loss_years >= params.exit_after_losses
     leaving[fate.below(params.death_rate)[0]] = True
     firms.remove(leaving, year)
     return np.bincount(firms.exits_in(year)["region"], minlength=firms.n_regions).astype(float)
